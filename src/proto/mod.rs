@@ -1,0 +1,2 @@
+//! The sans-IO protocol core (being built: see the protocol-core issue).
+#![deny(unsafe_code)]

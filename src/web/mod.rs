@@ -1,0 +1,1 @@
+//! Browser I/O that drives the protocol core.
