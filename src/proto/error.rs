@@ -1,0 +1,77 @@
+//! Decode errors of the codecs (JSON scanner, Engine.IO, Socket.IO).
+
+/// Why a JSON text was rejected by the scanner in [`crate::proto::json`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonError {
+    /// The text ended inside a value.
+    UnexpectedEnd,
+    /// A character that cannot start or continue a value here.
+    UnexpectedChar,
+    /// Nesting deeper than the configured maximum depth.
+    TooDeep,
+    /// A malformed escape sequence in a string (`\x`, bad `\u`, lone surrogate).
+    BadEscape,
+    /// A raw control character (below U+0020) inside a string.
+    ControlChar,
+    /// A malformed number.
+    BadNumber,
+    /// Something other than whitespace after the value.
+    TrailingData,
+    /// The value is valid JSON but not of the expected kind.
+    WrongKind,
+    /// A number that is not an integer, is negative, or does not fit.
+    NotAnInteger,
+}
+
+impl JsonError {
+    /// A short, static description.
+    pub fn as_str(self) -> &'static str {
+        todo!()
+    }
+}
+
+/// Why an Engine.IO or Socket.IO frame was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecodeError {
+    /// An empty frame or packet.
+    Empty,
+    /// The packet type is not a known one.
+    UnknownType,
+    /// Malformed base64 in a polling payload's binary packet.
+    BadBase64,
+    /// The Engine.IO OPEN handshake is missing a field or has a bad one.
+    BadHandshake,
+    /// A Ping/Pong/Close/Upgrade/Noop carries an unexpected payload.
+    UnexpectedPayload,
+    /// The attachment count of a binary packet is malformed.
+    BadAttachments,
+    /// More attachments than [`crate::proto::Limits::max_attachments`].
+    TooManyAttachments,
+    /// The ack id is malformed or out of range.
+    BadAckId,
+    /// The JSON payload is not valid JSON.
+    Json(JsonError),
+    /// The payload is valid JSON but not allowed for this packet type.
+    InvalidPayload,
+    /// An event name is one of the reserved names (`connect`, ...).
+    ReservedEventName,
+    /// A binary frame arrived while no binary packet was waiting for it.
+    UnexpectedBinary,
+    /// A text packet arrived while a binary packet still waits for attachments.
+    MissingAttachments,
+    /// A placeholder refers to an attachment that does not exist.
+    BadPlaceholder,
+}
+
+impl DecodeError {
+    /// A short, static description.
+    pub fn as_str(self) -> &'static str {
+        todo!()
+    }
+}
+
+impl From<JsonError> for DecodeError {
+    fn from(e: JsonError) -> Self {
+        DecodeError::Json(e)
+    }
+}
