@@ -26,7 +26,17 @@ pub enum JsonError {
 impl JsonError {
     /// A short, static description.
     pub fn as_str(self) -> &'static str {
-        todo!()
+        match self {
+            JsonError::UnexpectedEnd => "JSON: unexpected end of text",
+            JsonError::UnexpectedChar => "JSON: unexpected character",
+            JsonError::TooDeep => "JSON: nested too deep",
+            JsonError::BadEscape => "JSON: bad escape in string",
+            JsonError::ControlChar => "JSON: control character in string",
+            JsonError::BadNumber => "JSON: malformed number",
+            JsonError::TrailingData => "JSON: trailing data after value",
+            JsonError::WrongKind => "JSON: value of the wrong kind",
+            JsonError::NotAnInteger => "JSON: not a non-negative integer",
+        }
     }
 }
 
@@ -41,8 +51,6 @@ pub enum DecodeError {
     BadBase64,
     /// The Engine.IO OPEN handshake is missing a field or has a bad one.
     BadHandshake,
-    /// A Ping/Pong/Close/Upgrade/Noop carries an unexpected payload.
-    UnexpectedPayload,
     /// The attachment count of a binary packet is malformed.
     BadAttachments,
     /// More attachments than [`crate::proto::Limits::max_attachments`].
@@ -66,9 +74,39 @@ pub enum DecodeError {
 impl DecodeError {
     /// A short, static description.
     pub fn as_str(self) -> &'static str {
-        todo!()
+        match self {
+            DecodeError::Empty => "empty packet",
+            DecodeError::UnknownType => "unknown packet type",
+            DecodeError::BadBase64 => "malformed base64",
+            DecodeError::BadHandshake => "malformed handshake",
+            DecodeError::BadAttachments => "illegal attachments",
+            DecodeError::TooManyAttachments => "too many attachments",
+            DecodeError::BadAckId => "malformed ack id",
+            DecodeError::Json(e) => e.as_str(),
+            DecodeError::InvalidPayload => "invalid payload",
+            DecodeError::ReservedEventName => "reserved event name",
+            DecodeError::UnexpectedBinary => "got binary data when not reconstructing a packet",
+            DecodeError::MissingAttachments => "got plaintext data when reconstructing a packet",
+            DecodeError::BadPlaceholder => "illegal attachments: bad placeholder",
+        }
     }
 }
+
+impl core::fmt::Display for JsonError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+impl core::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::error::Error for DecodeError {}
 
 impl From<JsonError> for DecodeError {
     fn from(e: JsonError) -> Self {

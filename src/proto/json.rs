@@ -2,14 +2,20 @@
 //!
 //! Payloads stay opaque text in the core: this module only validates JSON,
 //! locates values by byte range and reads the few scalars the protocol needs
-//! (strings, non-negative integers). It never recurses on input data: nesting
-//! is tracked with a counter bounded by a caller-supplied maximum depth.
+//! (strings, non-negative integers). It never recurses on input data: the
+//! [`Scanner`] is a pull tokenizer whose only state is a stack of container
+//! kinds, bounded by a caller-supplied maximum depth. Every function is total:
+//! bad input yields a [`JsonError`], never a panic.
+//!
+//! The grammar is RFC 8259's, as `JSON.parse` accepts it (whitespace is space,
+//! tab, LF and CR; lone UTF-16 surrogates in `\u` escapes are valid JSON, but
+//! [`parse_string`] rejects them since a Rust `String` cannot hold them).
 
-use super::error::JsonError;
+pub use super::error::JsonError;
 use core::ops::Range;
 
 /// The default maximum nesting depth accepted by the scanner.
-pub const DEFAULT_MAX_DEPTH: usize = 64;
+pub const DEFAULT_MAX_DEPTH: usize = 128;
 
 /// The kind of a JSON value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,52 +34,695 @@ pub enum Kind {
     Null,
 }
 
+/// What a [`Token`] marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// The opening `{` or `[` of a container.
+    Begin,
+    /// The closing `}` or `]` of a container.
+    End,
+    /// An object member's key (a string, quotes included in the range).
+    Key,
+    /// A string, number, boolean or null value.
+    Scalar,
+}
+
+/// One token produced by the [`Scanner`]: byte offsets into the scanned text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// What the token marks.
+    pub event: Event,
+    /// The kind of the value (for [`Event::Key`]: [`Kind::String`]).
+    pub kind: Kind,
+    /// Offset of the token's first byte.
+    pub start: usize,
+    /// Offset just past the token's last byte.
+    pub end: usize,
+}
+
+impl Token {
+    /// The token's byte range.
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// A value is expected.
+    Value,
+    /// Just after `[`: a value or `]`.
+    FirstElem,
+    /// Just after `{`: a key or `}`.
+    FirstKey,
+    /// After `,` in an object: a key.
+    Key,
+    /// After a value: `,`, a closer, or the end of the text.
+    After,
+    /// The top-level value is complete: only whitespace may follow.
+    Done,
+}
+
+/// A pull tokenizer that validates one JSON value as it goes.
+///
+/// Call [`Scanner::next_token`] until it returns `Ok(None)` (the text was one
+/// complete, valid value) or an error. Nesting is tracked on a heap stack
+/// bounded by `max_depth`, so arbitrarily deep input cannot overflow the call
+/// stack.
+#[derive(Debug, Clone)]
+pub struct Scanner<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    /// One entry per open container: `true` for an object.
+    stack: Vec<bool>,
+    max_depth: usize,
+    state: State,
+}
+
+impl<'a> Scanner<'a> {
+    /// A scanner over `text` accepting at most `max_depth` nested containers.
+    pub fn new(text: &'a str, max_depth: usize) -> Self {
+        Scanner {
+            bytes: text.as_bytes(),
+            pos: 0,
+            stack: Vec::new(),
+            max_depth,
+            state: State::Value,
+        }
+    }
+
+    /// The number of containers currently open.
+    pub fn depth(&self) -> usize {
+        self.stack.len()
+    }
+
+    /// The next token, `Ok(None)` at the end of a complete value.
+    pub fn next_token(&mut self) -> Result<Option<Token>, JsonError> {
+        loop {
+            self.skip_ws();
+            let c = self.peek();
+            match self.state {
+                State::Done => {
+                    return match c {
+                        None => Ok(None),
+                        Some(_) => Err(JsonError::TrailingData),
+                    }
+                }
+                State::After => {
+                    let Some(&is_obj) = self.stack.last() else {
+                        self.state = State::Done;
+                        continue;
+                    };
+                    match c {
+                        Some(b',') => {
+                            self.pos += 1;
+                            self.state = if is_obj { State::Key } else { State::Value };
+                        }
+                        Some(b'}') if is_obj => return Ok(Some(self.close(Kind::Object))),
+                        Some(b']') if !is_obj => return Ok(Some(self.close(Kind::Array))),
+                        other => return Err(unexpected(other)),
+                    }
+                }
+                State::FirstElem => {
+                    if c == Some(b']') {
+                        return Ok(Some(self.close(Kind::Array)));
+                    }
+                    self.state = State::Value;
+                }
+                State::FirstKey => {
+                    if c == Some(b'}') {
+                        return Ok(Some(self.close(Kind::Object)));
+                    }
+                    self.state = State::Key;
+                }
+                State::Key => {
+                    if c != Some(b'"') {
+                        return Err(unexpected(c));
+                    }
+                    let start = self.pos;
+                    self.scan_string()?;
+                    let end = self.pos;
+                    self.skip_ws();
+                    match self.peek() {
+                        Some(b':') => self.pos += 1,
+                        other => return Err(unexpected(other)),
+                    }
+                    self.state = State::Value;
+                    return Ok(Some(Token {
+                        event: Event::Key,
+                        kind: Kind::String,
+                        start,
+                        end,
+                    }));
+                }
+                State::Value => return self.value(c).map(Some),
+            }
+        }
+    }
+
+    fn value(&mut self, c: Option<u8>) -> Result<Token, JsonError> {
+        let start = self.pos;
+        let kind = match c {
+            Some(open @ (b'{' | b'[')) => {
+                if self.stack.len() >= self.max_depth {
+                    return Err(JsonError::TooDeep);
+                }
+                let obj = open == b'{';
+                self.stack.push(obj);
+                self.pos += 1;
+                self.state = if obj {
+                    State::FirstKey
+                } else {
+                    State::FirstElem
+                };
+                return Ok(Token {
+                    event: Event::Begin,
+                    kind: if obj { Kind::Object } else { Kind::Array },
+                    start,
+                    end: self.pos,
+                });
+            }
+            Some(b'"') => {
+                self.scan_string()?;
+                Kind::String
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                self.scan_number()?;
+                Kind::Number
+            }
+            Some(b't') => {
+                self.literal(b"true")?;
+                Kind::Bool
+            }
+            Some(b'f') => {
+                self.literal(b"false")?;
+                Kind::Bool
+            }
+            Some(b'n') => {
+                self.literal(b"null")?;
+                Kind::Null
+            }
+            other => return Err(unexpected(other)),
+        };
+        self.state = State::After;
+        Ok(Token {
+            event: Event::Scalar,
+            kind,
+            start,
+            end: self.pos,
+        })
+    }
+
+    fn close(&mut self, kind: Kind) -> Token {
+        let start = self.pos;
+        self.pos += 1;
+        self.stack.pop();
+        self.state = State::After;
+        Token {
+            event: Event::End,
+            kind,
+            start,
+            end: self.pos,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), JsonError> {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        if rest.starts_with(word) {
+            self.pos += word.len();
+            Ok(())
+        } else if word.starts_with(rest) {
+            Err(JsonError::UnexpectedEnd)
+        } else {
+            Err(JsonError::UnexpectedChar)
+        }
+    }
+
+    /// Scans a string starting at its opening quote, leaving `pos` past the
+    /// closing quote.
+    fn scan_string(&mut self) -> Result<(), JsonError> {
+        self.pos += 1;
+        loop {
+            let Some(b) = self.peek() else {
+                return Err(JsonError::UnexpectedEnd);
+            };
+            self.pos += 1;
+            match b {
+                b'"' => return Ok(()),
+                b'\\' => {
+                    let Some(e) = self.peek() else {
+                        return Err(JsonError::UnexpectedEnd);
+                    };
+                    self.pos += 1;
+                    match e {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                        b'u' => {
+                            hex4(self.bytes, self.pos).ok_or(JsonError::BadEscape)?;
+                            self.pos += 4;
+                        }
+                        _ => return Err(JsonError::BadEscape),
+                    }
+                }
+                0..=0x1f => return Err(JsonError::ControlChar),
+                _ => {}
+            }
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn scan_number(&mut self) -> Result<(), JsonError> {
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(JsonError::BadNumber),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(JsonError::BadNumber);
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(JsonError::BadNumber);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn unexpected(c: Option<u8>) -> JsonError {
+    match c {
+        None => JsonError::UnexpectedEnd,
+        Some(_) => JsonError::UnexpectedChar,
+    }
+}
+
+/// Reads four hex digits at `pos`.
+fn hex4(bytes: &[u8], pos: usize) -> Option<u32> {
+    let quad = bytes.get(pos..)?.get(..4)?;
+    let mut v = 0u32;
+    for &c in quad {
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => return None,
+        };
+        v = (v << 4) | u32::from(d);
+    }
+    Some(v)
+}
+
+fn is_ws(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
 /// Validates that `text` is exactly one JSON value (surrounding whitespace
 /// allowed), nested at most `max_depth` deep, and returns its kind.
 pub fn validate(text: &str, max_depth: usize) -> Result<Kind, JsonError> {
-    let _ = (text, max_depth);
-    todo!()
+    let mut s = Scanner::new(text, max_depth);
+    let first = s.next_token()?.ok_or(JsonError::UnexpectedEnd)?;
+    while s.next_token()?.is_some() {}
+    Ok(first.kind)
 }
 
 /// Returns the byte ranges (into `text`) of the top-level elements of the
-/// JSON array `text` (whitespace trimmed from each range).
+/// JSON array `text`, after validating the whole text.
 pub fn array_elements(text: &str, max_depth: usize) -> Result<Vec<Range<usize>>, JsonError> {
-    let _ = (text, max_depth);
-    todo!()
+    let mut s = Scanner::new(text, max_depth);
+    let root = s.next_token()?.ok_or(JsonError::UnexpectedEnd)?;
+    if root.kind != Kind::Array {
+        return Err(JsonError::WrongKind);
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    while let Some(t) = s.next_token()? {
+        match (t.event, s.depth()) {
+            (Event::Begin, 2) => start = t.start,
+            (Event::Scalar, 1) => out.push(t.range()),
+            (Event::End, 1) => out.push(start..t.end),
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
-/// Returns the members of the JSON object `text`: each unescaped key with the
-/// byte range of its value.
+/// Returns the members of the JSON object `text` (after validating the whole
+/// text): each unescaped key with the byte range of its value, in order.
+/// Duplicate keys are all returned; as with `JSON.parse`, callers that
+/// overwrite in order make the last one win.
 pub fn object_members(
     text: &str,
     max_depth: usize,
 ) -> Result<Vec<(String, Range<usize>)>, JsonError> {
-    let _ = (text, max_depth);
-    todo!()
+    let mut s = Scanner::new(text, max_depth);
+    let root = s.next_token()?.ok_or(JsonError::UnexpectedEnd)?;
+    if root.kind != Kind::Object {
+        return Err(JsonError::WrongKind);
+    }
+    let mut out = Vec::new();
+    let mut key = String::new();
+    let mut start = 0;
+    while let Some(t) = s.next_token()? {
+        match (t.event, s.depth()) {
+            (Event::Key, 1) => key = parse_string(slice(text, t.range())?)?,
+            (Event::Begin, 2) => start = t.start,
+            (Event::Scalar, 1) => out.push((core::mem::take(&mut key), t.range())),
+            (Event::End, 1) => out.push((core::mem::take(&mut key), start..t.end)),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// `text[range]`, as an error instead of a panic if the range is bad.
+pub fn slice(text: &str, range: Range<usize>) -> Result<&str, JsonError> {
+    text.get(range).ok_or(JsonError::UnexpectedEnd)
 }
 
 /// Reads `text` (surrounding whitespace allowed) as a JSON string and returns
-/// it unescaped.
+/// it unescaped. `\uXXXX` escapes are decoded, surrogate pairs combined; a
+/// lone surrogate is a [`JsonError::BadEscape`].
 pub fn parse_string(text: &str) -> Result<String, JsonError> {
-    let _ = text;
-    todo!()
+    let t = text.trim_matches(is_ws);
+    let inner = t.strip_prefix('"').ok_or(match t.is_empty() {
+        true => JsonError::UnexpectedEnd,
+        false => JsonError::WrongKind,
+    })?;
+    let inner = inner.strip_suffix('"').ok_or(JsonError::UnexpectedEnd)?;
+    let b = inner.as_bytes();
+    let mut out = String::with_capacity(inner.len());
+    let mut run = 0;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'"' => return Err(JsonError::TrailingData),
+            0..=0x1f => return Err(JsonError::ControlChar),
+            b'\\' => {
+                out.push_str(inner.get(run..i).unwrap_or_default());
+                let e = *b.get(i + 1).ok_or(JsonError::BadEscape)?;
+                i += 2;
+                let ch = match e {
+                    b'"' => '"',
+                    b'\\' => '\\',
+                    b'/' => '/',
+                    b'b' => '\u{8}',
+                    b'f' => '\u{c}',
+                    b'n' => '\n',
+                    b'r' => '\r',
+                    b't' => '\t',
+                    b'u' => {
+                        let hi = hex4(b, i).ok_or(JsonError::BadEscape)?;
+                        i += 4;
+                        let code = if (0xD800..0xDC00).contains(&hi) {
+                            let lo = match (b.get(i), b.get(i + 1)) {
+                                (Some(b'\\'), Some(b'u')) => hex4(b, i + 2),
+                                _ => None,
+                            };
+                            match lo {
+                                Some(lo @ 0xDC00..=0xDFFF) => {
+                                    i += 6;
+                                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                                }
+                                _ => return Err(JsonError::BadEscape),
+                            }
+                        } else {
+                            hi
+                        };
+                        char::from_u32(code).ok_or(JsonError::BadEscape)?
+                    }
+                    _ => return Err(JsonError::BadEscape),
+                };
+                out.push(ch);
+                run = i;
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(inner.get(run..).unwrap_or_default());
+    Ok(out)
 }
 
 /// Reads `text` (surrounding whitespace allowed) as a non-negative JSON
-/// integer that fits in a `u64` (no fraction, no exponent).
+/// integer written without fraction or exponent that fits in a `u64`.
 pub fn parse_u64(text: &str) -> Result<u64, JsonError> {
-    let _ = text;
-    todo!()
+    if validate(text, 0)? != Kind::Number {
+        return Err(JsonError::WrongKind);
+    }
+    let mut n = 0u64;
+    for c in text.trim_matches(is_ws).bytes() {
+        let d = match c {
+            b'0'..=b'9' => u64::from(c - b'0'),
+            _ => return Err(JsonError::NotAnInteger),
+        };
+        n = n
+            .checked_mul(10)
+            .and_then(|n| n.checked_add(d))
+            .ok_or(JsonError::NotAnInteger)?;
+    }
+    Ok(n)
 }
 
-/// Appends `s` to `out` as a quoted JSON string.
+/// Appends `s` to `out` as a quoted JSON string (escaping `"`, `\` and
+/// control characters, as `JSON.stringify` does).
 pub fn write_string(out: &mut String, s: &str) {
-    let _ = (out, s);
-    todo!()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let mut run = 0;
+    for (i, c) in s.bytes().enumerate() {
+        let esc = match c {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(run..i).unwrap_or_default());
+        run = i + 1;
+        if esc.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(c >> 4)]));
+            out.push(char::from(HEX[usize::from(c & 15)]));
+        } else {
+            out.push_str(esc);
+        }
+    }
+    out.push_str(s.get(run..).unwrap_or_default());
+    out.push('"');
 }
 
 /// Appends the decimal digits of `n` to `out`.
-pub fn write_u64(out: &mut String, n: u64) {
-    let _ = (out, n);
-    todo!()
+pub fn write_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &buf[i..] {
+        out.push(char::from(d));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Result<Kind, JsonError> {
+        validate(s, DEFAULT_MAX_DEPTH)
+    }
+
+    #[test]
+    fn validates_values() {
+        assert_eq!(
+            v(" {\"a\":[1,-2.5e+3,true,false,null,\"x\"]} "),
+            Ok(Kind::Object)
+        );
+        assert_eq!(v("[]"), Ok(Kind::Array));
+        assert_eq!(v("{}"), Ok(Kind::Object));
+        assert_eq!(v("\"\\u00e9\\n\""), Ok(Kind::String));
+        assert_eq!(v("0"), Ok(Kind::Number));
+        assert_eq!(v("null"), Ok(Kind::Null));
+        // lone surrogates are valid JSON (JSON.parse accepts them)
+        assert_eq!(v("\"\\ud800\""), Ok(Kind::String));
+    }
+
+    #[test]
+    fn rejects_malformed() {
+        assert_eq!(v(""), Err(JsonError::UnexpectedEnd));
+        assert_eq!(v("   "), Err(JsonError::UnexpectedEnd));
+        assert_eq!(v("[1,]"), Err(JsonError::UnexpectedChar));
+        assert_eq!(v("[1 2]"), Err(JsonError::UnexpectedChar));
+        assert_eq!(v("{\"a\" 1}"), Err(JsonError::UnexpectedChar));
+        assert_eq!(v("{1:1}"), Err(JsonError::UnexpectedChar));
+        assert_eq!(v("{\"a\":1,}"), Err(JsonError::UnexpectedChar));
+        assert_eq!(v("[1}"), Err(JsonError::UnexpectedChar));
+        assert_eq!(v("{\"a\":1]"), Err(JsonError::UnexpectedChar));
+        assert_eq!(v("[1"), Err(JsonError::UnexpectedEnd));
+        assert_eq!(v("[1] x"), Err(JsonError::TrailingData));
+        assert_eq!(v("1 2"), Err(JsonError::TrailingData));
+        assert_eq!(v("tru"), Err(JsonError::UnexpectedEnd));
+        assert_eq!(v("trux"), Err(JsonError::UnexpectedChar));
+        assert_eq!(v("\"abc"), Err(JsonError::UnexpectedEnd));
+        assert_eq!(v("\"a\\x\""), Err(JsonError::BadEscape));
+        assert_eq!(v("\"a\\u12g4\""), Err(JsonError::BadEscape));
+        assert_eq!(v("\"a\\u12\""), Err(JsonError::BadEscape));
+        assert_eq!(v("\"a\nb\""), Err(JsonError::ControlChar));
+        assert_eq!(v("01"), Err(JsonError::TrailingData));
+        assert_eq!(v("-"), Err(JsonError::BadNumber));
+        assert_eq!(v("1."), Err(JsonError::BadNumber));
+        assert_eq!(v("1e"), Err(JsonError::BadNumber));
+        assert_eq!(v("+1"), Err(JsonError::UnexpectedChar));
+        assert_eq!(v(".5"), Err(JsonError::UnexpectedChar));
+    }
+
+    #[test]
+    fn depth_limit() {
+        assert_eq!(validate("[[[]]]", 3), Ok(Kind::Array));
+        assert_eq!(validate("[[[]]]", 2), Err(JsonError::TooDeep));
+        assert_eq!(validate("1", 0), Ok(Kind::Number));
+        assert_eq!(validate("{}", 0), Err(JsonError::TooDeep));
+        let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+        assert_eq!(v(&deep), Err(JsonError::TooDeep));
+        assert_eq!(validate(&deep, 100_000), Ok(Kind::Array));
+        assert_eq!(validate(&deep, 99_999), Err(JsonError::TooDeep));
+    }
+
+    #[test]
+    fn elements_and_members() {
+        let t = r#"[ "a", {"b":[1]} , 3 ]"#;
+        let r = array_elements(t, 8).unwrap();
+        let parts: Vec<&str> = r.into_iter().map(|r| &t[r]).collect();
+        assert_eq!(parts, ["\"a\"", "{\"b\":[1]}", "3"]);
+        assert_eq!(array_elements("[]", 8), Ok(vec![]));
+        assert_eq!(array_elements("{}", 8), Err(JsonError::WrongKind));
+        assert_eq!(array_elements("[1,", 8), Err(JsonError::UnexpectedEnd));
+
+        let t = r#"{"a\u0062":1, "c": {"d":null}, "e":[]}"#;
+        let m = object_members(t, 8).unwrap();
+        let m: Vec<(String, &str)> = m.into_iter().map(|(k, r)| (k, &t[r])).collect();
+        assert_eq!(
+            m,
+            [
+                ("ab".to_string(), "1"),
+                ("c".to_string(), "{\"d\":null}"),
+                ("e".to_string(), "[]")
+            ]
+        );
+        assert_eq!(object_members("[]", 8), Err(JsonError::WrongKind));
+    }
+
+    #[test]
+    fn strings() {
+        assert_eq!(parse_string(" \"a\\\"b\" ").as_deref(), Ok("a\"b"));
+        assert_eq!(
+            parse_string(r#""\\\/\b\f\n\r\t\u00e9\ud83d\ude00x""#).as_deref(),
+            Ok("\\/\u{8}\u{c}\n\r\té😀x")
+        );
+        assert_eq!(parse_string("\"héllo\"").as_deref(), Ok("héllo"));
+        assert_eq!(parse_string(r#""\ud83d""#), Err(JsonError::BadEscape));
+        assert_eq!(parse_string(r#""\ud83dx""#), Err(JsonError::BadEscape));
+        assert_eq!(parse_string(r#""\ud83d\u0041""#), Err(JsonError::BadEscape));
+        assert_eq!(parse_string(r#""\ude00""#), Err(JsonError::BadEscape));
+        assert_eq!(parse_string(r#""a\""#), Err(JsonError::BadEscape));
+        assert_eq!(parse_string(r#""a"b""#), Err(JsonError::TrailingData));
+        assert_eq!(parse_string("\"a\u{1}\""), Err(JsonError::ControlChar));
+        assert_eq!(parse_string("\"a"), Err(JsonError::UnexpectedEnd));
+        assert_eq!(parse_string("\""), Err(JsonError::UnexpectedEnd));
+        assert_eq!(parse_string(""), Err(JsonError::UnexpectedEnd));
+        assert_eq!(parse_string("1"), Err(JsonError::WrongKind));
+        assert_eq!(parse_string(r#""\q""#), Err(JsonError::BadEscape));
+        assert_eq!(parse_string(r#""\u12""#), Err(JsonError::BadEscape));
+    }
+
+    #[test]
+    fn integers() {
+        assert_eq!(parse_u64(" 25000 "), Ok(25000));
+        assert_eq!(parse_u64("0"), Ok(0));
+        assert_eq!(parse_u64("18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(
+            parse_u64("18446744073709551616"),
+            Err(JsonError::NotAnInteger)
+        );
+        assert_eq!(parse_u64("-1"), Err(JsonError::NotAnInteger));
+        assert_eq!(parse_u64("1.5"), Err(JsonError::NotAnInteger));
+        assert_eq!(parse_u64("1e3"), Err(JsonError::NotAnInteger));
+        assert_eq!(parse_u64("01"), Err(JsonError::TrailingData));
+        assert_eq!(parse_u64("\"1\""), Err(JsonError::WrongKind));
+        assert_eq!(parse_u64("[1]"), Err(JsonError::TooDeep));
+    }
+
+    #[test]
+    fn writers() {
+        let mut s = String::new();
+        write_string(&mut s, "a\"b\\c\nd\u{1}\u{1f}é\u{8}\u{c}\r\t");
+        assert_eq!(s, r#""a\"b\\c\nd\u0001\u001fé\b\f\r\t""#);
+        assert_eq!(
+            parse_string(&s).as_deref(),
+            Ok("a\"b\\c\nd\u{1}\u{1f}é\u{8}\u{c}\r\t")
+        );
+        let mut n = String::new();
+        write_u64(&mut n, 0);
+        n.push(' ');
+        write_u64(&mut n, 1234567890);
+        n.push(' ');
+        write_u64(&mut n, u64::MAX);
+        assert_eq!(n, "0 1234567890 18446744073709551615");
+    }
+
+    #[test]
+    fn tokens() {
+        let mut s = Scanner::new(r#"{"k":[true]}"#, 4);
+        let mut seen = Vec::new();
+        while let Some(t) = s.next_token().unwrap() {
+            seen.push((t.event, t.kind, t.start, t.end, s.depth()));
+        }
+        assert_eq!(
+            seen,
+            [
+                (Event::Begin, Kind::Object, 0, 1, 1),
+                (Event::Key, Kind::String, 1, 4, 1),
+                (Event::Begin, Kind::Array, 5, 6, 2),
+                (Event::Scalar, Kind::Bool, 6, 10, 2),
+                (Event::End, Kind::Array, 10, 11, 1),
+                (Event::End, Kind::Object, 11, 12, 0),
+            ]
+        );
+    }
 }

@@ -1,9 +1,28 @@
 //! Socket.IO protocol v5 packet codec, validating as socket.io-parser 4.x.
 //!
-//! Payload JSON stays opaque text; binary placeholders are produced and
-//! replaced by the JS layer, the core only counts and carries attachments.
+//! Wire format: `<type>[<attachments>-][<nsp>,][<id>][<json>]`. Payload JSON
+//! stays opaque text: the decoder validates it (kind per packet type, event
+//! name, nesting depth, binary placeholders) in one iterative pass and keeps
+//! the text as is. Binary placeholders `{"_placeholder":true,"num":N}` are
+//! produced and replaced by the JS layer; the core counts and carries the
+//! attachments.
+//!
+//! Where the Socket.IO v5 spec says a payload MUST be present (EVENT, ACK,
+//! CONNECT_ERROR), a missing payload is rejected, which socket.io-parser only
+//! notices later; the packet type must be one ASCII digit `0`-`6`.
 
 use super::error::DecodeError;
+use super::json::{self, Event, Kind, Scanner};
+
+/// Event names a peer must not send: they have a special meaning.
+pub const RESERVED_EVENTS: [&str; 6] = [
+    "connect",
+    "connect_error",
+    "disconnect",
+    "disconnecting",
+    "newListener",
+    "removeListener",
+];
 
 /// The Socket.IO packet type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,18 +43,51 @@ pub enum PacketType {
     BinaryAck = 6,
 }
 
+impl PacketType {
+    /// The type for a wire digit `0`-`6` given as a number.
+    pub fn from_u8(n: u8) -> Option<PacketType> {
+        Some(match n {
+            0 => PacketType::Connect,
+            1 => PacketType::Disconnect,
+            2 => PacketType::Event,
+            3 => PacketType::Ack,
+            4 => PacketType::ConnectError,
+            5 => PacketType::BinaryEvent,
+            6 => PacketType::BinaryAck,
+            _ => return None,
+        })
+    }
+
+    /// Whether packets of this type carry binary attachments.
+    pub fn is_binary(self) -> bool {
+        matches!(self, PacketType::BinaryEvent | PacketType::BinaryAck)
+    }
+
+    /// Whether this is EVENT or BINARY_EVENT.
+    pub fn is_event(self) -> bool {
+        matches!(self, PacketType::Event | PacketType::BinaryEvent)
+    }
+
+    /// Whether this is ACK or BINARY_ACK.
+    pub fn is_ack(self) -> bool {
+        matches!(self, PacketType::Ack | PacketType::BinaryAck)
+    }
+}
+
 /// One Socket.IO packet, payload kept as raw JSON text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Packet {
-    /// The packet type.
+    /// The packet type, as on the wire (binary types are not folded into
+    /// EVENT/ACK: see [`PacketType::is_event`]).
     pub kind: PacketType,
-    /// The namespace (`"/"` by default).
+    /// The namespace (`"/"` by default). It must not contain `,` (the wire
+    /// format has no escape for it).
     pub nsp: String,
     /// The ack id, if any.
     pub id: Option<u64>,
     /// The raw JSON payload, if any.
     pub data: Option<String>,
-    /// The number of binary attachments (binary types only).
+    /// The number of binary attachments (binary types only, at least 1).
     pub attachments: usize,
 }
 
@@ -52,21 +104,208 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_attachments: 10,
-            max_depth: super::json::DEFAULT_MAX_DEPTH,
+            max_depth: json::DEFAULT_MAX_DEPTH,
         }
     }
 }
 
-/// Encodes a packet's text part: `<type>[<attachments>-][<nsp>,][<id>][<json>]`.
+/// Encodes a packet's text part: `<type>[<attachments>-][<nsp>,][<id>][<json>]`
+/// (the namespace is omitted when it is `/` or empty).
 pub fn encode(packet: &Packet) -> String {
-    let _ = packet;
-    todo!()
+    let data = packet.data.as_deref().unwrap_or_default();
+    let mut s = String::with_capacity(24 + packet.nsp.len() + data.len());
+    s.push(char::from(b'0' + packet.kind as u8));
+    if packet.kind.is_binary() {
+        json::write_u64(&mut s, packet.attachments as u64);
+        s.push('-');
+    }
+    if !packet.nsp.is_empty() && packet.nsp != "/" {
+        s.push_str(&packet.nsp);
+        s.push(',');
+    }
+    if let Some(id) = packet.id {
+        json::write_u64(&mut s, id);
+    }
+    s.push_str(data);
+    s
 }
 
 /// Decodes and validates one packet's text part.
 pub fn decode(text: &str, limits: &Limits) -> Result<Packet, DecodeError> {
-    let _ = (text, limits);
-    todo!()
+    let b = text.as_bytes();
+    let first = *b.first().ok_or(DecodeError::Empty)?;
+    let kind = first
+        .checked_sub(b'0')
+        .and_then(PacketType::from_u8)
+        .ok_or(DecodeError::UnknownType)?;
+    let mut i = 1;
+
+    // attachments: one or more digits, then '-'
+    let mut attachments = 0usize;
+    if kind.is_binary() {
+        let start = i;
+        while let Some(&c @ b'0'..=b'9') = b.get(i) {
+            attachments = attachments
+                .saturating_mul(10)
+                .saturating_add(usize::from(c - b'0'));
+            i += 1;
+        }
+        if i == start || b.get(i) != Some(&b'-') || attachments == 0 {
+            return Err(DecodeError::BadAttachments);
+        }
+        if attachments > limits.max_attachments {
+            return Err(DecodeError::TooManyAttachments);
+        }
+        i += 1;
+    }
+
+    // namespace: from '/' up to ',' (consumed) or the end of the text
+    let mut nsp = String::from("/");
+    if b.get(i) == Some(&b'/') {
+        let rest = text.get(i..).unwrap_or_default();
+        let len = rest.find(',').unwrap_or(rest.len());
+        nsp = rest.get(..len).unwrap_or_default().to_owned();
+        i += len + 1;
+    }
+
+    // ack id: digits
+    let mut id = None;
+    while let Some(&c @ b'0'..=b'9') = b.get(i) {
+        let n: u64 = id.unwrap_or(0);
+        id = Some(
+            n.checked_mul(10)
+                .and_then(|n| n.checked_add(u64::from(c - b'0')))
+                .ok_or(DecodeError::BadAckId)?,
+        );
+        i += 1;
+    }
+
+    // payload: the rest
+    let rest = text.get(i..).unwrap_or_default();
+    let data = if rest.is_empty() {
+        match kind {
+            PacketType::Connect | PacketType::Disconnect => None,
+            _ => return Err(DecodeError::InvalidPayload),
+        }
+    } else {
+        check_payload(kind, rest, limits, attachments)?;
+        Some(rest.to_owned())
+    };
+    Ok(Packet {
+        kind,
+        nsp,
+        id,
+        data,
+        attachments,
+    })
+}
+
+/// Per open container while checking placeholders.
+#[derive(Clone, Copy, Default)]
+struct Level {
+    object: bool,
+    /// The last `_placeholder` member is `true`.
+    placeholder: bool,
+    /// The last `num` member is an integer below the attachment count.
+    num_ok: bool,
+    /// Which member the next value belongs to: 0 other, 1 `_placeholder`, 2 `num`.
+    key: u8,
+}
+
+fn key_is(raw: &str, quoted: &str) -> bool {
+    raw == quoted
+        || (raw.contains('\\')
+            && json::parse_string(raw)
+                .is_ok_and(|k| Some(k.as_str()) == quoted.get(1..quoted.len() - 1)))
+}
+
+/// A JSON number text that is a plain integer below `n`.
+fn index_below(raw: &str, n: usize) -> bool {
+    raw.bytes().all(|c| c.is_ascii_digit()) && raw.parse::<usize>().is_ok_and(|v| v < n)
+}
+
+/// Validates a payload for `kind` as socket.io-parser's `isPayloadValid`,
+/// plus JSON depth and, for binary packets, placeholder indexes, in one pass.
+fn check_payload(
+    kind: PacketType,
+    text: &str,
+    limits: &Limits,
+    attachments: usize,
+) -> Result<(), DecodeError> {
+    let mut s = Scanner::new(text, limits.max_depth);
+    let root = s
+        .next_token()?
+        .ok_or(DecodeError::Json(json::JsonError::UnexpectedEnd))?;
+    let root_ok = match kind {
+        PacketType::Connect => root.kind == Kind::Object,
+        PacketType::Disconnect => false,
+        PacketType::ConnectError => matches!(root.kind, Kind::Object | Kind::String),
+        _ => root.kind == Kind::Array,
+    };
+    if !root_ok {
+        return Err(DecodeError::InvalidPayload);
+    }
+    let mut name_pending = kind.is_event();
+    let mut levels: Vec<Level> = Vec::new();
+    let mut token = Some(root);
+    while let Some(t) = token {
+        let raw = json::slice(text, t.range())?;
+        if name_pending && t.event != Event::Begin {
+            // the token after the root `[`: the event name
+            name_pending = false;
+            match (t.event, t.kind) {
+                (Event::Scalar, Kind::Number) => {}
+                (Event::Scalar, Kind::String) => {
+                    if let Ok(name) = json::parse_string(raw) {
+                        if RESERVED_EVENTS.contains(&name.as_str()) {
+                            return Err(DecodeError::ReservedEventName);
+                        }
+                    }
+                }
+                _ => return Err(DecodeError::InvalidPayload),
+            }
+        } else if name_pending && s.depth() > 1 {
+            return Err(DecodeError::InvalidPayload);
+        }
+        if attachments > 0 {
+            if let (Event::Begin | Event::Scalar, Some(top)) = (t.event, levels.last_mut()) {
+                let scalar = t.event == Event::Scalar;
+                match top.key {
+                    1 => top.placeholder = scalar && raw == "true",
+                    2 => top.num_ok = scalar && index_below(raw, attachments),
+                    _ => {}
+                }
+                top.key = 0;
+            }
+            match t.event {
+                Event::Begin => levels.push(Level {
+                    object: t.kind == Kind::Object,
+                    ..Level::default()
+                }),
+                Event::Key => {
+                    if let Some(top) = levels.last_mut() {
+                        top.key = if key_is(raw, "\"_placeholder\"") {
+                            1
+                        } else if key_is(raw, "\"num\"") {
+                            2
+                        } else {
+                            0
+                        };
+                    }
+                }
+                Event::End => {
+                    if let Some(l) = levels.pop() {
+                        if l.object && l.placeholder && !l.num_ok {
+                            return Err(DecodeError::BadPlaceholder);
+                        }
+                    }
+                }
+                Event::Scalar => {}
+            }
+        }
+        token = s.next_token()?;
+    }
+    Ok(())
 }
 
 /// A complete packet with its binary attachments, in order.
@@ -78,7 +317,11 @@ pub struct Decoded {
     pub attachments: Vec<Vec<u8>>,
 }
 
-/// Reassembles binary packets from a text frame and its binary frames.
+/// Reassembles binary packets from a text message and the binary messages
+/// that follow it, as socket.io-parser's `Decoder`.
+///
+/// After any error the decoder is back in its initial state (the caller is
+/// expected to close the connection, as socket.io-client does).
 #[derive(Debug, Clone, Default)]
 pub struct Decoder {
     limits: Limits,
@@ -94,16 +337,37 @@ impl Decoder {
         }
     }
 
-    /// Feeds a text message; returns a packet when it is complete.
+    /// Feeds a text message; returns a packet when it is complete (at once
+    /// for non-binary packets). A text message while attachments are still
+    /// expected is [`DecodeError::MissingAttachments`].
     pub fn push_text(&mut self, text: &str) -> Result<Option<Decoded>, DecodeError> {
-        let _ = text;
-        todo!()
+        if self.pending.take().is_some() {
+            return Err(DecodeError::MissingAttachments);
+        }
+        let packet = decode(text, &self.limits)?;
+        let decoded = Decoded {
+            attachments: Vec::with_capacity(packet.attachments),
+            packet,
+        };
+        if decoded.packet.kind.is_binary() {
+            self.pending = Some(decoded);
+            Ok(None)
+        } else {
+            Ok(Some(decoded))
+        }
     }
 
-    /// Feeds a binary message; returns the packet when it is the last attachment.
+    /// Feeds a binary message; returns the packet when it is the last
+    /// attachment. A binary message with no packet waiting for it is
+    /// [`DecodeError::UnexpectedBinary`].
     pub fn push_binary(&mut self, bytes: Vec<u8>) -> Result<Option<Decoded>, DecodeError> {
-        let _ = bytes;
-        todo!()
+        let pending = self.pending.as_mut().ok_or(DecodeError::UnexpectedBinary)?;
+        pending.attachments.push(bytes);
+        if pending.attachments.len() >= pending.packet.attachments {
+            Ok(self.pending.take())
+        } else {
+            Ok(None)
+        }
     }
 
     /// Whether a binary packet is waiting for attachments.
@@ -117,17 +381,40 @@ impl Decoder {
     }
 }
 
-/// The event name (first element) of an EVENT payload array.
-pub fn event_name(data: &str) -> Result<String, DecodeError> {
-    let _ = data;
-    todo!()
+/// The first token of the array `data` after its `[`, with the scanner.
+fn first_element(data: &str) -> Result<Option<json::Token>, DecodeError> {
+    let mut s = Scanner::new(data, usize::MAX);
+    let root = s.next_token()?.ok_or(DecodeError::InvalidPayload)?;
+    if root.kind != Kind::Array {
+        return Err(DecodeError::InvalidPayload);
+    }
+    match s.next_token()? {
+        Some(t) if t.event != Event::End => Ok(Some(t)),
+        _ => Ok(None),
+    }
 }
 
-/// The last argument of an EVENT payload when it is a string (the connection
-/// state recovery offset).
+/// The event name (first element) of an EVENT payload array, unescaped; a
+/// numeric name is returned as written.
+pub fn event_name(data: &str) -> Result<String, DecodeError> {
+    match first_element(data)? {
+        Some(t) if t.event == Event::Scalar && t.kind == Kind::String => {
+            Ok(json::parse_string(json::slice(data, t.range())?)?)
+        }
+        Some(t) if t.event == Event::Scalar && t.kind == Kind::Number => {
+            Ok(json::slice(data, t.range())?.to_owned())
+        }
+        _ => Err(DecodeError::InvalidPayload),
+    }
+}
+
+/// The last argument of an EVENT payload array when it is a string (the
+/// connection state recovery offset); `None` otherwise or if the payload is
+/// not a valid array.
 pub fn last_arg_string(data: &str) -> Option<String> {
-    let _ = data;
-    todo!()
+    let elems = json::array_elements(data, usize::MAX).ok()?;
+    let last = elems.get(1..)?.last()?.clone();
+    json::parse_string(data.get(last)?).ok()
 }
 
 /// The CONNECT payload sent by the server: `{"sid":"..","pid":".."}`.
@@ -139,16 +426,31 @@ pub struct ConnectAck {
     pub pid: Option<String>,
 }
 
-/// Parses the server's CONNECT payload.
+/// Parses the server's CONNECT payload: `sid` must be a non-empty string
+/// (else it is a v2 server, as socket.io-client reports); `pid` is kept when
+/// it is a string.
 pub fn parse_connect(data: &str) -> Result<ConnectAck, DecodeError> {
-    let _ = data;
-    todo!()
+    let mut sid = None;
+    let mut pid = None;
+    for (key, range) in json::object_members(data, usize::MAX)? {
+        let value = json::slice(data, range)?;
+        match key.as_str() {
+            "sid" => sid = json::parse_string(value).ok(),
+            "pid" => pid = json::parse_string(value).ok(),
+            _ => {}
+        }
+    }
+    match sid {
+        Some(sid) if !sid.is_empty() => Ok(ConnectAck { sid, pid }),
+        _ => Err(DecodeError::InvalidPayload),
+    }
 }
 
 /// The CONNECT_ERROR payload: `{"message":"..","data":..}` or a string.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectErrorPayload {
-    /// The error message.
+    /// The error message (a string payload is the message itself; a
+    /// non-string `message` is kept as its JSON text; missing: empty).
     pub message: String,
     /// The raw JSON of `data`, if any.
     pub data: Option<String>,
@@ -156,17 +458,403 @@ pub struct ConnectErrorPayload {
 
 /// Parses a CONNECT_ERROR payload.
 pub fn parse_connect_error(data: &str) -> Result<ConnectErrorPayload, DecodeError> {
-    let _ = data;
-    todo!()
+    if json::validate(data, usize::MAX)? == Kind::String {
+        return Ok(ConnectErrorPayload {
+            message: json::parse_string(data)?,
+            data: None,
+        });
+    }
+    let mut out = ConnectErrorPayload {
+        message: String::new(),
+        data: None,
+    };
+    for (key, range) in json::object_members(data, usize::MAX)? {
+        let value = json::slice(data, range)?;
+        match key.as_str() {
+            "message" => {
+                out.message = json::parse_string(value).unwrap_or_else(|_| value.to_owned())
+            }
+            "data" => out.data = Some(value.to_owned()),
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
-/// Builds a client CONNECT payload: `auth` (raw JSON object, or none) merged
-/// with `{"pid":..,"offset":..}` for connection state recovery.
+/// Builds a client CONNECT payload as socket.io-client does: with a private
+/// session id, `{"pid":..,"offset":..}` followed by the members of `auth`
+/// (a JSON object text, whose keys win on duplicates when parsed); without,
+/// `auth` as is. `offset` is omitted when `None`.
 pub fn connect_payload(
     auth: Option<&str>,
     pid: Option<&str>,
     offset: Option<&str>,
 ) -> Option<String> {
-    let _ = (auth, pid, offset);
-    todo!()
+    let Some(pid) = pid else {
+        return auth.map(str::to_owned);
+    };
+    let inner = auth
+        .map(|a| a.trim())
+        .and_then(|a| a.strip_prefix('{'))
+        .and_then(|a| a.strip_suffix('}'))
+        .map(str::trim)
+        .unwrap_or_default();
+    let mut s = String::with_capacity(32 + pid.len() + inner.len());
+    s.push_str("{\"pid\":");
+    json::write_string(&mut s, pid);
+    if let Some(offset) = offset {
+        s.push_str(",\"offset\":");
+        json::write_string(&mut s, offset);
+    }
+    if !inner.is_empty() {
+        s.push(',');
+        s.push_str(inner);
+    }
+    s.push('}');
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Result<Packet, DecodeError> {
+        decode(s, &Limits::default())
+    }
+
+    fn p(kind: PacketType, nsp: &str, id: Option<u64>, data: Option<&str>, att: usize) -> Packet {
+        Packet {
+            kind,
+            nsp: nsp.into(),
+            id,
+            data: data.map(Into::into),
+            attachments: att,
+        }
+    }
+
+    #[test]
+    fn decodes_header() {
+        use PacketType::*;
+        assert_eq!(d("0"), Ok(p(Connect, "/", None, None, 0)));
+        assert_eq!(d("0/admin,"), Ok(p(Connect, "/admin", None, None, 0)));
+        // a namespace without a comma runs to the end, as in socket.io-parser
+        assert_eq!(d("1/admin"), Ok(p(Disconnect, "/admin", None, None, 0)));
+        assert_eq!(d("0/,"), Ok(p(Connect, "/", None, None, 0)));
+        assert_eq!(
+            d("3/admin,13[\"bar\"]"),
+            Ok(p(Ack, "/admin", Some(13), Some("[\"bar\"]"), 0))
+        );
+        assert_eq!(
+            d("61-15[\"bar\",{\"_placeholder\":true,\"num\":0}]"),
+            Ok(p(
+                BinaryAck,
+                "/",
+                Some(15),
+                Some("[\"bar\",{\"_placeholder\":true,\"num\":0}]"),
+                1
+            ))
+        );
+        assert_eq!(d("2 [\"a\"]"), Ok(p(Event, "/", None, Some(" [\"a\"]"), 0)));
+        assert_eq!(d("2[1]"), Ok(p(Event, "/", None, Some("[1]"), 0)));
+        assert_eq!(
+            d("218446744073709551615[\"a\"]").map(|p| p.id),
+            Ok(Some(u64::MAX))
+        );
+    }
+
+    #[test]
+    fn rejects_type() {
+        assert_eq!(d(""), Err(DecodeError::Empty));
+        assert_eq!(d("7"), Err(DecodeError::UnknownType));
+        assert_eq!(d("x"), Err(DecodeError::UnknownType));
+        assert_eq!(d(" 0"), Err(DecodeError::UnknownType));
+        assert_eq!(d("é"), Err(DecodeError::UnknownType));
+    }
+
+    #[test]
+    fn rejects_attachments() {
+        let ph = "[\"a\",{\"_placeholder\":true,\"num\":0}]";
+        assert_eq!(d(&format!("5{ph}")), Err(DecodeError::BadAttachments));
+        assert_eq!(d(&format!("5-{ph}")), Err(DecodeError::BadAttachments));
+        assert_eq!(d(&format!("50-{ph}")), Err(DecodeError::BadAttachments));
+        assert_eq!(d(&format!("5x-{ph}")), Err(DecodeError::BadAttachments));
+        assert_eq!(d("51"), Err(DecodeError::BadAttachments));
+        assert_eq!(
+            d(&format!("611-{ph}")),
+            Err(DecodeError::TooManyAttachments)
+        );
+        assert_eq!(
+            d(&format!("599999999999999999999999999-{ph}")),
+            Err(DecodeError::TooManyAttachments)
+        );
+        assert!(d(&format!("510-{ph}")).is_ok());
+        let tight = Limits {
+            max_attachments: 1,
+            ..Limits::default()
+        };
+        assert!(decode(&format!("51-{ph}"), &tight).is_ok());
+        assert_eq!(
+            decode(&format!("52-{ph}"), &tight),
+            Err(DecodeError::TooManyAttachments)
+        );
+    }
+
+    #[test]
+    fn rejects_ack_id() {
+        assert_eq!(
+            d("218446744073709551616[\"a\"]"),
+            Err(DecodeError::BadAckId)
+        );
+    }
+
+    #[test]
+    fn payload_rules() {
+        use DecodeError::*;
+        // CONNECT: object or absent
+        assert!(d("0{\"token\":1}").is_ok());
+        assert_eq!(d("0[]"), Err(InvalidPayload));
+        assert_eq!(d("0\"x\""), Err(InvalidPayload));
+        assert_eq!(d("0{"), Err(Json(json::JsonError::UnexpectedEnd)));
+        // DISCONNECT: no payload
+        assert_eq!(d("1{}"), Err(InvalidPayload));
+        assert_eq!(d("1/a,{}"), Err(InvalidPayload));
+        // EVENT: non-empty array, first a number or a non-reserved string
+        assert_eq!(d("2"), Err(InvalidPayload));
+        assert_eq!(d("2[]"), Err(InvalidPayload));
+        assert_eq!(d("2{}"), Err(InvalidPayload));
+        assert_eq!(d("2\"a\""), Err(InvalidPayload));
+        assert_eq!(d("2[null]"), Err(InvalidPayload));
+        assert_eq!(d("2[true]"), Err(InvalidPayload));
+        assert_eq!(d("2[[\"a\"]]"), Err(InvalidPayload));
+        assert_eq!(d("2[{\"a\":1}]"), Err(InvalidPayload));
+        assert_eq!(d("2[\"a\""), Err(Json(json::JsonError::UnexpectedEnd)));
+        assert_eq!(d("2[\"a\"]x"), Err(Json(json::JsonError::TrailingData)));
+        assert_eq!(d("2 "), Err(Json(json::JsonError::UnexpectedEnd)));
+        for r in RESERVED_EVENTS {
+            assert_eq!(d(&format!("2[\"{r}\"]")), Err(ReservedEventName), "{r}");
+            assert_eq!(
+                d(&format!("51-[\"{r}\",{{\"_placeholder\":true,\"num\":0}}]")),
+                Err(ReservedEventName)
+            );
+        }
+        // escaped reserved names are still reserved
+        assert_eq!(d("2[\"\\u0063onnect\"]"), Err(ReservedEventName));
+        assert!(d("2[\"connected\"]").is_ok());
+        assert!(d("2[\"\\ud800\"]").is_ok());
+        // ACK: an array, possibly empty
+        assert!(d("30[]").is_ok());
+        assert_eq!(d("30{}"), Err(InvalidPayload));
+        assert_eq!(d("30"), Err(InvalidPayload));
+        assert_eq!(
+            d("61-0{\"_placeholder\":true,\"num\":0}"),
+            Err(InvalidPayload)
+        );
+        // CONNECT_ERROR: object or string
+        assert!(d("4{\"message\":\"Not authorized\"}").is_ok());
+        assert!(d("4\"nope\"").is_ok());
+        assert_eq!(d("4[]"), Err(InvalidPayload));
+        assert_eq!(d("41"), Err(InvalidPayload));
+        assert_eq!(d("4"), Err(InvalidPayload));
+        // depth limit
+        let deep = format!("2[\"a\",{}{}]", "[".repeat(200), "]".repeat(200));
+        assert_eq!(d(&deep), Err(Json(json::JsonError::TooDeep)));
+        let lax = Limits {
+            max_depth: 1000,
+            ..Limits::default()
+        };
+        assert!(decode(&deep, &lax).is_ok());
+    }
+
+    #[test]
+    fn placeholders() {
+        use DecodeError::*;
+        let ok = [
+            "52-[\"a\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]",
+            "52-[\"a\",{\"x\":[{\"num\":1,\"_placeholder\":true}]}]",
+            "51-[\"a\",{\"_placeholder\":false,\"num\":7}]",
+            "51-[\"a\",{\"_placeholder\":\"true\"}]",
+            "51-[\"a\",{\"_placeholder\":true,\"num\":9,\"num\":0}]",
+            "51-[\"a\",{\"\\u005fplaceholder\":true,\"n\\u0075m\":0}]",
+            "51-[\"a\",{\"_placeholder\":true,\"_placeholder\":false}]",
+            // placeholders in non-binary packets are not reconstructed: not checked
+            "2[\"a\",{\"_placeholder\":true,\"num\":5}]",
+        ];
+        for s in ok {
+            assert!(d(s).is_ok(), "{s}");
+        }
+        let bad = [
+            "51-[\"a\",{\"_placeholder\":true,\"num\":1}]",
+            "51-[\"a\",{\"_placeholder\":true}]",
+            "51-[\"a\",{\"_placeholder\":true,\"num\":\"0\"}]",
+            "51-[\"a\",{\"_placeholder\":true,\"num\":-1}]",
+            "51-[\"a\",{\"_placeholder\":true,\"num\":0.5}]",
+            "51-[\"a\",{\"_placeholder\":true,\"num\":[0]}]",
+            "51-[\"a\",{\"_placeholder\":true,\"num\":99999999999999999999999}]",
+            "51-[\"a\",{\"_placeholder\":true,\"num\":0,\"num\":1}]",
+            "51-[\"a\",{\"_placeholder\":false,\"num\":1,\"_placeholder\":true}]",
+            "51-[\"a\",[{\"b\":{\"_placeholder\":true,\"num\":3}}]]",
+            "51-[\"a\",{\"\\u005fplaceholder\":true,\"num\":1}]",
+        ];
+        for s in bad {
+            assert_eq!(d(s), Err(BadPlaceholder), "{s}");
+        }
+    }
+
+    #[test]
+    fn encodes() {
+        use PacketType::*;
+        assert_eq!(encode(&p(Connect, "/", None, None, 0)), "0");
+        assert_eq!(encode(&p(Connect, "", None, None, 0)), "0");
+        assert_eq!(encode(&p(Disconnect, "/admin", None, None, 0)), "1/admin,");
+        assert_eq!(
+            encode(&p(Event, "/admin", Some(12), Some("[\"foo\"]"), 0)),
+            "2/admin,12[\"foo\"]"
+        );
+        assert_eq!(
+            encode(&p(BinaryEvent, "/", None, Some("[\"a\"]"), 3)),
+            "53-[\"a\"]"
+        );
+    }
+
+    #[test]
+    fn decoder_reassembles() {
+        let mut dec = Decoder::default();
+        let done = dec.push_text("2[\"a\"]").unwrap().unwrap();
+        assert_eq!(done.packet.kind, PacketType::Event);
+        assert!(done.attachments.is_empty());
+
+        let two = "52-[\"a\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]";
+        assert_eq!(dec.push_text(two), Ok(None));
+        assert!(dec.is_pending());
+        assert_eq!(dec.push_binary(vec![1]), Ok(None));
+        let done = dec.push_binary(vec![2, 3]).unwrap().unwrap();
+        assert_eq!(done.packet.attachments, 2);
+        assert_eq!(done.attachments, vec![vec![1], vec![2, 3]]);
+        assert!(!dec.is_pending());
+
+        // binary without a pending packet
+        assert_eq!(dec.push_binary(vec![1]), Err(DecodeError::UnexpectedBinary));
+        // text while attachments are pending; the decoder then starts afresh
+        assert_eq!(dec.push_text(two), Ok(None));
+        assert_eq!(
+            dec.push_text("2[\"a\"]"),
+            Err(DecodeError::MissingAttachments)
+        );
+        assert!(!dec.is_pending());
+        assert!(dec.push_text("2[\"a\"]").unwrap().is_some());
+        // reset drops the partial packet
+        assert_eq!(dec.push_text(two), Ok(None));
+        dec.reset();
+        assert_eq!(dec.push_binary(vec![1]), Err(DecodeError::UnexpectedBinary));
+        // decode errors propagate and leave nothing pending
+        assert_eq!(dec.push_text("9"), Err(DecodeError::UnknownType));
+        assert!(!dec.is_pending());
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(event_name(" [ \"h\\u00e9\" , 1]").as_deref(), Ok("hé"));
+        assert_eq!(event_name("[12,1]").as_deref(), Ok("12"));
+        assert_eq!(event_name("[]"), Err(DecodeError::InvalidPayload));
+        assert_eq!(event_name("[null]"), Err(DecodeError::InvalidPayload));
+        assert_eq!(event_name("[[\"a\"]]"), Err(DecodeError::InvalidPayload));
+        assert_eq!(event_name("{}"), Err(DecodeError::InvalidPayload));
+        assert_eq!(
+            event_name(""),
+            Err(DecodeError::Json(json::JsonError::UnexpectedEnd))
+        );
+
+        assert_eq!(
+            last_arg_string("[\"ev\",1,\"off\\u0031\"]").as_deref(),
+            Some("off1")
+        );
+        assert_eq!(last_arg_string("[\"ev\",\"x\",{}]"), None);
+        assert_eq!(last_arg_string("[\"ev\"]"), None);
+        assert_eq!(last_arg_string("[\"ev\",\"x\""), None);
+        assert_eq!(last_arg_string("{}"), None);
+
+        assert_eq!(
+            parse_connect("{\"sid\":\"wZX3oN0bSVIhsaknAAAI\"}"),
+            Ok(ConnectAck {
+                sid: "wZX3oN0bSVIhsaknAAAI".into(),
+                pid: None
+            })
+        );
+        assert_eq!(
+            parse_connect("{\"sid\":\"a\",\"pid\":\"b\"}"),
+            Ok(ConnectAck {
+                sid: "a".into(),
+                pid: Some("b".into())
+            })
+        );
+        assert_eq!(
+            parse_connect("{\"sid\":\"a\",\"pid\":null}").map(|c| c.pid),
+            Ok(None)
+        );
+        assert_eq!(parse_connect("{}"), Err(DecodeError::InvalidPayload));
+        assert_eq!(
+            parse_connect("{\"sid\":\"\"}"),
+            Err(DecodeError::InvalidPayload)
+        );
+        assert_eq!(
+            parse_connect("{\"sid\":1}"),
+            Err(DecodeError::InvalidPayload)
+        );
+        assert_eq!(
+            parse_connect("[]"),
+            Err(DecodeError::Json(json::JsonError::WrongKind))
+        );
+
+        assert_eq!(
+            parse_connect_error("{\"message\":\"Not authorized\",\"data\":{\"code\":1}}"),
+            Ok(ConnectErrorPayload {
+                message: "Not authorized".into(),
+                data: Some("{\"code\":1}".into())
+            })
+        );
+        assert_eq!(
+            parse_connect_error("\"nope\"").map(|e| e.message),
+            Ok("nope".into())
+        );
+        assert_eq!(
+            parse_connect_error("{\"message\":42}").map(|e| e.message),
+            Ok("42".into())
+        );
+        assert_eq!(
+            parse_connect_error("{}").map(|e| e.message),
+            Ok(String::new())
+        );
+        assert!(parse_connect_error("[]").is_err());
+        assert!(parse_connect_error("{").is_err());
+
+        assert_eq!(connect_payload(None, None, None), None);
+        assert_eq!(
+            connect_payload(Some("{\"token\":\"1\"}"), None, None).as_deref(),
+            Some("{\"token\":\"1\"}")
+        );
+        assert_eq!(
+            connect_payload(None, Some("p\"1"), Some("o1")).as_deref(),
+            Some("{\"pid\":\"p\\\"1\",\"offset\":\"o1\"}")
+        );
+        assert_eq!(
+            connect_payload(Some(" { \"token\" : 1 } "), Some("p"), None).as_deref(),
+            Some("{\"pid\":\"p\",\"token\" : 1}")
+        );
+        assert_eq!(
+            connect_payload(Some("{}"), Some("p"), Some("o")).as_deref(),
+            Some("{\"pid\":\"p\",\"offset\":\"o\"}")
+        );
+    }
+
+    #[test]
+    fn packet_type_helpers() {
+        for n in 0..7u8 {
+            let t = PacketType::from_u8(n).unwrap();
+            assert_eq!(t as u8, n);
+            assert_eq!(t.is_binary(), n >= 5);
+            assert_eq!(t.is_event(), n == 2 || n == 5);
+            assert_eq!(t.is_ack(), n == 3 || n == 6);
+        }
+        assert_eq!(PacketType::from_u8(7), None);
+    }
 }
