@@ -1,0 +1,778 @@
+//! The Manager: one Engine.IO connection to one server, multiplexing
+//! namespace sockets, with reconnection (socket.io-client 4.8 `Manager`).
+//!
+//! See the [module documentation](crate::proto) for the run loop.
+
+use std::collections::VecDeque;
+
+use super::backoff::Backoff;
+use super::config::{normalize_path, ManagerConfig, SocketConfig, TransportKind};
+use super::engine_codec::Data;
+use super::packet::{Decoded, Decoder};
+use super::rng::Rng;
+use super::session::{Ctx, EngineEvent, Session, Transmit, TransportId, TransportInput};
+use super::socket::{AckData, AckError, After, Emit, EmitError, Io, RequestId, Socket, SocketId};
+use super::timer::{Timer, TimerTable};
+
+/// Why a Manager closed or a socket disconnected (socket.io-client's
+/// reason strings, see [`DisconnectReason::as_str`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DisconnectReason {
+    /// `"io server disconnect"`: the server sent DISCONNECT; the socket does
+    /// not reconnect by itself.
+    IoServerDisconnect,
+    /// `"io client disconnect"`: the app called `disconnect`.
+    IoClientDisconnect,
+    /// `"ping timeout"`: no ping within `pingInterval + pingTimeout`.
+    PingTimeout,
+    /// `"transport close"`: the connection was closed.
+    TransportClose,
+    /// `"transport error"`: the connection failed.
+    TransportError,
+    /// `"parse error"`: the server sent an undecodable packet.
+    ParseError,
+    /// `"forced close"`: the Manager was closed by the app (or its last
+    /// socket left).
+    ForcedClose,
+}
+
+impl DisconnectReason {
+    /// The socket.io-client reason string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisconnectReason::IoServerDisconnect => "io server disconnect",
+            DisconnectReason::IoClientDisconnect => "io client disconnect",
+            DisconnectReason::PingTimeout => "ping timeout",
+            DisconnectReason::TransportClose => "transport close",
+            DisconnectReason::TransportError => "transport error",
+            DisconnectReason::ParseError => "parse error",
+            DisconnectReason::ForcedClose => "forced close",
+        }
+    }
+}
+
+/// Something the application should hear about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Manager `open`: the Engine.IO session is open.
+    Open,
+    /// Manager `close`.
+    Close {
+        /// Why.
+        reason: DisconnectReason,
+        /// Transport details, if any.
+        description: Option<String>,
+    },
+    /// Manager `error` (a failed connection attempt, or a transport error).
+    Error {
+        /// The error message (`"timeout"`, `"xhr poll error"`, ...).
+        description: String,
+    },
+    /// Manager `ping`: a server ping arrived (and was answered).
+    Ping,
+    /// Manager `reconnect_attempt`, attempts counted from 1.
+    ReconnectAttempt(u32),
+    /// Manager `reconnect`: reconnected after this many attempts.
+    Reconnect(u32),
+    /// Manager `reconnect_error`.
+    ReconnectError {
+        /// The error message.
+        description: String,
+    },
+    /// Manager `reconnect_failed`: `reconnection_attempts` exhausted.
+    ReconnectFailed,
+    /// The transport was upgraded (engine.io-client `upgrade`).
+    Upgrade {
+        /// The new transport.
+        transport: TransportKind,
+    },
+    /// An upgrade probe failed; the session goes on with polling
+    /// (engine.io-client `upgradeError`).
+    UpgradeError {
+        /// e.g. `"probe error"`.
+        description: String,
+    },
+    /// The socket is about to send CONNECT and needs its auth payload:
+    /// answer with [`Manager::set_auth`].
+    NeedAuth {
+        /// The socket.
+        socket: SocketId,
+    },
+    /// Socket `connect`.
+    Connect {
+        /// The socket.
+        socket: SocketId,
+        /// The socket id given by the server (`socket.id`).
+        sid: String,
+        /// Whether the connection state was recovered (`socket.recovered`).
+        recovered: bool,
+    },
+    /// Socket `connect_error`.
+    ConnectError {
+        /// The socket.
+        socket: SocketId,
+        /// The error message.
+        message: String,
+        /// Raw JSON of the server's `data`, if any.
+        data: Option<String>,
+    },
+    /// Socket `disconnect`.
+    Disconnect {
+        /// The socket.
+        socket: SocketId,
+        /// Why.
+        reason: DisconnectReason,
+        /// Details, if any.
+        description: Option<String>,
+    },
+    /// A server event.
+    Event {
+        /// The socket.
+        socket: SocketId,
+        /// JSON array text `["name", args...]` with binary placeholders.
+        data: String,
+        /// Binary attachments.
+        attachments: Vec<Vec<u8>>,
+        /// The server wants an acknowledgement: answer with [`Manager::ack`].
+        ack_id: Option<u64>,
+    },
+    /// The settlement of an emit with an acknowledgement.
+    AckResponse {
+        /// The socket.
+        socket: SocketId,
+        /// What [`Manager::emit`] returned.
+        request: RequestId,
+        /// The server's answer, or why there is none.
+        result: Result<AckData, AckError>,
+    },
+    /// A plain-callback acknowledgement that will never be answered (the
+    /// socket disconnected): release the callback without calling it, as
+    /// socket.io-client drops it.
+    AckDropped {
+        /// The socket.
+        socket: SocketId,
+        /// What [`Manager::emit`] returned.
+        request: RequestId,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReadyState {
+    Closed,
+    Opening,
+    Open,
+}
+
+/// At most this many closed sessions keep draining their last POST.
+const MAX_DRAINING: usize = 4;
+
+/// One connection to one server, driven by the runtime's loop.
+#[derive(Debug)]
+pub struct Manager {
+    ctx: Ctx,
+    rng: Rng,
+    backoff: Backoff,
+    reconnection: bool,
+    reconnection_attempts: Option<u32>,
+    engine: Option<Session>,
+    draining: Vec<Session>,
+    ready: ReadyState,
+    reconnecting: bool,
+    skip_reconnect: bool,
+    /// The current attempt was started by the reconnection timer.
+    open_via_reconnect: bool,
+    decoder: Decoder,
+    sockets: Vec<Socket>,
+    events: VecDeque<Event>,
+    next_request: u64,
+}
+
+impl Manager {
+    /// A closed Manager. `seed` feeds the jitter of the reconnection delays
+    /// (the browser runtime takes it from `crypto.getRandomValues`).
+    pub fn new(config: ManagerConfig, seed: u64) -> Manager {
+        let mut config = config;
+        config.path = normalize_path(&config.path);
+        let backoff = Backoff::new(
+            config.reconnection_delay,
+            config.reconnection_delay_max,
+            config.randomization_factor,
+        );
+        let decoder = Decoder::new(config.limits);
+        Manager {
+            reconnection: config.reconnection,
+            reconnection_attempts: config.reconnection_attempts,
+            ctx: Ctx {
+                cfg: config,
+                timers: TimerTable::default(),
+                transmits: VecDeque::new(),
+                next_transport: 0,
+                token_rng: Rng::new(seed ^ 0x6A09_E667_F3BC_C908),
+                prior_websocket_success: false,
+            },
+            rng: Rng::new(seed),
+            backoff,
+            engine: None,
+            draining: Vec::new(),
+            ready: ReadyState::Closed,
+            reconnecting: false,
+            skip_reconnect: false,
+            open_via_reconnect: false,
+            decoder,
+            sockets: Vec::new(),
+            events: VecDeque::new(),
+            next_request: 0,
+        }
+    }
+
+    // ----- outputs -------------------------------------------------------
+
+    /// The next network action.
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.ctx.transmits.pop_front()
+    }
+
+    /// The next event for the application.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// The earliest deadline: call [`Manager::handle_timeout`] then.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        self.ctx.timers.next()
+    }
+
+    // ----- state ---------------------------------------------------------
+
+    /// The configuration (path normalized).
+    pub fn config(&self) -> &ManagerConfig {
+        &self.ctx.cfg
+    }
+
+    /// Whether the Engine.IO session is open.
+    pub fn is_open(&self) -> bool {
+        self.ready == ReadyState::Open
+    }
+
+    /// Whether a reconnection is scheduled or in progress.
+    pub fn is_reconnecting(&self) -> bool {
+        self.reconnecting
+    }
+
+    /// The current transport, while a session exists.
+    pub fn transport(&self) -> Option<TransportKind> {
+        self.engine.as_ref().map(|e| e.transport_kind())
+    }
+
+    /// Whether the socket is connected to its namespace.
+    pub fn is_connected(&self, socket: SocketId) -> bool {
+        self.sock(socket).is_some_and(|s| s.connected)
+    }
+
+    /// Whether the socket reconnects with the Manager (socket.io-client
+    /// `active`): true after `connect`, false after `disconnect`, a server
+    /// DISCONNECT or a CONNECT_ERROR.
+    pub fn is_active(&self, socket: SocketId) -> bool {
+        self.sock(socket).is_some_and(|s| s.active)
+    }
+
+    /// The server-given id of a connected socket (`socket.id`).
+    pub fn socket_sid(&self, socket: SocketId) -> Option<&str> {
+        self.sock(socket).and_then(|s| s.sid.as_deref())
+    }
+
+    /// Whether the last connection recovered the session state.
+    pub fn is_recovered(&self, socket: SocketId) -> bool {
+        self.sock(socket).is_some_and(|s| s.recovered)
+    }
+
+    /// Packets waiting in the socket's offline send buffer.
+    pub fn buffered(&self, socket: SocketId) -> usize {
+        self.sock(socket).map_or(0, |s| s.buffered())
+    }
+
+    /// Emits of the socket waiting for an acknowledgement.
+    pub fn pending_acks(&self, socket: SocketId) -> usize {
+        self.sock(socket).map_or(0, |s| s.pending_acks())
+    }
+
+    fn sock(&self, id: SocketId) -> Option<&Socket> {
+        self.sockets.get(id.0 as usize)
+    }
+
+    // ----- reconnection options -----------------------------------------
+
+    /// `reconnection(v)`; `false` also stops a scheduled reconnection.
+    pub fn set_reconnection(&mut self, v: bool) {
+        self.reconnection = v;
+        if !v {
+            self.skip_reconnect = true;
+        }
+    }
+
+    /// `reconnectionAttempts(v)`; `None` is infinite.
+    pub fn set_reconnection_attempts(&mut self, v: Option<u32>) {
+        self.reconnection_attempts = v;
+    }
+
+    /// `reconnectionDelay(ms)`.
+    pub fn set_reconnection_delay(&mut self, ms: u64) {
+        self.ctx.cfg.reconnection_delay = ms;
+        self.backoff.set_min(ms);
+    }
+
+    /// `reconnectionDelayMax(ms)`.
+    pub fn set_reconnection_delay_max(&mut self, ms: u64) {
+        self.ctx.cfg.reconnection_delay_max = ms;
+        self.backoff.set_max(ms);
+    }
+
+    /// `randomizationFactor(v)`.
+    pub fn set_randomization_factor(&mut self, v: f64) {
+        self.ctx.cfg.randomization_factor = v;
+        self.backoff.set_jitter(v);
+    }
+
+    /// `timeout(ms)`; `None` disables the connection timeout.
+    pub fn set_timeout(&mut self, ms: Option<u64>) {
+        self.ctx.cfg.timeout = ms;
+    }
+
+    // ----- app commands --------------------------------------------------
+
+    /// Opens the connection (no effect when opening or open).
+    pub fn open(&mut self, now: u64) {
+        self.open_engine(now, false);
+        self.after();
+    }
+
+    /// Closes the connection without reconnecting (socket.io-client
+    /// `Manager._close`): `Close { "forced close" }`, and a `Disconnect`
+    /// with that reason for every active socket; sockets stay active, so a
+    /// later [`Manager::open`] or [`Manager::connect`] reconnects them.
+    pub fn close(&mut self, now: u64) {
+        self.force_close(now);
+        self.after();
+    }
+
+    /// The socket of namespace `nsp` (created on first use; the same id for
+    /// the same namespace, whose first `config` is kept).
+    pub fn socket(&mut self, nsp: &str, config: SocketConfig) -> SocketId {
+        if let Some(s) = self.sockets.iter().find(|s| s.nsp == nsp) {
+            return s.id;
+        }
+        let id = SocketId(u32::try_from(self.sockets.len()).unwrap_or(u32::MAX));
+        self.sockets
+            .push(Socket::new(id, String::from(nsp), config));
+        id
+    }
+
+    /// Connects the socket (opening the Manager if needed).
+    pub fn connect(&mut self, now: u64, socket: SocketId) {
+        let Some(s) = self.sockets.get_mut(socket.0 as usize) else {
+            return;
+        };
+        if s.connected {
+            return;
+        }
+        s.active = true;
+        if !self.reconnecting {
+            self.open_engine(now, false);
+        }
+        if self.ready == ReadyState::Open {
+            self.with_socket(now, socket, |s, io| s.on_open(io));
+        }
+        self.after();
+    }
+
+    /// The auth payload (a JSON object, or none) answering
+    /// [`Event::NeedAuth`]; sends CONNECT. Ignored when not asked.
+    pub fn set_auth(&mut self, now: u64, socket: SocketId, auth: Option<String>) {
+        self.with_socket(now, socket, |s, io| s.set_auth(io, auth.as_deref()));
+        self.after();
+    }
+
+    /// Sends an event (or buffers it while offline). Returns the request to
+    /// match the [`Event::AckResponse`] when an ack was asked for.
+    pub fn emit(
+        &mut self,
+        now: u64,
+        socket: SocketId,
+        emit: Emit,
+    ) -> Result<Option<RequestId>, EmitError> {
+        let result = self
+            .with_socket(now, socket, |s, io| s.emit(io, emit))
+            .unwrap_or(Err(EmitError::UnknownSocket));
+        let out = match result {
+            Ok((request, after)) => {
+                if after == After::PingExpired {
+                    // socket.io issue #5134: the heartbeat timer was
+                    // throttled; the packet was buffered, close now.
+                    if let Some(e) = self.engine.as_mut() {
+                        e.on_ping_timeout(&mut self.ctx);
+                    }
+                    self.process_engine(now);
+                }
+                Ok(request)
+            }
+            Err(e) => Err(e),
+        };
+        self.after();
+        out
+    }
+
+    /// Answers a server event that carried `ack_id`.
+    pub fn ack(
+        &mut self,
+        now: u64,
+        socket: SocketId,
+        ack_id: u64,
+        data: String,
+        attachments: Vec<Vec<u8>>,
+    ) {
+        self.with_socket(now, socket, |s, io| s.ack(io, ack_id, data, attachments));
+        self.after();
+    }
+
+    /// Disconnects the socket (`"io client disconnect"`); it will not
+    /// reconnect. The connection closes when no socket is active any more.
+    pub fn disconnect(&mut self, now: u64, socket: SocketId) {
+        let was_connected = self
+            .with_socket(now, socket, |s, io| {
+                let c = s.send_disconnect(io);
+                s.destroy();
+                c
+            })
+            .unwrap_or(false);
+        self.on_destroy(now);
+        if was_connected {
+            self.with_socket(now, socket, |s, io| {
+                s.on_close(io, DisconnectReason::IoClientDisconnect, None)
+            });
+        }
+        self.after();
+    }
+
+    // ----- network and time inputs ---------------------------------------
+
+    /// Something happened on a transport.
+    pub fn handle_transport(&mut self, now: u64, transport: TransportId, input: TransportInput) {
+        if let Some(e) = self.engine.as_mut().filter(|e| e.owns(transport)) {
+            e.handle(now, &mut self.ctx, transport, input);
+            self.process_engine(now);
+        } else if let Some(d) = self.draining.iter_mut().find(|d| d.owns(transport)) {
+            d.handle(now, &mut self.ctx, transport, input);
+            while d.poll_event().is_some() {}
+        }
+        self.after();
+    }
+
+    /// Runs the timers due at `now`.
+    pub fn handle_timeout(&mut self, now: u64) {
+        self.sync_heartbeat();
+        // Timers re-armed at or before `now` while handling wait for the
+        // next call, so a zero delay cannot spin here.
+        let mut budget = self.ctx.timers.len();
+        while budget > 0 {
+            budget -= 1;
+            let Some(timer) = self.ctx.timers.pop_expired(now) else {
+                break;
+            };
+            match timer {
+                Timer::Heartbeat => {
+                    if let Some(e) = self.engine.as_mut() {
+                        e.on_ping_timeout(&mut self.ctx);
+                    }
+                    self.process_engine(now);
+                }
+                Timer::OpenTimeout => {
+                    if self.ready == ReadyState::Opening {
+                        self.on_open_error(now, String::from("timeout"));
+                    }
+                }
+                Timer::Reconnect => self.on_reconnect_timer(now),
+                Timer::Ack(request) => {
+                    for i in 0..self.sockets.len() {
+                        let id = SocketId(i as u32);
+                        if self
+                            .with_socket(now, id, |s, io| s.on_ack_timeout(io, request))
+                            .unwrap_or(false)
+                        {
+                            break;
+                        }
+                    }
+                }
+            }
+            self.sync_heartbeat();
+        }
+        self.after();
+    }
+
+    // ----- internals -----------------------------------------------------
+
+    /// Runs `f` on one socket with an [`Io`] view of the Manager.
+    fn with_socket<R>(
+        &mut self,
+        now: u64,
+        id: SocketId,
+        f: impl FnOnce(&mut Socket, &mut Io) -> R,
+    ) -> Option<R> {
+        let open = self.ready == ReadyState::Open;
+        let socket = self.sockets.get_mut(id.0 as usize)?;
+        let mut io = Io {
+            engine: &mut self.engine,
+            timers: &mut self.ctx.timers,
+            events: &mut self.events,
+            next_request: &mut self.next_request,
+            now,
+            open,
+        };
+        Some(f(socket, &mut io))
+    }
+
+    /// Runs `f` on every active socket, in creation order.
+    fn each_active(&mut self, now: u64, mut f: impl FnMut(&mut Socket, &mut Io)) {
+        for i in 0..self.sockets.len() {
+            let id = SocketId(i as u32);
+            self.with_socket(now, id, |s, io| {
+                if s.active {
+                    f(s, io)
+                }
+            });
+        }
+    }
+
+    /// Flushes the engine and syncs the heartbeat timer after every input.
+    fn after(&mut self) {
+        if let Some(e) = self.engine.as_mut() {
+            e.flush(&mut self.ctx);
+        }
+        self.draining.retain(|d| !d.is_closed());
+        self.sync_heartbeat();
+    }
+
+    fn sync_heartbeat(&mut self) {
+        match self.engine.as_ref().and_then(|e| e.ping_deadline()) {
+            Some(at) => self.ctx.timers.set(Timer::Heartbeat, at),
+            None => self.ctx.timers.stop(Timer::Heartbeat),
+        }
+    }
+
+    /// Manager `open(fn)`; `via_reconnect` stands for the reconnection
+    /// callback.
+    fn open_engine(&mut self, now: u64, via_reconnect: bool) {
+        if self.ready != ReadyState::Closed {
+            return;
+        }
+        self.detach_engine();
+        self.ready = ReadyState::Opening;
+        self.skip_reconnect = false;
+        self.open_via_reconnect = via_reconnect;
+        if self.ctx.cfg.transports.is_empty() {
+            self.on_open_error(now, String::from("No transports available"));
+            return;
+        }
+        self.engine = Some(Session::open(&mut self.ctx));
+        if let Some(ms) = self.ctx.cfg.timeout {
+            self.ctx
+                .timers
+                .set(Timer::OpenTimeout, now.saturating_add(ms));
+        }
+    }
+
+    /// Closes the current session (if any) and keeps it draining.
+    fn detach_engine(&mut self) {
+        if let Some(mut e) = self.engine.take() {
+            e.close(&mut self.ctx);
+            while e.poll_event().is_some() {}
+            if !e.is_closed() {
+                if self.draining.len() >= MAX_DRAINING {
+                    let mut old = self.draining.remove(0);
+                    old.abort(&mut self.ctx);
+                }
+                self.draining.push(e);
+            }
+        }
+        self.ctx.timers.stop(Timer::Heartbeat);
+    }
+
+    /// Manager `cleanup`: timers of the attempt, partial packets.
+    fn cleanup(&mut self) {
+        self.ctx.timers.stop(Timer::OpenTimeout);
+        self.ctx.timers.stop(Timer::Reconnect);
+        self.decoder.reset();
+    }
+
+    /// Handles what the engine reported.
+    fn process_engine(&mut self, now: u64) {
+        while let Some(ev) = self.engine.as_mut().and_then(|e| e.poll_event()) {
+            match (self.ready, ev) {
+                (ReadyState::Opening, EngineEvent::Open) => self.on_open(now),
+                (ReadyState::Opening, EngineEvent::Error(d)) => self.on_open_error(now, d),
+                (ReadyState::Opening, EngineEvent::Close(reason, _)) => {
+                    // engine.io-client would wait for the open timeout here.
+                    self.on_open_error(now, String::from(reason.as_str()))
+                }
+                (ReadyState::Open, EngineEvent::Ping) => self.events.push_back(Event::Ping),
+                (ReadyState::Open, EngineEvent::Message(d)) => self.on_data(now, d),
+                (ReadyState::Open, EngineEvent::Error(d)) => {
+                    self.events.push_back(Event::Error {
+                        description: d.clone(),
+                    });
+                    self.each_active(now, |s, io| s.on_error(io, &d));
+                }
+                (ReadyState::Open, EngineEvent::Close(reason, d)) => self.on_close(now, reason, d),
+                (ReadyState::Open, EngineEvent::Upgrade(transport)) => {
+                    self.events.push_back(Event::Upgrade { transport })
+                }
+                (ReadyState::Open, EngineEvent::UpgradeError(description)) => {
+                    self.events.push_back(Event::UpgradeError { description })
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Manager `onopen`.
+    fn on_open(&mut self, now: u64) {
+        self.cleanup();
+        self.ready = ReadyState::Open;
+        self.events.push_back(Event::Open);
+        self.each_active(now, |s, io| s.on_open(io));
+        if self.open_via_reconnect {
+            self.open_via_reconnect = false;
+            let attempt = self.backoff.attempts();
+            self.reconnecting = false;
+            self.backoff.reset();
+            self.events.push_back(Event::Reconnect(attempt));
+        }
+    }
+
+    /// The `onError` of Manager `open`: the attempt failed.
+    fn on_open_error(&mut self, now: u64, description: String) {
+        self.cleanup();
+        self.ready = ReadyState::Closed;
+        self.detach_engine();
+        self.events.push_back(Event::Error {
+            description: description.clone(),
+        });
+        self.each_active(now, |s, io| s.on_error(io, &description));
+        if self.open_via_reconnect {
+            self.open_via_reconnect = false;
+            self.reconnecting = false;
+            self.reconnect(now);
+            self.events.push_back(Event::ReconnectError { description });
+        } else if !self.reconnecting && self.reconnection && self.backoff.attempts() == 0 {
+            // maybeReconnectOnOpen
+            self.reconnect(now);
+        }
+    }
+
+    /// Manager `ondata`.
+    fn on_data(&mut self, now: u64, data: Data) {
+        let decoded = match data {
+            Data::Text(t) => self.decoder.push_text(&t),
+            Data::Binary(b) => self.decoder.push_binary(b),
+        };
+        match decoded {
+            Ok(Some(d)) => self.on_decoded(now, d),
+            Ok(None) => {}
+            Err(e) => self.on_close(
+                now,
+                DisconnectReason::ParseError,
+                Some(String::from(e.as_str())),
+            ),
+        }
+    }
+
+    /// Routes a packet to the active socket of its namespace.
+    fn on_decoded(&mut self, now: u64, d: Decoded) {
+        let Some(i) = self
+            .sockets
+            .iter()
+            .position(|s| s.active && s.nsp == d.packet.nsp)
+        else {
+            return;
+        };
+        let id = SocketId(i as u32);
+        let server_disconnect = d.packet.kind == super::packet::PacketType::Disconnect;
+        let after = self
+            .with_socket(now, id, |s, io| s.on_packet(io, d))
+            .unwrap_or(After::Nothing);
+        if after == After::Destroyed {
+            self.on_destroy(now);
+            if server_disconnect {
+                self.with_socket(now, id, |s, io| {
+                    s.on_close(io, DisconnectReason::IoServerDisconnect, None)
+                });
+            }
+        }
+    }
+
+    /// Manager `_destroy`: close when no socket is active any more.
+    fn on_destroy(&mut self, now: u64) {
+        if self.sockets.iter().any(|s| s.active) {
+            return;
+        }
+        self.force_close(now);
+    }
+
+    /// Manager `_close`.
+    fn force_close(&mut self, now: u64) {
+        self.skip_reconnect = true;
+        self.reconnecting = false;
+        self.on_close(now, DisconnectReason::ForcedClose, None);
+    }
+
+    /// Manager `onclose`.
+    fn on_close(&mut self, now: u64, reason: DisconnectReason, description: Option<String>) {
+        self.cleanup();
+        self.detach_engine();
+        self.backoff.reset();
+        self.ready = ReadyState::Closed;
+        self.open_via_reconnect = false;
+        self.events.push_back(Event::Close {
+            reason,
+            description: description.clone(),
+        });
+        self.each_active(now, |s, io| s.on_close(io, reason, description.clone()));
+        if self.reconnection && !self.skip_reconnect {
+            self.reconnect(now);
+        }
+    }
+
+    /// Manager `reconnect`: schedule the next attempt, or give up.
+    fn reconnect(&mut self, now: u64) {
+        if self.reconnecting || self.skip_reconnect {
+            return;
+        }
+        let exhausted = self
+            .reconnection_attempts
+            .is_some_and(|max| self.backoff.attempts() >= max);
+        if exhausted {
+            self.backoff.reset();
+            self.events.push_back(Event::ReconnectFailed);
+            self.reconnecting = false;
+        } else {
+            let delay = self.backoff.duration(&mut self.rng);
+            self.reconnecting = true;
+            self.ctx
+                .timers
+                .set(Timer::Reconnect, now.saturating_add(delay));
+        }
+    }
+
+    fn on_reconnect_timer(&mut self, now: u64) {
+        if self.skip_reconnect {
+            return;
+        }
+        if self.ready != ReadyState::Closed {
+            // Opened meanwhile by the app.
+            self.reconnecting = false;
+            return;
+        }
+        self.events
+            .push_back(Event::ReconnectAttempt(self.backoff.attempts()));
+        self.open_engine(now, true);
+    }
+}

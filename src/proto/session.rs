@@ -1,0 +1,837 @@
+//! One Engine.IO v4 session (engine.io-client 6.6 `Socket`), sans-IO.
+//!
+//! A session owns the current transport (long-polling or WebSocket), at most
+//! one upgrade probe, the write buffer, and the heartbeat deadline. It is fed
+//! [`TransportInput`]s and produces [`Transmit`]s (into the shared context)
+//! and engine events (drained by the Manager).
+//!
+//! Polling bookkeeping: at most one GET and one POST in flight; everything
+//! written while a POST is in flight is batched into the next POST, cut at the
+//! server's `maxPayload`. Upgrade: `2probe` / `3probe` on a new WebSocket,
+//! then polling is paused (waiting for the in-flight GET and POST), `5` is
+//! sent on the WebSocket, the write buffer is flushed there.
+
+use std::collections::VecDeque;
+
+use super::config::{ManagerConfig, TransportKind};
+use super::engine_codec::{self, Data, EnginePacket, Frame, Handshake};
+use super::manager::DisconnectReason;
+use super::rng::Rng;
+use super::timer::TimerTable;
+
+/// Identifies one low-level transport (a WebSocket, or one long-polling
+/// channel). Ids are never reused, so inputs about an old transport are
+/// recognized and ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TransportId(pub u64);
+
+/// What happened to a transport, reported by the runtime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportInput {
+    /// The WebSocket opened (`onopen`). Not used for polling.
+    Opened,
+    /// A WebSocket text frame arrived.
+    Text(String),
+    /// A WebSocket binary frame arrived.
+    Binary(Vec<u8>),
+    /// The body of a successful long-polling GET.
+    PollResponse(String),
+    /// The long-polling POST completed successfully.
+    PostDone,
+    /// The transport closed (WebSocket `onclose`).
+    Closed {
+        /// A human-readable description (e.g. `"websocket connection closed"`).
+        description: String,
+    },
+    /// The transport failed (WebSocket `onerror`, a failed GET or POST).
+    Error {
+        /// A human-readable description; engine.io-client uses
+        /// `"websocket error"`, `"xhr poll error"`, `"xhr post error"`.
+        description: String,
+    },
+}
+
+/// Something the runtime must do on the network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transmit {
+    /// Open a WebSocket to `url` and report it as `transport`.
+    OpenWebSocket {
+        /// The new transport's id.
+        transport: TransportId,
+        /// `ws://` or `wss://` URL.
+        url: String,
+    },
+    /// Send a text frame on the WebSocket `transport`.
+    SendText {
+        /// The WebSocket.
+        transport: TransportId,
+        /// The frame.
+        text: String,
+    },
+    /// Send a binary frame on the WebSocket `transport`.
+    SendBinary {
+        /// The WebSocket.
+        transport: TransportId,
+        /// The frame.
+        data: Vec<u8>,
+    },
+    /// Issue a long-polling GET; answer with
+    /// [`TransportInput::PollResponse`] or [`TransportInput::Error`].
+    PollGet {
+        /// The polling transport.
+        transport: TransportId,
+        /// `http://` or `https://` URL.
+        url: String,
+    },
+    /// Issue a long-polling POST of `body` (`text/plain;charset=UTF-8`);
+    /// answer with [`TransportInput::PostDone`] or [`TransportInput::Error`].
+    PollPost {
+        /// The polling transport.
+        transport: TransportId,
+        /// `http://` or `https://` URL.
+        url: String,
+        /// The encoded payload.
+        body: String,
+    },
+    /// Release `transport`: close the WebSocket, or abort the pending GET of
+    /// a polling transport (a POST already issued may complete). Nothing
+    /// more is expected about it; late inputs are ignored.
+    Close {
+        /// The transport.
+        transport: TransportId,
+    },
+}
+
+/// State shared by the Manager and its sessions.
+#[derive(Debug)]
+pub(crate) struct Ctx {
+    pub(crate) cfg: ManagerConfig,
+    pub(crate) timers: TimerTable,
+    pub(crate) transmits: VecDeque<Transmit>,
+    pub(crate) next_transport: u64,
+    /// Draws the polling `t` cache-busting tokens (separate from the jitter
+    /// stream so the reconnection schedule does not depend on traffic).
+    pub(crate) token_rng: Rng,
+    /// engine.io-client's `priorWebsocketSuccess` (for `remember_upgrade`).
+    pub(crate) prior_websocket_success: bool,
+}
+
+impl Ctx {
+    fn alloc_transport(&mut self) -> TransportId {
+        let id = TransportId(self.next_transport);
+        self.next_transport = self.next_transport.wrapping_add(1);
+        id
+    }
+
+    /// `{scheme}://{host}{path}?EIO=4&transport=..[&sid=..][&t=..]` + query.
+    fn url(&mut self, kind: TransportKind, sid: Option<&str>) -> String {
+        let scheme = match (kind, self.cfg.secure) {
+            (TransportKind::Polling, false) => "http",
+            (TransportKind::Polling, true) => "https",
+            (TransportKind::WebSocket, false) => "ws",
+            (TransportKind::WebSocket, true) => "wss",
+        };
+        let mut url = String::with_capacity(64 + self.cfg.host_port.len());
+        url.push_str(scheme);
+        url.push_str("://");
+        url.push_str(&self.cfg.host_port);
+        url.push_str(&self.cfg.path);
+        url.push_str("?EIO=4&transport=");
+        url.push_str(kind.as_str());
+        if let Some(sid) = sid {
+            url.push_str("&sid=");
+            push_encoded(&mut url, sid);
+        }
+        if kind == TransportKind::Polling {
+            url.push_str("&t=");
+            self.token_rng.push_token(&mut url, 8);
+        }
+        for (k, v) in &self.cfg.query {
+            if matches!(k.as_str(), "EIO" | "transport" | "sid" | "t") {
+                continue;
+            }
+            url.push('&');
+            push_encoded(&mut url, k);
+            url.push('=');
+            push_encoded(&mut url, v);
+        }
+        url
+    }
+}
+
+/// Appends `s` percent-encoded as `encodeURIComponent` does.
+fn push_encoded(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+}
+
+/// What a session reports to its Manager.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum EngineEvent {
+    /// Handshake done; the session is open.
+    Open,
+    /// A MESSAGE packet.
+    Message(Data),
+    /// A server ping (already answered).
+    Ping,
+    /// A transport or protocol error (a close follows).
+    Error(String),
+    /// The session closed.
+    Close(DisconnectReason, Option<String>),
+    /// The transport was upgraded.
+    Upgrade(TransportKind),
+    /// An upgrade probe failed (the session goes on).
+    UpgradeError(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Opening,
+    Open,
+    Closing,
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TState {
+    Opening,
+    Open,
+    Pausing,
+    Paused,
+    Closed,
+}
+
+#[derive(Debug, Clone)]
+struct Transport {
+    id: TransportId,
+    kind: TransportKind,
+    state: TState,
+    /// No POST in flight (polling) / open (WebSocket).
+    writable: bool,
+    /// A GET is in flight (polling).
+    polling: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProbeState {
+    Opening,
+    WaitingPong,
+    Upgrading,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Probe {
+    id: TransportId,
+    state: ProbeState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CloseWait {
+    None,
+    Drain,
+    Upgrade,
+}
+
+/// One Engine.IO connection.
+#[derive(Debug)]
+pub(crate) struct Session {
+    state: State,
+    sid: Option<String>,
+    transport: Transport,
+    probe: Option<Probe>,
+    upgrading: bool,
+    write_buffer: Vec<EnginePacket>,
+    /// Packets of `write_buffer` carried by the POST in flight.
+    in_flight: usize,
+    ping_interval: u64,
+    ping_timeout: u64,
+    max_payload: u64,
+    ping_deadline: Option<u64>,
+    close_wait: CloseWait,
+    events: VecDeque<EngineEvent>,
+}
+
+impl Session {
+    /// Starts a session with the first transport (or WebSocket directly when
+    /// `remember_upgrade` and the previous WebSocket worked). The caller
+    /// checks that `cfg.transports` is not empty.
+    pub(crate) fn open(ctx: &mut Ctx) -> Session {
+        let ws_ok = ctx.cfg.transports.contains(&TransportKind::WebSocket);
+        let kind = if ctx.cfg.remember_upgrade && ctx.prior_websocket_success && ws_ok {
+            TransportKind::WebSocket
+        } else {
+            ctx.cfg
+                .transports
+                .first()
+                .copied()
+                .unwrap_or(TransportKind::Polling)
+        };
+        let id = ctx.alloc_transport();
+        let url = ctx.url(kind, None);
+        let polling = kind == TransportKind::Polling;
+        ctx.transmits.push_back(if polling {
+            Transmit::PollGet { transport: id, url }
+        } else {
+            Transmit::OpenWebSocket { transport: id, url }
+        });
+        Session {
+            state: State::Opening,
+            sid: None,
+            transport: Transport {
+                id,
+                kind,
+                state: TState::Opening,
+                writable: false,
+                polling,
+            },
+            probe: None,
+            upgrading: false,
+            write_buffer: Vec::new(),
+            in_flight: 0,
+            ping_interval: 0,
+            ping_timeout: 0,
+            max_payload: 0,
+            ping_deadline: None,
+            close_wait: CloseWait::None,
+            events: VecDeque::new(),
+        }
+    }
+
+    /// The next event for the Manager.
+    pub(crate) fn poll_event(&mut self) -> Option<EngineEvent> {
+        self.events.pop_front()
+    }
+
+    /// Whether the session is fully closed (nothing more to send).
+    pub(crate) fn is_closed(&self) -> bool {
+        self.state == State::Closed
+    }
+
+    /// Whether `id` is this session's transport or probe.
+    pub(crate) fn owns(&self, id: TransportId) -> bool {
+        self.transport.id == id || self.probe.is_some_and(|p| p.id == id)
+    }
+
+    /// The heartbeat deadline, while open.
+    pub(crate) fn ping_deadline(&self) -> Option<u64> {
+        match self.state {
+            State::Open | State::Closing => self.ping_deadline,
+            _ => None,
+        }
+    }
+
+    /// engine.io-client's `_hasPingExpired`: the heartbeat deadline is past
+    /// but the (throttled) timer has not fired yet.
+    pub(crate) fn ping_expired(&self, now: u64) -> bool {
+        self.state == State::Open && self.ping_deadline.is_some_and(|d| now > d)
+    }
+
+    /// The current transport's kind.
+    pub(crate) fn transport_kind(&self) -> TransportKind {
+        self.transport.kind
+    }
+
+    /// Whether the current transport accepts a write right now
+    /// (engine.io-client `transport.writable`).
+    pub(crate) fn writable(&self) -> bool {
+        self.state != State::Closed && self.transport.writable
+    }
+
+    /// Queues a MESSAGE (dropped once the session is closing).
+    pub(crate) fn send(&mut self, data: Data) {
+        self.push(EnginePacket::Message(data));
+    }
+
+    fn push(&mut self, packet: EnginePacket) {
+        if matches!(self.state, State::Opening | State::Open) {
+            self.write_buffer.push(packet);
+        }
+    }
+
+    /// Routes a transport input.
+    pub(crate) fn handle(
+        &mut self,
+        now: u64,
+        ctx: &mut Ctx,
+        id: TransportId,
+        input: TransportInput,
+    ) {
+        if self.state == State::Closed {
+            return;
+        }
+        if id == self.transport.id {
+            self.on_transport(now, ctx, input);
+        } else if self.probe.is_some_and(|p| p.id == id) {
+            self.on_probe(ctx, input);
+        }
+    }
+
+    /// The heartbeat deadline passed: close with `"ping timeout"`.
+    pub(crate) fn on_ping_timeout(&mut self, ctx: &mut Ctx) {
+        self.on_close(ctx, DisconnectReason::PingTimeout, None);
+    }
+
+    /// Closes on behalf of the application (`"forced close"`), after the
+    /// write buffer is drained and any upgrade in progress is done.
+    pub(crate) fn close(&mut self, ctx: &mut Ctx) {
+        if !matches!(self.state, State::Opening | State::Open) {
+            return;
+        }
+        self.flush(ctx);
+        self.state = State::Closing;
+        self.continue_close(ctx);
+    }
+
+    /// Drops the session at once (e.g. too many sessions draining).
+    pub(crate) fn abort(&mut self, ctx: &mut Ctx) {
+        self.on_close(ctx, DisconnectReason::ForcedClose, None);
+    }
+
+    fn continue_close(&mut self, ctx: &mut Ctx) {
+        if self.state != State::Closing {
+            return;
+        }
+        if self.in_flight > 0 && !self.transport.writable {
+            self.close_wait = CloseWait::Drain;
+        } else if self.upgrading {
+            self.close_wait = CloseWait::Upgrade;
+        } else {
+            self.close_wait = CloseWait::None;
+            self.on_close(ctx, DisconnectReason::ForcedClose, None);
+        }
+    }
+
+    /// Sends what the write buffer holds, if the transport can take it.
+    pub(crate) fn flush(&mut self, ctx: &mut Ctx) {
+        if self.state == State::Closed
+            || self.upgrading
+            || self.write_buffer.is_empty()
+            || !self.transport.writable
+            || self.transport.state != TState::Open
+        {
+            return;
+        }
+        let id = self.transport.id;
+        match self.transport.kind {
+            TransportKind::WebSocket => {
+                for packet in self.write_buffer.drain(..) {
+                    ctx.transmits.push_back(frame(id, &packet));
+                }
+            }
+            TransportKind::Polling => {
+                let n = self.writable_count();
+                let body = engine_codec::encode_payload(&self.write_buffer[..n]);
+                let url = ctx.url(TransportKind::Polling, self.sid.as_deref());
+                ctx.transmits.push_back(Transmit::PollPost {
+                    transport: id,
+                    url,
+                    body,
+                });
+                self.in_flight = n;
+                self.transport.writable = false;
+            }
+        }
+    }
+
+    /// How many buffered packets fit in one POST (`maxPayload`); at least one.
+    fn writable_count(&self) -> usize {
+        let len = self.write_buffer.len();
+        if self.max_payload == 0 || len <= 1 {
+            return len;
+        }
+        let mut size: u64 = 0;
+        for (i, p) in self.write_buffer.iter().enumerate() {
+            size = size.saturating_add(encoded_len(p) + u64::from(i > 0));
+            if i > 0 && size > self.max_payload {
+                return i;
+            }
+        }
+        len
+    }
+
+    fn on_transport(&mut self, now: u64, ctx: &mut Ctx, input: TransportInput) {
+        match input {
+            TransportInput::Opened => {
+                if self.transport.kind == TransportKind::WebSocket
+                    && self.transport.state == TState::Opening
+                {
+                    self.transport.state = TState::Open;
+                    self.transport.writable = true;
+                }
+            }
+            TransportInput::Text(text) => match engine_codec::decode_text(&text) {
+                Ok(p) => self.on_packet(now, ctx, p),
+                Err(_) => self.on_error(ctx, String::from("server error")),
+            },
+            TransportInput::Binary(bytes) => {
+                self.on_packet(now, ctx, EnginePacket::Message(Data::Binary(bytes)))
+            }
+            TransportInput::PollResponse(body) => self.on_poll_response(now, ctx, &body),
+            TransportInput::PostDone => self.on_post_done(ctx),
+            TransportInput::Closed { description } => {
+                self.transport.state = TState::Closed;
+                self.on_close(ctx, DisconnectReason::TransportClose, Some(description));
+            }
+            TransportInput::Error { description } => self.on_error(ctx, description),
+        }
+    }
+
+    fn on_poll_response(&mut self, now: u64, ctx: &mut Ctx, body: &str) {
+        if self.transport.kind != TransportKind::Polling || !self.transport.polling {
+            return;
+        }
+        let packets = match engine_codec::decode_payload(body) {
+            Ok(p) => p,
+            Err(_) => {
+                self.transport.polling = false;
+                self.on_error(ctx, String::from("server error"));
+                return;
+            }
+        };
+        for packet in packets {
+            if self.state == State::Closed {
+                return;
+            }
+            if self.transport.state == TState::Opening && matches!(packet, EnginePacket::Open(_)) {
+                self.transport.state = TState::Open;
+                self.transport.writable = true;
+            }
+            if packet == EnginePacket::Close {
+                self.transport.state = TState::Closed;
+                self.on_close(
+                    ctx,
+                    DisconnectReason::TransportClose,
+                    Some(String::from("transport closed by the server")),
+                );
+                return;
+            }
+            self.on_packet(now, ctx, packet);
+        }
+        if self.state == State::Closed || self.transport.state == TState::Closed {
+            return;
+        }
+        self.transport.polling = false;
+        match self.transport.state {
+            TState::Pausing => self.try_finish_pause(ctx),
+            TState::Open => self.poll(ctx),
+            _ => {}
+        }
+    }
+
+    fn poll(&mut self, ctx: &mut Ctx) {
+        let url = ctx.url(TransportKind::Polling, self.sid.as_deref());
+        ctx.transmits.push_back(Transmit::PollGet {
+            transport: self.transport.id,
+            url,
+        });
+        self.transport.polling = true;
+    }
+
+    fn on_post_done(&mut self, ctx: &mut Ctx) {
+        if self.transport.kind != TransportKind::Polling || self.transport.writable {
+            return;
+        }
+        self.transport.writable = true;
+        let n = self.in_flight.min(self.write_buffer.len());
+        self.write_buffer.drain(..n);
+        self.in_flight = 0;
+        if self.state == State::Closing && self.close_wait == CloseWait::Drain {
+            if self.write_buffer.is_empty() {
+                self.continue_close(ctx);
+            } else {
+                self.flush(ctx);
+            }
+            return;
+        }
+        if self.transport.state == TState::Pausing {
+            self.try_finish_pause(ctx);
+        }
+    }
+
+    fn on_packet(&mut self, now: u64, ctx: &mut Ctx, packet: EnginePacket) {
+        match packet {
+            EnginePacket::Open(hs) => {
+                if self.state == State::Opening {
+                    self.on_handshake(now, ctx, hs);
+                }
+            }
+            EnginePacket::Ping(_) => {
+                self.push(EnginePacket::Pong(None));
+                self.events.push_back(EngineEvent::Ping);
+                self.reset_ping_deadline(now);
+            }
+            EnginePacket::Message(data) => self.events.push_back(EngineEvent::Message(data)),
+            EnginePacket::Close
+            | EnginePacket::Pong(_)
+            | EnginePacket::Upgrade
+            | EnginePacket::Noop => {}
+        }
+    }
+
+    fn reset_ping_deadline(&mut self, now: u64) {
+        let delay = self.ping_interval.saturating_add(self.ping_timeout);
+        self.ping_deadline = Some(now.saturating_add(delay));
+    }
+
+    fn on_handshake(&mut self, now: u64, ctx: &mut Ctx, hs: Handshake) {
+        self.sid = Some(hs.sid);
+        self.ping_interval = hs.ping_interval;
+        self.ping_timeout = hs.ping_timeout;
+        self.max_payload = hs.max_payload;
+        self.state = State::Open;
+        ctx.prior_websocket_success = self.transport.kind == TransportKind::WebSocket;
+        self.events.push_back(EngineEvent::Open);
+        let probe_ws = ctx.cfg.upgrade
+            && self.transport.kind == TransportKind::Polling
+            && ctx.cfg.transports.contains(&TransportKind::WebSocket)
+            && hs.upgrades.iter().any(|u| u == "websocket");
+        if probe_ws {
+            ctx.prior_websocket_success = false;
+            let id = ctx.alloc_transport();
+            let url = ctx.url(TransportKind::WebSocket, self.sid.as_deref());
+            ctx.transmits
+                .push_back(Transmit::OpenWebSocket { transport: id, url });
+            self.probe = Some(Probe {
+                id,
+                state: ProbeState::Opening,
+            });
+        }
+        self.reset_ping_deadline(now);
+    }
+
+    fn on_probe(&mut self, ctx: &mut Ctx, input: TransportInput) {
+        let Some(probe) = self.probe else { return };
+        match input {
+            TransportInput::Opened => {
+                if probe.state == ProbeState::Opening {
+                    ctx.transmits.push_back(frame(
+                        probe.id,
+                        &EnginePacket::Ping(Some(String::from("probe"))),
+                    ));
+                    self.set_probe_state(ProbeState::WaitingPong);
+                }
+            }
+            TransportInput::Text(text) => {
+                if probe.state != ProbeState::WaitingPong {
+                    return;
+                }
+                match engine_codec::decode_text(&text) {
+                    Ok(EnginePacket::Pong(Some(p))) if p == "probe" => {
+                        self.upgrading = true;
+                        ctx.prior_websocket_success = true;
+                        self.set_probe_state(ProbeState::Upgrading);
+                        if self.transport.state == TState::Open {
+                            self.transport.state = TState::Pausing;
+                        }
+                        self.try_finish_pause(ctx);
+                    }
+                    _ => self.probe_failed(ctx, String::from("probe error")),
+                }
+            }
+            TransportInput::Binary(_) => {
+                if probe.state == ProbeState::WaitingPong {
+                    self.probe_failed(ctx, String::from("probe error"));
+                }
+            }
+            TransportInput::PollResponse(_) | TransportInput::PostDone => {}
+            TransportInput::Closed { .. } => {
+                self.probe_failed(ctx, String::from("probe error: transport closed"))
+            }
+            TransportInput::Error { description } => {
+                let mut d = String::from("probe error: ");
+                d.push_str(&description);
+                self.probe_failed(ctx, d);
+            }
+        }
+    }
+
+    fn set_probe_state(&mut self, state: ProbeState) {
+        if let Some(p) = self.probe.as_mut() {
+            p.state = state;
+        }
+    }
+
+    fn probe_failed(&mut self, ctx: &mut Ctx, description: String) {
+        let Some(probe) = self.probe.take() else {
+            return;
+        };
+        ctx.transmits.push_back(Transmit::Close {
+            transport: probe.id,
+        });
+        if self.upgrading {
+            // Resume polling (engine.io-client would stay paused here).
+            self.upgrading = false;
+            if matches!(self.transport.state, TState::Pausing | TState::Paused) {
+                self.transport.state = TState::Open;
+                if !self.transport.polling && self.state != State::Closed {
+                    self.poll(ctx);
+                }
+            }
+        }
+        self.events
+            .push_back(EngineEvent::UpgradeError(description));
+        if self.state == State::Closing && self.close_wait == CloseWait::Upgrade {
+            self.continue_close(ctx);
+        }
+    }
+
+    fn try_finish_pause(&mut self, ctx: &mut Ctx) {
+        if self.transport.state != TState::Pausing
+            || self.transport.polling
+            || !self.transport.writable
+        {
+            return;
+        }
+        self.transport.state = TState::Paused;
+        self.complete_upgrade(ctx);
+    }
+
+    fn complete_upgrade(&mut self, ctx: &mut Ctx) {
+        if self.state == State::Closed {
+            return;
+        }
+        let Some(probe) = self.probe.take() else {
+            return;
+        };
+        ctx.transmits.push_back(Transmit::Close {
+            transport: self.transport.id,
+        });
+        self.transport = Transport {
+            id: probe.id,
+            kind: TransportKind::WebSocket,
+            state: TState::Open,
+            writable: true,
+            polling: false,
+        };
+        self.in_flight = 0;
+        ctx.transmits
+            .push_back(frame(probe.id, &EnginePacket::Upgrade));
+        self.events
+            .push_back(EngineEvent::Upgrade(TransportKind::WebSocket));
+        self.upgrading = false;
+        self.flush(ctx);
+        if self.state == State::Closing {
+            self.continue_close(ctx);
+        }
+    }
+
+    fn on_error(&mut self, ctx: &mut Ctx, description: String) {
+        ctx.prior_websocket_success = false;
+        self.events
+            .push_back(EngineEvent::Error(description.clone()));
+        self.on_close(ctx, DisconnectReason::TransportError, Some(description));
+    }
+
+    /// engine.io-client `_onClose`: release everything, report the close.
+    fn on_close(&mut self, ctx: &mut Ctx, reason: DisconnectReason, description: Option<String>) {
+        if self.state == State::Closed {
+            return;
+        }
+        let t = &self.transport;
+        if t.state != TState::Closed {
+            if t.kind == TransportKind::Polling && t.state == TState::Open && t.writable {
+                // Tell the server (polling `doClose` writes a close packet).
+                let url = ctx.url(TransportKind::Polling, self.sid.as_deref());
+                ctx.transmits.push_back(Transmit::PollPost {
+                    transport: t.id,
+                    url,
+                    body: engine_codec::encode_payload(&[EnginePacket::Close]),
+                });
+            }
+            ctx.transmits.push_back(Transmit::Close { transport: t.id });
+        }
+        self.transport.state = TState::Closed;
+        if let Some(p) = self.probe.take() {
+            ctx.transmits.push_back(Transmit::Close { transport: p.id });
+        }
+        self.state = State::Closed;
+        self.sid = None;
+        self.upgrading = false;
+        self.ping_deadline = None;
+        self.close_wait = CloseWait::None;
+        self.write_buffer.clear();
+        self.in_flight = 0;
+        self.events
+            .push_back(EngineEvent::Close(reason, description));
+    }
+}
+
+fn frame(transport: TransportId, packet: &EnginePacket) -> Transmit {
+    match engine_codec::encode_ws(packet) {
+        Frame::Text(text) => Transmit::SendText { transport, text },
+        Frame::Binary(data) => Transmit::SendBinary { transport, data },
+    }
+}
+
+/// Length of a packet inside a polling payload (binary as `b` + base64).
+fn encoded_len(packet: &EnginePacket) -> u64 {
+    let body = match packet {
+        EnginePacket::Message(Data::Text(s)) => s.len(),
+        EnginePacket::Message(Data::Binary(b)) => b.len().div_ceil(3) * 4,
+        EnginePacket::Ping(Some(s)) | EnginePacket::Pong(Some(s)) => s.len(),
+        _ => 0,
+    };
+    body as u64 + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> Ctx {
+        Ctx {
+            cfg: ManagerConfig {
+                query: vec![
+                    (String::from("a b"), String::from("é&")),
+                    (String::from("EIO"), String::from("3")),
+                ],
+                ..ManagerConfig::new("example.com:3000", false)
+            },
+            timers: TimerTable::default(),
+            transmits: VecDeque::new(),
+            next_transport: 0,
+            token_rng: Rng::new(1),
+            prior_websocket_success: false,
+        }
+    }
+
+    #[test]
+    fn urls() {
+        let mut c = ctx();
+        let u = c.url(TransportKind::WebSocket, Some("ab+/="));
+        assert_eq!(
+            u,
+            "ws://example.com:3000/socket.io/?EIO=4&transport=websocket&sid=ab%2B%2F%3D&a%20b=%C3%A9%26"
+        );
+        c.cfg.secure = true;
+        let u = c.url(TransportKind::Polling, None);
+        assert!(u.starts_with("https://example.com:3000/socket.io/?EIO=4&transport=polling&t="));
+        assert!(u.ends_with("&a%20b=%C3%A9%26"));
+    }
+
+    #[test]
+    fn payload_cut_at_max_payload() {
+        let mut c = ctx();
+        let mut s = Session::open(&mut c);
+        s.max_payload = 10;
+        for _ in 0..3 {
+            s.send(Data::Text(String::from("abcd"))); // "4abcd" = 5 bytes
+        }
+        // 5 + 1 + 5 = 11 > 10: one packet per POST.
+        assert_eq!(s.writable_count(), 1);
+        s.max_payload = 11;
+        assert_eq!(s.writable_count(), 2);
+        s.max_payload = 0;
+        assert_eq!(s.writable_count(), 3);
+        s.max_payload = 1; // a packet bigger than maxPayload still goes alone
+        assert_eq!(s.writable_count(), 1);
+    }
+}
