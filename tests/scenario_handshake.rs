@@ -127,7 +127,9 @@ fn open_timeout_is_timeout_error_and_reconnects() {
     }
     assert_eq!(names(&ev), ["error:timeout", "connect_error:timeout"]);
     // The stuck GET is released, and a reconnection is scheduled after 1000 ms.
-    let Transmit::PollGet { transport, .. } = get else { unreachable!() };
+    let Transmit::PollGet { transport, .. } = get else {
+        unreachable!()
+    };
     assert_eq!(sim.m.poll_transmit(), Some(Transmit::Close { transport }));
     assert_eq!(sim.m.poll_timeout(), Some(6000));
     assert!(sim.m.is_reconnecting());

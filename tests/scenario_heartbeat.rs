@@ -33,7 +33,10 @@ fn silence_closes_with_ping_timeout_and_reconnects() {
     sim.srv.pinging = false;
     sim.take_events();
     sim.advance(45_000 - 1);
-    assert!(sim.m.is_connected(s), "still alive 1 ms before the deadline");
+    assert!(
+        sim.m.is_connected(s),
+        "still alive 1 ms before the deadline"
+    );
     // Keep the server from answering the reconnection for this check.
     sim.srv.up = false;
     sim.advance(1);

@@ -174,8 +174,10 @@ fn parse_error_closes_and_reconnects() {
     let (mut sim, s) = Sim::connected(Sim::default_cfg(), 1, "/");
     sim.take_events();
     let i = sim.srv.current().unwrap();
-    sim.srv
-        .send_engine(i, EnginePacket::Message(Data::Text("2[\"unterminated".into())));
+    sim.srv.send_engine(
+        i,
+        EnginePacket::Message(Data::Text("2[\"unterminated".into())),
+    );
     sim.pump();
     let n = names(&sim.events);
     assert_eq!(n, ["close:parse error", "disconnect:parse error"]);

@@ -93,7 +93,10 @@ fn post_cut_at_max_payload() {
     for b in &p {
         assert!(b.len() <= 30, "{b:?}");
     }
-    assert!(p.iter().any(|b| b.contains('\u{1e}')), "some batching: {p:?}");
+    assert!(
+        p.iter().any(|b| b.contains('\u{1e}')),
+        "some batching: {p:?}"
+    );
     // Order kept.
     for i in 0..6 {
         assert_eq!(sent[i + 1], format!("2[\"n\",{i}]"));
@@ -115,7 +118,10 @@ fn close_packet_on_get_is_transport_close() {
     );
     match &sim.events[0] {
         socketio_wasm::proto::Event::Close { description, .. } => {
-            assert_eq!(description.as_deref(), Some("transport closed by the server"))
+            assert_eq!(
+                description.as_deref(),
+                Some("transport closed by the server")
+            )
         }
         e => panic!("{e:?}"),
     }

@@ -45,7 +45,11 @@ fn upgrade_sequence() {
     let polling_id = TransportId(0);
     let close_pos = log
         .iter()
-        .position(|t| *t == Transmit::Close { transport: polling_id })
+        .position(|t| {
+            *t == Transmit::Close {
+                transport: polling_id,
+            }
+        })
         .expect("polling released");
     let five_pos = log
         .iter()
@@ -53,10 +57,9 @@ fn upgrade_sequence() {
         .unwrap();
     assert!(close_pos < five_pos);
     // No polling request after the upgrade.
-    assert!(log[five_pos..].iter().all(|t| !matches!(
-        t,
-        Transmit::PollGet { .. } | Transmit::PollPost { .. }
-    )));
+    assert!(log[five_pos..]
+        .iter()
+        .all(|t| !matches!(t, Transmit::PollGet { .. } | Transmit::PollPost { .. })));
     sim.m.emit(sim.now, s, ev(1)).unwrap();
     sim.pump();
     assert_eq!(
@@ -87,7 +90,10 @@ fn pause_waits_for_post_in_flight_and_buffers() {
     assert!(matches!(txs[0], Transmit::OpenWebSocket { .. }));
     assert!(matches!(txs[1], Transmit::PollGet { .. }));
     assert!(matches!(txs[2], Transmit::PollPost { .. }));
-    let Transmit::OpenWebSocket { transport: probe, .. } = txs[0].clone() else {
+    let Transmit::OpenWebSocket {
+        transport: probe, ..
+    } = txs[0].clone()
+    else {
         unreachable!()
     };
     // The server takes the GET and POST but holds the POST.
@@ -97,7 +103,7 @@ fn pause_waits_for_post_in_flight_and_buffers() {
     }
     sim.pump();
     assert!(sim.m.is_connected(s)); // CONNECT answered on the GET
-    // Emit: POST in flight, so it waits in the write buffer.
+                                    // Emit: POST in flight, so it waits in the write buffer.
     sim.m.emit(sim.now, s, ev(1)).unwrap();
     // Now the probe.
     sim.m.handle_transport(0, probe, TransportInput::Opened);
@@ -167,7 +173,10 @@ fn failed_probe_keeps_polling() {
     );
     sim.pump();
     assert!(names(&sim.events).contains(&"upgrade_error:probe error: websocket error".into()));
-    assert_eq!(sim.srv.log.last(), Some(&Transmit::Close { transport: probe }));
+    assert_eq!(
+        sim.srv.log.last(),
+        Some(&Transmit::Close { transport: probe })
+    );
     assert_eq!(sim.m.transport(), Some(TransportKind::Polling));
     sim.m.emit(sim.now, s, ev(7)).unwrap();
     sim.advance(60_000);
@@ -275,7 +284,10 @@ fn close_during_upgrade_waits_for_it() {
     sim.pump();
     let texts = ws_texts(&sim);
     assert_eq!(texts[texts.len() - 2..], ["5", "41"]);
-    assert_eq!(sim.srv.log.last(), Some(&Transmit::Close { transport: probe }));
+    assert_eq!(
+        sim.srv.log.last(),
+        Some(&Transmit::Close { transport: probe })
+    );
     assert_eq!(
         names(&sim.events),
         ["close:forced close", "disconnect:io client disconnect"]

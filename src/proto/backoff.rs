@@ -41,6 +41,12 @@ impl Backoff {
         let exp = i32::try_from(self.attempts).unwrap_or(i32::MAX);
         self.attempts = self.attempts.saturating_add(1);
         let mut ms = self.min as f64 * 2f64.powi(exp);
+        if ms.is_infinite() {
+            // After ~1000 attempts `min * 2^n` overflows; backo2 then computes
+            // `Infinity - Infinity = NaN` and returns 0 (a reconnection storm).
+            // Mathematically the capped value is `max`.
+            return self.max;
+        }
         if self.jitter > 0.0 {
             let rand = rng.next_f64();
             let deviation = (rand * self.jitter * ms).floor();
@@ -123,8 +129,12 @@ mod tests {
     fn many_attempts_do_not_overflow() {
         let mut b = Backoff::new(1000, 5000, 0.5);
         let mut rng = Rng::new(5);
-        for _ in 0..5000 {
-            assert!(b.duration(&mut rng) <= 5000);
+        for n in 0..5000 {
+            let d = b.duration(&mut rng);
+            assert!(d <= 5000);
+            if n >= 4 {
+                assert_eq!(d, 5000, "attempt {n}");
+            }
         }
         let mut z = Backoff::new(0, 5000, 0.5);
         for _ in 0..2000 {

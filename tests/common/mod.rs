@@ -296,15 +296,19 @@ impl Server {
                 let p = engine_codec::decode_text(&text).expect("client frame decodes");
                 if self.sessions[i].probe == Some(transport) && !self.sessions[i].upgraded {
                     match p {
-                        EnginePacket::Ping(Some(ref d)) if d == "probe" => {
-                            if self.answer_probe {
-                                self.sessions[i].probing = true;
-                                self.out.push_back((transport, TransportInput::Text(String::from("3probe"))));
-                                // Make the pending GET return (engine.io sends a noop).
-                                if let Some(get) = self.sessions[i].held_get.take() {
-                                    self.gets_in_flight -= 1;
-                                    self.out.push_back((get, TransportInput::PollResponse(String::from("6"))));
-                                }
+                        EnginePacket::Ping(Some(ref d)) if d == "probe" && self.answer_probe => {
+                            self.sessions[i].probing = true;
+                            self.out.push_back((
+                                transport,
+                                TransportInput::Text(String::from("3probe")),
+                            ));
+                            // Make the pending GET return (engine.io sends a noop).
+                            if let Some(get) = self.sessions[i].held_get.take() {
+                                self.gets_in_flight -= 1;
+                                self.out.push_back((
+                                    get,
+                                    TransportInput::PollResponse(String::from("6")),
+                                ));
                             }
                         }
                         EnginePacket::Upgrade => {
@@ -381,7 +385,8 @@ impl Server {
             let body = engine_codec::encode_payload(&s.outbox);
             s.outbox.clear();
             self.gets_in_flight -= 1;
-            self.out.push_back((get, TransportInput::PollResponse(body)));
+            self.out
+                .push_back((get, TransportInput::PollResponse(body)));
         }
     }
 
@@ -565,9 +570,11 @@ impl Server {
         if self.recovery {
             let claimed = auth.and_then(|a| member_str(a, "pid"));
             let offset = auth.and_then(|a| member_str(a, "offset"));
-            let found = claimed
-                .as_deref()
-                .and_then(|c| self.recoverable.iter_mut().find(|r| r.pid == c && r.nsp == nsp));
+            let found = claimed.as_deref().and_then(|c| {
+                self.recoverable
+                    .iter_mut()
+                    .find(|r| r.pid == c && r.nsp == nsp)
+            });
             match found {
                 Some(r) => {
                     sid = r.sid.clone();
@@ -581,9 +588,11 @@ impl Server {
                         }
                     }
                     missed.append(&mut r.missed);
-                    r.sent.extend(missed.iter().map(|d| {
-                        (packet::last_arg_string(d).unwrap_or_default(), d.clone())
-                    }));
+                    r.sent.extend(
+                        missed
+                            .iter()
+                            .map(|d| (packet::last_arg_string(d).unwrap_or_default(), d.clone())),
+                    );
                 }
                 None => {
                     let p = format!("pid{}", self.next_sid);
