@@ -699,13 +699,24 @@ impl Manager {
         let after = self
             .with_socket(now, id, |s, io| s.on_packet(io, d))
             .unwrap_or(After::Nothing);
-        if after == After::Destroyed {
-            self.on_destroy(now);
-            if server_disconnect {
-                self.with_socket(now, id, |s, io| {
-                    s.on_close(io, DisconnectReason::IoServerDisconnect, None)
+        match after {
+            After::Destroyed => {
+                self.on_destroy(now);
+                if server_disconnect {
+                    self.with_socket(now, id, |s, io| {
+                        s.on_close(io, DisconnectReason::IoServerDisconnect, None)
+                    });
+                }
+            }
+            After::ConnectError(message, data) => {
+                self.on_destroy(now);
+                self.events.push_back(Event::ConnectError {
+                    socket: id,
+                    message,
+                    data,
                 });
             }
+            After::Nothing | After::PingExpired => {}
         }
     }
 

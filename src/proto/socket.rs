@@ -187,12 +187,15 @@ impl Io<'_> {
 }
 
 /// What the Manager must do after a socket handled something.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum After {
     Nothing,
     /// The socket left the pool (`destroy`): close the engine if no socket
     /// is active any more.
     Destroyed,
+    /// CONNECT_ERROR: destroyed; report the error after the Manager's
+    /// `_destroy` (as socket.io-client does).
+    ConnectError(String, Option<String>),
     /// A throttled heartbeat was detected: close with `"ping timeout"`.
     PingExpired,
 }
@@ -447,16 +450,10 @@ impl Socket {
             }
             PacketType::ConnectError => {
                 self.destroy();
-                let (message, data) = match p.data.as_deref().map(packet::parse_connect_error) {
-                    Some(Ok(e)) => (e.message, e.data),
-                    _ => (String::from("connect error"), None),
-                };
-                io.events.push_back(Event::ConnectError {
-                    socket: self.id,
-                    message,
-                    data,
-                });
-                After::Destroyed
+                match p.data.as_deref().map(packet::parse_connect_error) {
+                    Some(Ok(e)) => After::ConnectError(e.message, e.data),
+                    _ => After::ConnectError(String::from("connect error"), None),
+                }
             }
         }
     }
