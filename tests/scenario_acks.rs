@@ -152,8 +152,14 @@ fn disconnect_settles_error_first_acks_and_drops_plain_ones() {
     sim.take_events();
     sim.srv.kill();
     sim.pump();
-    assert_eq!(result_of(&sim, with_timeout), Some(Err(AckError::Disconnected)));
-    assert_eq!(result_of(&sim, with_error), Some(Err(AckError::Disconnected)));
+    assert_eq!(
+        result_of(&sim, with_timeout),
+        Some(Err(AckError::Disconnected))
+    );
+    assert_eq!(
+        result_of(&sim, with_error),
+        Some(Err(AckError::Disconnected))
+    );
     assert_eq!(result_of(&sim, plain), None);
     assert!(sim.events.contains(&Event::AckDropped {
         socket: s,
@@ -272,7 +278,8 @@ fn answering_server_acks() {
 fn reserved_and_unknown() {
     let (mut sim, s) = Sim::connected(Sim::default_cfg(), 1, "/");
     assert_eq!(
-        sim.m.emit(sim.now, s, emit("[\"disconnect\"]", AckMode::None)),
+        sim.m
+            .emit(sim.now, s, emit("[\"disconnect\"]", AckMode::None)),
         Err(EmitError::ReservedEvent)
     );
     let other = {

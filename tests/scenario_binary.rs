@@ -3,9 +3,7 @@
 mod common;
 
 use common::Sim;
-use socketio_wasm::proto::{
-    AckMode, Emit, Event, ManagerConfig, Packet, PacketType, Transmit,
-};
+use socketio_wasm::proto::{AckMode, Emit, Event, ManagerConfig, Packet, PacketType, Transmit};
 
 const PH0: &str = r#"{"_placeholder":true,"num":0}"#;
 const PH1: &str = r#"{"_placeholder":true,"num":1}"#;
@@ -20,7 +18,11 @@ fn bin_emit(ack: AckMode) -> Emit {
 }
 
 fn check_round_trip(sim: &mut Sim, s: socketio_wasm::proto::SocketId) {
-    let r = sim.m.emit(sim.now, s, bin_emit(AckMode::WithError)).unwrap().unwrap();
+    let r = sim
+        .m
+        .emit(sim.now, s, bin_emit(AckMode::WithError))
+        .unwrap()
+        .unwrap();
     sim.pump();
     let got = sim.srv.received_of("/", PacketType::BinaryEvent);
     let last = got.last().unwrap();
@@ -32,7 +34,9 @@ fn check_round_trip(sim: &mut Sim, s: socketio_wasm::proto::SocketId) {
         .events
         .iter()
         .find_map(|e| match e {
-            Event::AckResponse { request, result, .. } if *request == r => Some(result.clone()),
+            Event::AckResponse {
+                request, result, ..
+            } if *request == r => Some(result.clone()),
             _ => None,
         })
         .unwrap()
@@ -71,7 +75,9 @@ fn round_trip_over_websocket() {
     let (mut sim, s) = Sim::connected(Sim::default_cfg(), 1, "/");
     sim.m.emit(sim.now, s, bin_emit(AckMode::None)).unwrap();
     let frames: Vec<_> = std::iter::from_fn(|| sim.m.poll_transmit()).collect();
-    assert!(matches!(&frames[0], Transmit::SendText { text, .. } if text.starts_with("452-[\"file\"")));
+    assert!(
+        matches!(&frames[0], Transmit::SendText { text, .. } if text.starts_with("452-[\"file\""))
+    );
     assert_eq!(
         frames[1..]
             .iter()

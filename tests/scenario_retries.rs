@@ -154,10 +154,7 @@ fn disconnect_counts_as_a_try_and_resends_on_reconnect() {
     sim.advance(1000); // reconnection delay
     assert!(sim.m.is_connected(s));
     // On CONNECT the head is sent again (new id), "b" still waits.
-    assert_eq!(
-        tries(&sim),
-        [("a".into(), Some(0)), ("a".into(), Some(1))]
-    );
+    assert_eq!(tries(&sim), [("a".into(), Some(0)), ("a".into(), Some(1))]);
     server_ack(&mut sim, 1);
     assert_eq!(results(&sim), [(a, Ok("[\"ok\"]".into()))]);
     assert_eq!(tries(&sim).last().unwrap(), &("b".to_string(), Some(2)));
