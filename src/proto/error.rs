@@ -113,3 +113,41 @@ impl From<JsonError> for DecodeError {
         DecodeError::Json(e)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_are_distinct_and_displayed() {
+        use DecodeError::*;
+        let all = [
+            Empty,
+            UnknownType,
+            BadBase64,
+            BadHandshake,
+            BadAttachments,
+            TooManyAttachments,
+            BadAckId,
+            Json(JsonError::TooDeep),
+            InvalidPayload,
+            ReservedEventName,
+            UnexpectedBinary,
+            MissingAttachments,
+            BadPlaceholder,
+        ];
+        let mut seen: Vec<&str> = all.iter().map(|e| e.as_str()).collect();
+        assert_eq!(
+            Json(JsonError::TooDeep).to_string(),
+            JsonError::TooDeep.as_str()
+        );
+        assert_eq!(BadAckId.to_string(), "malformed ack id");
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), all.len());
+        assert_eq!(
+            DecodeError::from(JsonError::BadNumber),
+            Json(JsonError::BadNumber)
+        );
+    }
+}

@@ -544,19 +544,18 @@ pub fn write_string(out: &mut String, s: &str) {
 }
 
 /// Appends the decimal digits of `n` to `out`.
-pub fn write_u64(out: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
+pub fn write_u64(out: &mut String, n: u64) {
+    // the largest power of ten not above n (no overflow: div * 10 <= n)
+    let mut div = 1u64;
+    while n / div >= 10 {
+        div *= 10;
+    }
     loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
+        out.push(char::from(b'0' + (n / div % 10) as u8));
+        if div == 1 {
             break;
         }
-    }
-    for &d in &buf[i..] {
-        out.push(char::from(d));
+        div /= 10;
     }
 }
 
