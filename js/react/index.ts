@@ -1,0 +1,2 @@
+// The React layer (being built: SocketProvider, useSocket and friends).
+export {};

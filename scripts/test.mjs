@@ -1,0 +1,190 @@
+// Runs every test suite, prints one table and the line `N passed, M failed`.
+// Node built-ins only: it runs right after scripts/bootstrap.sh.
+//
+//   node scripts/test.mjs [suite ...]     (default: all; see SUITES below)
+import { spawn } from "node:child_process";
+import { readFileSync, mkdirSync, existsSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const ARTIFACTS = join(ROOT, "artifacts");
+mkdirSync(ARTIFACTS, { recursive: true });
+
+/** Runs a command with inherited output teed through `onLine`; resolves with its exit code. */
+function run(cmd, args, { env = {}, cwd = ROOT, onLine } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      const target = stream === child.stdout ? process.stdout : process.stderr;
+      createInterface({ input: stream }).on("line", (line) => {
+        target.write(line + "\n");
+        onLine?.(line);
+      });
+    }
+    child.on("error", (err) => {
+      console.error(`cannot start ${cmd}: ${err.message}`);
+      resolve(127);
+    });
+    child.on("close", (code) => resolve(code ?? 1));
+  });
+}
+
+/** A suite that is one check: passes when the command exits 0. */
+const check = (cmd, args, opts) => async () => {
+  const code = await run(cmd, args, opts);
+  return { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 };
+};
+
+/**
+ * Sums the `test result: ... N passed; M failed` lines that cargo test and
+ * wasm-bindgen-test print; a failed build counts as one failure, and so does
+ * a run that printed no result at all.
+ */
+const rustTests = (cmd, args, opts = {}) => async () => {
+  let passed = 0;
+  let failed = 0;
+  let sawResult = false;
+  const code = await run(cmd, args, {
+    ...opts,
+    onLine: (line) => {
+      const m = /test result: \w+\. (\d+) passed; (\d+) failed/.exec(line);
+      if (m) {
+        sawResult = true;
+        passed += Number(m[1]);
+        failed += Number(m[2]);
+      }
+    },
+  });
+  if (code !== 0 && failed === 0) failed = 1;
+  if (!sawResult && code === 0) {
+    console.error("[test] no test result line: the suite ran no test");
+    failed += 1;
+  }
+  return { passed, failed };
+};
+
+// --- the fixture server ------------------------------------------------------
+let fixture = null;
+
+async function startFixture() {
+  if (fixture) return fixture.port;
+  const child = spawn(process.execPath, [join(ROOT, "tests/server/index.mjs")], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+    detached: true,
+  });
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("fixture server did not start in 10 s")), 10_000);
+    createInterface({ input: child.stdout }).once("line", (line) => {
+      clearTimeout(timer);
+      resolve(JSON.parse(line).port);
+    });
+    child.on("exit", (code) => reject(new Error(`fixture server exited with ${code}`)));
+  });
+  fixture = { child, port };
+  console.error(`[test] fixture server on 127.0.0.1:${port}`);
+  return port;
+}
+
+function stopFixture() {
+  if (!fixture) return;
+  try {
+    process.kill(-fixture.child.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+  fixture = null;
+}
+process.on("exit", stopFixture);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    stopFixture();
+    process.exit(130);
+  });
+}
+
+const withFixture = (suite) => async () => {
+  const port = await startFixture();
+  return suite(port)();
+};
+
+// --- the suites --------------------------------------------------------------
+const SUITES = {
+  fmt: check("cargo", ["fmt", "--all", "--", "--check"]),
+  "clippy-host": check("cargo", ["clippy", "--all-targets", "--", "-D", "warnings"]),
+  "clippy-wasm": check("cargo", [
+    "clippy",
+    "--target",
+    "wasm32-unknown-unknown",
+    "--lib",
+    "--test",
+    "browser",
+    "--",
+    "-D",
+    "warnings",
+  ]),
+  "cargo-test": rustTests("cargo", ["test"]),
+  build: check("bash", ["scripts/build.sh"]),
+  tsc: check("tsc", ["--noEmit", "-p", "tsconfig.json"]),
+  "wasm-browser": withFixture((port) =>
+    // What `wasm-pack test --headless --chrome` runs, minus its `--tests`, which
+    // would also build every host-only test target for wasm32.
+    rustTests("cargo", ["test", "--target", "wasm32-unknown-unknown", "--test", "browser"], {
+      env: {
+        SOCKETIO_TEST_PORT: String(port),
+        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: "wasm-bindgen-test-runner",
+      },
+    }),
+  ),
+  vitest: withFixture((port) => async () => {
+    const report = join(ARTIFACTS, "vitest.json");
+    const code = await run(
+      "vitest",
+      ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+      { env: { SOCKETIO_TEST_PORT: String(port) } },
+    );
+    if (!existsSync(report)) return { passed: 0, failed: 1 };
+    const { numPassedTests, numFailedTests, numTotalTests } = JSON.parse(readFileSync(report, "utf8"));
+    const failed = numFailedTests + (code !== 0 && numFailedTests === 0 ? 1 : 0);
+    return { passed: numPassedTests, failed: failed + (numTotalTests === 0 ? 1 : 0) };
+  }),
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted) {
+  if (!(name in SUITES)) {
+    console.error(`unknown suite ${name}; suites: ${Object.keys(SUITES).join(", ")}`);
+    process.exit(2);
+  }
+}
+
+const results = [];
+for (const [name, suite] of Object.entries(SUITES)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  console.error(`\n[test] ===== ${name} =====`);
+  const started = Date.now();
+  let result;
+  try {
+    result = await suite();
+  } catch (err) {
+    console.error(`[test] ${name}: ${err.stack ?? err}`);
+    result = { passed: 0, failed: 1 };
+  }
+  results.push({ name, ...result, seconds: ((Date.now() - started) / 1000).toFixed(1) });
+}
+stopFixture();
+
+console.log("\nsuite            passed  failed  seconds");
+for (const r of results) {
+  console.log(`${r.name.padEnd(16)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${r.seconds.padStart(7)}`);
+}
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
