@@ -1,2 +1,458 @@
-// The package entry: the `io()` API over the wasm core (being built).
-export { default as init, version } from "../pkg/socketio_wasm.js";
+// socketio-wasm: socket.io-client's API over a Rust/wasm core.
+//
+// This file only adapts calling conventions (variadic arguments, trailing ack
+// callbacks, flags, `using`) and types; every protocol decision, listener
+// table and timer lives in the wasm module.
+import init, {
+  initSync,
+  parseUrl,
+  RawHandle,
+  RawManager,
+  RawSocket,
+  version,
+} from "../pkg/socketio_wasm.js";
+
+const wasmUrl = new URL("../pkg/socketio_wasm_bg.wasm", import.meta.url);
+
+async function load(): Promise<void> {
+  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+  if (node && typeof (globalThis as { document?: unknown }).document === "undefined") {
+    // Node (SSR, tests): no fetch of file: URLs; read the module from disk.
+    const fs = "node:fs/promises";
+    const { readFile } = (await import(/* @vite-ignore */ fs)) as {
+      readFile(path: URL): Promise<Uint8Array>;
+    };
+    initSync({ module: await readFile(wasmUrl) });
+    return;
+  }
+  await init({ module_or_path: wasmUrl });
+}
+
+/** Resolves once the wasm module is instantiated (the import already waits for it). */
+export const ready: Promise<void> = load();
+await ready;
+
+export { version };
+
+// ---------------------------------------------------------------- types ----
+
+/** A map from event names to listener signatures, as in socket.io's types. */
+export interface EventsMap {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [event: string]: (...args: any[]) => void;
+}
+
+/** The default: any event, any arguments. */
+export interface DefaultEventsMap {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [event: string]: (...args: any[]) => void;
+}
+
+export type EventNames<Map extends EventsMap> = keyof Map & string;
+export type EventParams<Map extends EventsMap, Ev extends EventNames<Map>> = Parameters<Map[Ev]>;
+
+type Last<T extends unknown[]> = T extends [...unknown[], infer L] ? L : never;
+type AllButLast<T extends unknown[]> = T extends [...infer H, unknown] ? H : T;
+/** The first argument the server's acknowledgement passes to the ack callback. */
+type AckResult<F> = F extends (...args: infer A) => unknown ? A[0] : never;
+
+/** Disconnect reasons, exactly socket.io-client's. */
+export type DisconnectReason =
+  | "io server disconnect"
+  | "io client disconnect"
+  | "ping timeout"
+  | "transport close"
+  | "transport error"
+  | "parse error"
+  | "forced close";
+
+export interface ReservedSocketEvents {
+  connect: () => void;
+  connect_error: (error: Error & { data?: unknown }) => void;
+  disconnect: (reason: DisconnectReason, description?: string) => void;
+}
+
+export interface ManagerReservedEvents {
+  open: () => void;
+  close: (reason: DisconnectReason, description?: string) => void;
+  error: (error: Error) => void;
+  ping: () => void;
+  reconnect_attempt: (attempt: number) => void;
+  reconnect: (attempt: number) => void;
+  reconnect_error: (error: Error) => void;
+  reconnect_failed: () => void;
+}
+
+export interface ManagerOptions {
+  /** Engine.IO path on the server. Default `"/socket.io"`. */
+  path?: string;
+  /** Query parameters sent with every request. */
+  query?: Record<string, string>;
+  /** Transports, in order. Default `["polling", "websocket"]`. */
+  transports?: ("polling" | "websocket")[];
+  /** Upgrade polling to WebSocket. Default true. */
+  upgrade?: boolean;
+  /** Start with WebSocket when it worked before. Default false. */
+  rememberUpgrade?: boolean;
+  /** Connection timeout in ms, or false. Default 20000. */
+  timeout?: number | false;
+  /** Connect on creation. Default true. */
+  autoConnect?: boolean;
+  /** A new connection even when one to the same server exists. */
+  forceNew?: boolean;
+  /** Share one connection per server. Default true. */
+  multiplex?: boolean;
+  reconnection?: boolean;
+  reconnectionAttempts?: number;
+  reconnectionDelay?: number;
+  reconnectionDelayMax?: number;
+  randomizationFactor?: number;
+  /** Send cookies with cross-origin polling requests. Default false. */
+  withCredentials?: boolean;
+}
+
+export interface SocketOptions {
+  /** The CONNECT payload, or a function that supplies it on every (re)connection. */
+  auth?: Record<string, unknown> | ((callback: (data: Record<string, unknown>) => void) => void);
+  /** Default acknowledgement timeout in ms (acks become error-first). */
+  ackTimeout?: number;
+  /** Retries of an unacknowledged emit (needs `ackTimeout`). */
+  retries?: number;
+  /** Bound of the offline send buffer (default 1000). */
+  maxBufferedPackets?: number;
+  /** Bound of the emits waiting for an ack (default 1000). */
+  maxPendingAcks?: number;
+}
+
+/** A listener registration; `off()` removes exactly it. Works with `using`. */
+export class ListenerHandle {
+  readonly #raw: RawHandle;
+  constructor(raw: RawHandle) {
+    this.#raw = raw;
+  }
+  /** Removes the listener; true the first time, false after. */
+  off(): boolean {
+    return this.#raw.off();
+  }
+  [Symbol.dispose](): void {
+    this.#raw.off();
+  }
+}
+
+// ---------------------------------------------------------------- Manager --
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyFn = (...args: any[]) => void;
+
+export class Manager {
+  readonly #raw: RawManager;
+  readonly #uri: string;
+  readonly #options: ManagerOptions & SocketOptions;
+  readonly #sockets = new Map<string, Socket>();
+  readonly autoConnect: boolean;
+
+  constructor(uri?: string, options: Partial<ManagerOptions & SocketOptions> = {}) {
+    this.#uri = uri ?? "";
+    this.#options = options;
+    this.#raw = new RawManager(this.#uri, options);
+    this.autoConnect = options.autoConnect !== false;
+    if (this.autoConnect) this.open();
+  }
+
+  /** The socket of namespace `nsp` (one per namespace on this Manager). */
+  socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L>(
+    nsp: string,
+    options: SocketOptions = {},
+  ): Socket<L, E> {
+    let socket = this.#sockets.get(nsp);
+    if (!socket) {
+      socket = new Socket(this, this.#raw, nsp, { ...this.#options, ...options });
+      this.#sockets.set(nsp, socket);
+    } else if (this.autoConnect && !socket.active) {
+      socket.connect();
+    }
+    return socket as unknown as Socket<L, E>;
+  }
+
+  /** @internal used by io() to decide whether a namespace is already taken. */
+  hasSocket(nsp: string): boolean {
+    return this.#sockets.has(nsp);
+  }
+
+  open(callback?: (error?: Error) => void): this {
+    if (callback) {
+      const opened = this.once("open", () => {
+        failed.off();
+        callback();
+      });
+      const failed = this.once("error", (error: Error) => {
+        opened.off();
+        callback(error);
+      });
+    }
+    this.#raw.open();
+    return this;
+  }
+  connect(callback?: (error?: Error) => void): this {
+    return this.open(callback);
+  }
+
+  on<Ev extends keyof ManagerReservedEvents>(event: Ev, listener: ManagerReservedEvents[Ev]): ListenerHandle {
+    return new ListenerHandle(this.#raw.on(event, listener, this));
+  }
+  once<Ev extends keyof ManagerReservedEvents>(event: Ev, listener: ManagerReservedEvents[Ev]): ListenerHandle {
+    const handle: ListenerHandle = this.on(event, ((...args: unknown[]) => {
+      handle.off();
+      (listener as AnyFn).apply(this, args);
+    }) as ManagerReservedEvents[Ev]);
+    return handle;
+  }
+
+  reconnection(): boolean;
+  reconnection(value: boolean): this;
+  reconnection(value?: boolean): boolean | this {
+    if (value === undefined) return this.#raw.getReconnection();
+    this.#raw.setReconnection(value);
+    return this;
+  }
+  reconnectionAttempts(): number;
+  reconnectionAttempts(value: number): this;
+  reconnectionAttempts(value?: number): number | this {
+    if (value === undefined) return this.#raw.getReconnectionAttempts();
+    this.#raw.setReconnectionAttempts(value);
+    return this;
+  }
+  reconnectionDelay(): number;
+  reconnectionDelay(value: number): this;
+  reconnectionDelay(value?: number): number | this {
+    if (value === undefined) return this.#raw.getReconnectionDelay();
+    this.#raw.setReconnectionDelay(value);
+    return this;
+  }
+  reconnectionDelayMax(): number;
+  reconnectionDelayMax(value: number): this;
+  reconnectionDelayMax(value?: number): number | this {
+    if (value === undefined) return this.#raw.getReconnectionDelayMax();
+    this.#raw.setReconnectionDelayMax(value);
+    return this;
+  }
+  randomizationFactor(): number;
+  randomizationFactor(value: number): this;
+  randomizationFactor(value?: number): number | this {
+    if (value === undefined) return this.#raw.getRandomizationFactor();
+    this.#raw.setRandomizationFactor(value);
+    return this;
+  }
+  timeout(): number | false;
+  timeout(value: number | false): this;
+  timeout(value?: number | false): number | false | this {
+    if (value === undefined) {
+      const ms = this.#raw.getTimeout();
+      return ms < 0 ? false : ms;
+    }
+    this.#raw.setTimeout(value === false ? -1 : value);
+    return this;
+  }
+}
+
+// ---------------------------------------------------------------- Socket ---
+
+interface Flags {
+  volatile: boolean;
+  timeout: number | undefined;
+}
+
+/**
+ * One namespace. `L`: events the server sends (listen); `E`: events this
+ * client emits.
+ */
+export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L> {
+  readonly io: Manager;
+  readonly nsp: string;
+  readonly #raw: RawSocket;
+  readonly #flags: Flags;
+
+  /** @internal created by Manager.socket() */
+  constructor(io: Manager, manager: RawManager | RawSocket, nsp: string, options: SocketOptions, flags?: Flags) {
+    this.io = io;
+    this.nsp = nsp;
+    this.#raw = manager instanceof RawSocket ? manager : manager.socket(nsp, options, this);
+    this.#flags = flags ?? { volatile: false, timeout: undefined };
+    if (!flags && io.autoConnect) this.connect();
+  }
+
+  get id(): string | undefined {
+    return this.#raw.id;
+  }
+  get connected(): boolean {
+    return this.#raw.connected;
+  }
+  get disconnected(): boolean {
+    return !this.#raw.connected;
+  }
+  get active(): boolean {
+    return this.#raw.active;
+  }
+  get recovered(): boolean {
+    return this.#raw.recovered;
+  }
+  get auth(): SocketOptions["auth"] {
+    return this.#raw.auth as SocketOptions["auth"];
+  }
+  set auth(value: SocketOptions["auth"]) {
+    this.#raw.auth = value;
+  }
+
+  connect(): this {
+    this.#raw.connect();
+    return this;
+  }
+  open(): this {
+    return this.connect();
+  }
+  disconnect(): this {
+    this.#raw.disconnect();
+    return this;
+  }
+  close(): this {
+    return this.disconnect();
+  }
+
+  #with(flags: Partial<Flags>): this {
+    return new Socket(this.io, this.#raw, this.nsp, {}, { ...this.#flags, ...flags }) as this;
+  }
+  /** The next emit is dropped instead of buffered while offline. */
+  get volatile(): this {
+    return this.#with({ volatile: true });
+  }
+  /** The next emit's ack fails with an error after `ms`. */
+  timeout(ms: number): this {
+    return this.#with({ timeout: ms });
+  }
+  /** Accepted for compatibility: WebSocket compression is the browser's choice. */
+  compress(_compress: boolean): this {
+    return this;
+  }
+
+  /** Sends an event; a trailing function receives the server's acknowledgement. */
+  emit<Ev extends EventNames<E>>(event: Ev, ...args: EventParams<E, Ev>): this {
+    const list: unknown[] = [event, ...args];
+    let ack: AnyFn | undefined;
+    if (list.length > 1 && typeof list[list.length - 1] === "function") ack = list.pop() as AnyFn;
+    this.#raw.emit(list, ack, ack ? 1 : 0, this.#flags.timeout ?? -1, this.#flags.volatile);
+    return this;
+  }
+
+  /** Sends an event and resolves with the acknowledgement's first argument. */
+  emitWithAck<Ev extends EventNames<E>>(
+    event: Ev,
+    ...args: AllButLast<EventParams<E, Ev>>
+  ): Promise<AckResult<Last<EventParams<E, Ev>>>> {
+    return new Promise((resolve, reject) => {
+      const ack = (error: Error | null, value: AckResult<Last<EventParams<E, Ev>>>) =>
+        error ? reject(error) : resolve(value);
+      this.#raw.emit([event, ...args], ack, 2, this.#flags.timeout ?? -1, this.#flags.volatile);
+    });
+  }
+
+  /** `emit("message", ...args)`. */
+  send(...args: unknown[]): this {
+    const list: unknown[] = ["message", ...args];
+    let ack: AnyFn | undefined;
+    if (list.length > 1 && typeof list[list.length - 1] === "function") ack = list.pop() as AnyFn;
+    this.#raw.emit(list, ack, ack ? 1 : 0, this.#flags.timeout ?? -1, this.#flags.volatile);
+    return this;
+  }
+
+  on<Ev extends EventNames<L> | keyof ReservedSocketEvents>(
+    event: Ev,
+    listener: Ev extends keyof ReservedSocketEvents ? ReservedSocketEvents[Ev] : L[Ev & keyof L],
+  ): ListenerHandle {
+    return new ListenerHandle(this.#raw.on(event, listener, false, false));
+  }
+  once<Ev extends EventNames<L> | keyof ReservedSocketEvents>(
+    event: Ev,
+    listener: Ev extends keyof ReservedSocketEvents ? ReservedSocketEvents[Ev] : L[Ev & keyof L],
+  ): ListenerHandle {
+    return new ListenerHandle(this.#raw.on(event, listener, true, false));
+  }
+  /** `off(event, fn)`: that listener; `off(event)`: all of the event; `off()`: all. */
+  off(event?: string, listener?: AnyFn): this {
+    this.#raw.off(event, listener);
+    return this;
+  }
+  removeAllListeners(event?: string): this {
+    this.#raw.off(event, undefined);
+    return this;
+  }
+  listeners(event: string): AnyFn[] {
+    return this.#raw.listeners(event) as AnyFn[];
+  }
+  hasListeners(event: string): boolean {
+    return this.#raw.listeners(event).length > 0;
+  }
+
+  onAny(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
+    return new ListenerHandle(this.#raw.onAny(listener, false, false));
+  }
+  prependAny(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
+    return new ListenerHandle(this.#raw.onAny(listener, true, false));
+  }
+  offAny(listener?: AnyFn): this {
+    this.#raw.offAny(listener, false);
+    return this;
+  }
+  listenersAny(): AnyFn[] {
+    return this.#raw.listenersAny(false) as AnyFn[];
+  }
+  onAnyOutgoing(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
+    return new ListenerHandle(this.#raw.onAny(listener, false, true));
+  }
+  prependAnyOutgoing(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
+    return new ListenerHandle(this.#raw.onAny(listener, true, true));
+  }
+  offAnyOutgoing(listener?: AnyFn): this {
+    this.#raw.offAny(listener, true);
+    return this;
+  }
+  listenersAnyOutgoing(): AnyFn[] {
+    return this.#raw.listenersAny(true) as AnyFn[];
+  }
+}
+
+// ---------------------------------------------------------------- io() -----
+
+const managers = new Map<string, Manager>();
+
+/**
+ * The socket for `uri`'s namespace. Sockets of one server share one
+ * connection (a cached Manager) unless `forceNew` or `multiplex: false`;
+ * as in socket.io-client, asking again for a namespace that is already in
+ * use opens a new connection.
+ */
+export function io<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L>(
+  uri?: string | Partial<ManagerOptions & SocketOptions>,
+  options: Partial<ManagerOptions & SocketOptions> = {},
+): Socket<L, E> {
+  if (typeof uri === "object") {
+    options = uri;
+    uri = undefined;
+  }
+  const parsed = parseUrl(uri ?? "", options);
+  const key = parsed.key;
+  const nsp = parsed.nsp;
+  parsed.free();
+  const cached = managers.get(key);
+  const fresh = options.forceNew || options.multiplex === false || (cached?.hasSocket(nsp) ?? false);
+  let manager: Manager;
+  if (fresh || !cached) {
+    manager = new Manager(uri, options);
+    if (!fresh) managers.set(key, manager);
+  } else {
+    manager = cached;
+  }
+  return manager.socket<L, E>(nsp, options);
+}
+
+export { io as connect };
+export default io;

@@ -15,4 +15,4 @@ pub mod proto;
 #[cfg(target_arch = "wasm32")]
 mod bindings;
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod web;

@@ -1,1 +1,19 @@
-//! Browser I/O that drives the protocol core.
+//! Browser I/O that drives the protocol core: WebSocket and long-polling
+//! transports, one timer per Manager, the listener registry, and the Rust API
+//! ([`Manager`], [`Socket`], [`ListenerHandle`]). It makes no protocol
+//! decision: everything it does is what the core's outputs say.
+mod api;
+mod driver;
+mod event;
+mod listeners;
+mod payload;
+mod polling;
+mod sys;
+mod websocket;
+
+pub use api::{DetachedHandle, EmitOptions, ListenerHandle, Manager, Registration, Socket};
+pub use driver::{AckCallback, AuthProvider, AuthReply};
+pub use event::{AckResponder, EventData, Incoming, Payload};
+pub use listeners::{Callback, Key};
+
+pub(crate) use payload::encode as encode_args;

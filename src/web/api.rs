@@ -1,0 +1,332 @@
+//! The Rust API of the browser runtime: the same objects the npm package's
+//! `io()` wraps, usable from Rust wasm apps (Leptos, Yew) without any JS.
+use std::rc::{Rc, Weak};
+
+use super::driver::{pump, AckCallback, AuthProvider, Driver, Shared};
+use super::event::{EventData, Payload};
+use super::listeners::{Callback, Key, Selector, Target};
+use super::sys::now_ms;
+use crate::proto::{AckMode, Auth, Emit, EmitError, ManagerConfig, SocketConfig, SocketId};
+use std::cell::RefCell;
+
+/// One connection to one server (socket.io-client's `Manager`). Clones share
+/// the connection.
+#[derive(Clone)]
+pub struct Manager {
+    pub(crate) shared: Shared,
+}
+
+impl Manager {
+    /// A closed Manager for `config`; `with_credentials` sends cookies with
+    /// cross-origin polling requests.
+    pub fn new(config: ManagerConfig, with_credentials: bool) -> Manager {
+        Manager {
+            shared: Driver::new(config, with_credentials),
+        }
+    }
+
+    /// Opens the connection.
+    pub fn open(&self) {
+        self.shared.borrow_mut().core.open(now_ms());
+        pump(&self.shared);
+    }
+
+    /// Closes the connection; sockets stay active and reconnect on `open`.
+    pub fn close(&self) {
+        self.shared.borrow_mut().core.close(now_ms());
+        pump(&self.shared);
+    }
+
+    /// The socket of namespace `nsp` on this connection (not connected yet).
+    /// `auth`, when given, is asked for the CONNECT payload on every
+    /// (re)connection.
+    pub fn socket(&self, nsp: &str, config: SocketConfig, auth: Option<AuthProvider>) -> Socket {
+        let mut driver = self.shared.borrow_mut();
+        let config = SocketConfig {
+            auth: if auth.is_some() {
+                Auth::Ask
+            } else {
+                config.auth
+            },
+            ..config
+        };
+        let id = driver.core.socket(nsp, config);
+        if auth.is_some() {
+            driver.slot(id).auth = auth;
+        }
+        Socket {
+            shared: self.shared.clone(),
+            id,
+        }
+    }
+
+    /// Listens to a Manager event (`open`, `close`, `error`, `ping`,
+    /// `reconnect_attempt`, `reconnect`, `reconnect_error`, `reconnect_failed`).
+    pub fn on(&self, event: &str, callback: impl Fn(&Payload) + 'static) -> ListenerHandle {
+        add(
+            &self.shared,
+            Target::Manager,
+            Key::Named(String::from(event)),
+            Rc::new(callback),
+            Registration::default(),
+        )
+    }
+
+    /// Runs `f` on the core (getters and setters of the reconnection options).
+    pub fn with_core<R>(&self, f: impl FnOnce(&mut crate::proto::Manager) -> R) -> R {
+        let out = f(&mut self.shared.borrow_mut().core);
+        pump(&self.shared);
+        out
+    }
+}
+
+/// One namespace on a [`Manager`] (socket.io-client's `Socket`).
+#[derive(Clone)]
+pub struct Socket {
+    pub(crate) shared: Shared,
+    pub(crate) id: SocketId,
+}
+
+/// How to send one event.
+#[derive(Default)]
+pub struct EmitOptions {
+    /// Acknowledgement mode (with `callback`).
+    pub ack: AckMode,
+    /// Drop instead of buffering while offline.
+    pub volatile: bool,
+}
+
+impl Socket {
+    /// Connects (opening the Manager if needed).
+    pub fn connect(&self) {
+        self.shared.borrow_mut().core.connect(now_ms(), self.id);
+        pump(&self.shared);
+    }
+
+    /// Disconnects (`"io client disconnect"`); no reconnection.
+    pub fn disconnect(&self) {
+        self.shared.borrow_mut().core.disconnect(now_ms(), self.id);
+        pump(&self.shared);
+    }
+
+    /// Whether connected to the namespace.
+    pub fn connected(&self) -> bool {
+        self.shared.borrow().core.is_connected(self.id)
+    }
+
+    /// Whether it reconnects with the Manager.
+    pub fn active(&self) -> bool {
+        self.shared.borrow().core.is_active(self.id)
+    }
+
+    /// Whether the last connection recovered the session state.
+    pub fn recovered(&self) -> bool {
+        self.shared.borrow().core.is_recovered(self.id)
+    }
+
+    /// The server-given socket id while connected.
+    pub fn id(&self) -> Option<String> {
+        self.shared
+            .borrow()
+            .core
+            .socket_sid(self.id)
+            .map(String::from)
+    }
+
+    /// The Manager this socket belongs to.
+    pub fn manager(&self) -> Manager {
+        Manager {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// Sends `args` (a JSON array text `["event", ...]` with binary
+    /// placeholders) and its attachments. `callback` receives the
+    /// acknowledgement when `options.ack` asks for one.
+    pub fn emit(
+        &self,
+        args: EventData,
+        options: EmitOptions,
+        callback: Option<AckCallback>,
+    ) -> Result<(), EmitError> {
+        let ack = if callback.is_some() {
+            options.ack
+        } else {
+            AckMode::None
+        };
+        let emit = Emit {
+            data: args.data.clone(),
+            attachments: args.attachments.clone(),
+            ack,
+            volatile: options.volatile,
+        };
+        let connected = self.connected();
+        let request = self
+            .shared
+            .borrow_mut()
+            .core
+            .emit(now_ms(), self.id, emit)?;
+        if let (Some(request), Some(callback)) = (request, callback) {
+            self.shared
+                .borrow_mut()
+                .slot(self.id)
+                .acks
+                .push((request, callback));
+        }
+        if connected {
+            super::driver::emit_local(
+                &self.shared,
+                Target::Socket(self.id),
+                &Key::AnyOutgoing,
+                &Payload::Outgoing(&args),
+            );
+        }
+        pump(&self.shared);
+        Ok(())
+    }
+
+    /// Adds a listener; see [`Registration`] for `once` and `prepend`.
+    pub fn listen(
+        &self,
+        key: Key,
+        callback: Callback,
+        registration: Registration,
+    ) -> ListenerHandle {
+        add(
+            &self.shared,
+            Target::Socket(self.id),
+            key,
+            callback,
+            registration,
+        )
+    }
+
+    /// Listens to `event` (also `connect`, `connect_error`, `disconnect`).
+    pub fn on(&self, event: &str, callback: impl Fn(&Payload) + 'static) -> ListenerHandle {
+        self.listen(
+            Key::Named(String::from(event)),
+            Rc::new(callback),
+            Registration::default(),
+        )
+    }
+
+    pub(crate) fn remove(
+        &self,
+        key: Option<&Key>,
+        function: Option<&wasm_bindgen::JsValue>,
+    ) -> usize {
+        let target = Target::Socket(self.id);
+        let mut driver = self.shared.borrow_mut();
+        match (key, function) {
+            (Some(key), Some(function)) => driver
+                .listeners
+                .remove(target, Selector::Function(key, function)),
+            (Some(key), None) => driver.listeners.remove(target, Selector::Key(key)),
+            (None, _) => driver.listeners.remove(target, Selector::All),
+        }
+    }
+
+    pub(crate) fn listener_functions(&self, key: &Key) -> Vec<wasm_bindgen::JsValue> {
+        self.shared
+            .borrow()
+            .listeners
+            .identities(Target::Socket(self.id), key)
+    }
+}
+
+/// Options of one listener registration.
+#[derive(Default)]
+pub struct Registration {
+    /// Removed before its first call.
+    pub once: bool,
+    /// Runs before the listeners already registered.
+    pub prepend: bool,
+    /// The JS function behind the callback (for `off(event, fn)`).
+    pub identity: Option<wasm_bindgen::JsValue>,
+}
+
+fn add(
+    shared: &Shared,
+    target: Target,
+    key: Key,
+    callback: Callback,
+    registration: Registration,
+) -> ListenerHandle {
+    let id = shared.borrow_mut().listeners.add(
+        target,
+        key,
+        callback,
+        registration.identity,
+        registration.once,
+        registration.prepend,
+    );
+    ListenerHandle {
+        driver: Rc::downgrade(shared),
+        target,
+        id,
+        remove_on_drop: true,
+    }
+}
+
+/// One listener registration. [`ListenerHandle::off`] removes exactly it;
+/// so does dropping the handle, unless [`ListenerHandle::detach`] was called.
+pub struct ListenerHandle {
+    driver: Weak<RefCell<Driver>>,
+    target: Target,
+    id: u64,
+    remove_on_drop: bool,
+}
+
+impl ListenerHandle {
+    /// Removes the listener; true the first time, false after.
+    pub fn off(&self) -> bool {
+        let Some(shared) = self.driver.upgrade() else {
+            return false;
+        };
+        let removed = match shared.try_borrow_mut() {
+            Ok(mut driver) => driver.listeners.remove(self.target, Selector::Id(self.id)),
+            Err(_) => 0,
+        };
+        removed > 0
+    }
+
+    /// Keeps the listener after the handle drops (JS handles are garbage
+    /// collected whenever the engine likes; the listener must not go with them).
+    pub fn detach(mut self) -> DetachedHandle {
+        self.remove_on_drop = false;
+        DetachedHandle {
+            driver: self.driver.clone(),
+            target: self.target,
+            id: self.id,
+        }
+    }
+}
+
+impl Drop for ListenerHandle {
+    fn drop(&mut self) {
+        if self.remove_on_drop {
+            self.off();
+        }
+    }
+}
+
+/// A registration that stays until [`DetachedHandle::off`].
+pub struct DetachedHandle {
+    driver: Weak<RefCell<Driver>>,
+    target: Target,
+    id: u64,
+}
+
+impl DetachedHandle {
+    /// Removes the listener; true the first time, false after.
+    pub fn off(&self) -> bool {
+        let Some(shared) = self.driver.upgrade() else {
+            return false;
+        };
+        let removed = match shared.try_borrow_mut() {
+            Ok(mut driver) => driver.listeners.remove(self.target, Selector::Id(self.id)),
+            Err(_) => 0,
+        };
+        removed > 0
+    }
+}

@@ -1,0 +1,410 @@
+//! The run loop: feeds browser inputs to the core, carries out its transmits,
+//! keeps one `setTimeout` on its next deadline, and dispatches its events to
+//! listeners. Every browser resource here is owned and released on drop.
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+
+use wasm_bindgen::prelude::*;
+
+use super::event::{AckResponder, EventData, Incoming, Payload};
+use super::listeners::{Key, Listeners, Target};
+use super::polling::PollTransport;
+use super::sys::{self, now_ms};
+use super::websocket::{Sink, WsTransport};
+use crate::proto::{
+    self, AckError, Event, ManagerConfig, RequestId, SocketId, Transmit, TransportId,
+    TransportInput,
+};
+
+pub(crate) type Shared = Rc<RefCell<Driver>>;
+
+/// Settles an emit that asked for an acknowledgement.
+pub type AckCallback = Box<dyn FnOnce(Result<&EventData, AckError>)>;
+
+/// Supplies a socket's auth payload on every (re)connection.
+pub type AuthProvider = Rc<dyn Fn(AuthReply)>;
+
+/// The answer to an [`AuthProvider`]: call [`AuthReply::send`] once, now or later.
+pub struct AuthReply {
+    driver: Weak<RefCell<Driver>>,
+    socket: SocketId,
+    used: Cell<bool>,
+}
+
+impl AuthReply {
+    /// Sends CONNECT with `auth` (a JSON object text, or none).
+    pub fn send(&self, auth: Option<String>) {
+        if self.used.replace(true) {
+            return;
+        }
+        if let Some(shared) = self.driver.upgrade() {
+            shared
+                .borrow_mut()
+                .core
+                .set_auth(now_ms(), self.socket, auth);
+            pump(&shared);
+        }
+    }
+}
+
+enum Transport {
+    Ws(WsTransport),
+    Poll(PollTransport),
+}
+
+/// What the runtime keeps per namespace socket.
+#[derive(Default)]
+pub(crate) struct SocketSlot {
+    pub(crate) auth: Option<AuthProvider>,
+    pub(crate) acks: Vec<(RequestId, AckCallback)>,
+}
+
+pub(crate) struct Driver {
+    pub(crate) core: proto::Manager,
+    pub(crate) listeners: Listeners,
+    pub(crate) sockets: Vec<SocketSlot>,
+    pub(crate) with_credentials: bool,
+    transports: Vec<(TransportId, Transport)>,
+    /// The armed `setTimeout`: its deadline and id.
+    timer: Option<(u64, JsValue)>,
+    /// One callback for every `setTimeout`, so re-arming allocates nothing.
+    timer_callback: Closure<dyn FnMut()>,
+    queue: VecDeque<Event>,
+    dispatching: bool,
+    weak: Weak<RefCell<Driver>>,
+}
+
+impl Driver {
+    pub(crate) fn new(config: ManagerConfig, with_credentials: bool) -> Shared {
+        Rc::new_cyclic(|weak: &Weak<RefCell<Driver>>| {
+            let on_timer = weak.clone();
+            RefCell::new(Driver {
+                core: proto::Manager::new(config, sys::random_seed()),
+                listeners: Listeners::default(),
+                sockets: Vec::new(),
+                with_credentials,
+                transports: Vec::new(),
+                timer: None,
+                timer_callback: Closure::new(move || {
+                    if let Some(shared) = on_timer.upgrade() {
+                        if let Ok(mut driver) = shared.try_borrow_mut() {
+                            driver.timer = None;
+                            driver.core.handle_timeout(now_ms());
+                        }
+                        pump(&shared);
+                    }
+                }),
+                queue: VecDeque::new(),
+                dispatching: false,
+                weak: weak.clone(),
+            })
+        })
+    }
+
+    pub(crate) fn slot(&mut self, socket: SocketId) -> &mut SocketSlot {
+        let index = socket.index() as usize;
+        if self.sockets.len() <= index {
+            self.sockets.resize_with(index + 1, SocketSlot::default);
+        }
+        &mut self.sockets[index]
+    }
+
+    /// Where a transport's browser events go: into the core, then the loop.
+    fn sink(&self, transport: TransportId) -> Sink {
+        let weak = self.weak.clone();
+        Rc::new(move |input: TransportInput| {
+            let Some(shared) = weak.upgrade() else { return };
+            // Browser events arrive on their own turn, never while the driver
+            // is borrowed; if that ever changed, the input would be dropped
+            // here rather than panic.
+            if let Ok(mut driver) = shared.try_borrow_mut() {
+                driver.core.handle_transport(now_ms(), transport, input);
+            }
+            pump(&shared);
+        })
+    }
+
+    fn poll_transport(&mut self, transport: TransportId) -> Option<&mut PollTransport> {
+        if !self.transports.iter().any(|(id, _)| *id == transport) {
+            let poll = PollTransport::new(self.sink(transport), self.with_credentials);
+            self.transports.push((transport, Transport::Poll(poll)));
+        }
+        self.transports.iter_mut().find_map(|(id, t)| match t {
+            Transport::Poll(p) if *id == transport => Some(p),
+            _ => None,
+        })
+    }
+
+    fn websocket(&self, transport: TransportId) -> Option<&WsTransport> {
+        self.transports.iter().find_map(|(id, t)| match t {
+            Transport::Ws(ws) if *id == transport => Some(ws),
+            _ => None,
+        })
+    }
+
+    /// Carries out the core's transmits, queues its events, re-arms the timer.
+    fn flush(&mut self) {
+        while let Some(transmit) = self.core.poll_transmit() {
+            match transmit {
+                Transmit::OpenWebSocket { transport, url } => {
+                    match WsTransport::open(&url, self.sink(transport)) {
+                        Ok(ws) => self.transports.push((transport, Transport::Ws(ws))),
+                        Err(description) => self.core.handle_transport(
+                            now_ms(),
+                            transport,
+                            TransportInput::Error { description },
+                        ),
+                    }
+                }
+                Transmit::SendText { transport, text } => {
+                    let sent = self.websocket(transport).map(|ws| ws.send_text(&text));
+                    if sent == Some(false) {
+                        self.websocket_failed(transport);
+                    }
+                }
+                Transmit::SendBinary { transport, data } => {
+                    let sent = self.websocket(transport).map(|ws| ws.send_binary(&data));
+                    if sent == Some(false) {
+                        self.websocket_failed(transport);
+                    }
+                }
+                Transmit::PollGet { transport, url } => {
+                    if let Some(poll) = self.poll_transport(transport) {
+                        poll.get(&url);
+                    }
+                }
+                Transmit::PollPost {
+                    transport,
+                    url,
+                    body,
+                } => {
+                    if let Some(poll) = self.poll_transport(transport) {
+                        poll.post(&url, &body);
+                    }
+                }
+                Transmit::Close { transport } => {
+                    self.transports.retain(|(id, _)| *id != transport);
+                }
+            }
+        }
+        while let Some(event) = self.core.poll_event() {
+            self.queue.push_back(event);
+        }
+        self.rearm();
+    }
+
+    fn websocket_failed(&mut self, transport: TransportId) {
+        self.core.handle_transport(
+            now_ms(),
+            transport,
+            TransportInput::Error {
+                description: String::from("websocket error"),
+            },
+        );
+    }
+
+    fn rearm(&mut self) {
+        let next = self.core.poll_timeout();
+        if self.timer.as_ref().map(|(at, _)| *at) == next {
+            return;
+        }
+        if let Some((_, id)) = self.timer.take() {
+            sys::clear_timeout(&id);
+        }
+        if let Some(at) = next {
+            let delay = at.saturating_sub(now_ms()).min(i32::MAX as u64) as i32;
+            let id = sys::set_timeout(self.timer_callback.as_ref(), delay);
+            self.timer = Some((at, id));
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Some((_, id)) = self.timer.take() {
+            sys::clear_timeout(&id);
+        }
+        // Transports close themselves as they drop.
+    }
+}
+
+/// Runs the loop after any input: transmits and timer at once, then the
+/// events in order. A listener that emits re-enters here; its events join
+/// the queue that the outermost call is draining, so order is kept.
+pub(crate) fn pump(shared: &Shared) {
+    {
+        let Ok(mut driver) = shared.try_borrow_mut() else {
+            return;
+        };
+        driver.flush();
+        if driver.dispatching {
+            return;
+        }
+        driver.dispatching = true;
+    }
+    loop {
+        let next = match shared.try_borrow_mut() {
+            Ok(mut driver) => driver.queue.pop_front(),
+            Err(_) => None,
+        };
+        let Some(event) = next else { break };
+        dispatch(shared, event);
+        if let Ok(mut driver) = shared.try_borrow_mut() {
+            driver.flush();
+        }
+    }
+    if let Ok(mut driver) = shared.try_borrow_mut() {
+        driver.dispatching = false;
+    }
+}
+
+/// Calls the listeners of `key` on `target` (once-listeners are removed first).
+pub(crate) fn emit_local(shared: &Shared, target: Target, key: &Key, payload: &Payload) {
+    let callbacks = match shared.try_borrow_mut() {
+        Ok(mut driver) => driver.listeners.take_matching(target, key),
+        Err(_) => return,
+    };
+    for callback in callbacks {
+        callback(payload);
+    }
+}
+
+fn named(name: &str) -> Key {
+    Key::Named(String::from(name))
+}
+
+fn dispatch(shared: &Shared, event: Event) {
+    let manager =
+        |name: &str, payload: Payload| emit_local(shared, Target::Manager, &named(name), &payload);
+    match event {
+        Event::Open => manager("open", Payload::Unit),
+        Event::Close {
+            reason,
+            description,
+        } => manager(
+            "close",
+            Payload::Close {
+                reason: reason.as_str(),
+                description: description.as_deref(),
+            },
+        ),
+        Event::Error { description } => manager(
+            "error",
+            Payload::Error {
+                message: &description,
+                data: None,
+            },
+        ),
+        Event::Ping => manager("ping", Payload::Unit),
+        Event::ReconnectAttempt(n) => manager("reconnect_attempt", Payload::Attempt(n)),
+        Event::Reconnect(n) => manager("reconnect", Payload::Attempt(n)),
+        Event::ReconnectError { description } => manager(
+            "reconnect_error",
+            Payload::Error {
+                message: &description,
+                data: None,
+            },
+        ),
+        Event::ReconnectFailed => manager("reconnect_failed", Payload::Unit),
+        Event::Upgrade { .. } | Event::UpgradeError { .. } => {}
+        Event::NeedAuth { socket } => {
+            let provider = match shared.try_borrow_mut() {
+                Ok(mut driver) => driver.slot(socket).auth.clone(),
+                Err(_) => return,
+            };
+            let reply = AuthReply {
+                driver: Rc::downgrade(shared),
+                socket,
+                used: Cell::new(false),
+            };
+            match provider {
+                Some(provider) => provider(reply),
+                None => reply.send(None),
+            }
+        }
+        Event::Connect { socket, .. } => emit_local(
+            shared,
+            Target::Socket(socket),
+            &named("connect"),
+            &Payload::Unit,
+        ),
+        Event::ConnectError {
+            socket,
+            message,
+            data,
+        } => emit_local(
+            shared,
+            Target::Socket(socket),
+            &named("connect_error"),
+            &Payload::Error {
+                message: &message,
+                data: data.as_deref(),
+            },
+        ),
+        Event::Disconnect {
+            socket,
+            reason,
+            description,
+        } => emit_local(
+            shared,
+            Target::Socket(socket),
+            &named("disconnect"),
+            &Payload::Close {
+                reason: reason.as_str(),
+                description: description.as_deref(),
+            },
+        ),
+        Event::Event {
+            socket,
+            data,
+            attachments,
+            ack_id,
+        } => {
+            // The decoder has validated the name; an empty one cannot match.
+            let name = proto::packet::event_name(&data).unwrap_or_default();
+            let incoming = Incoming {
+                args: EventData::new(data, attachments),
+                ack: ack_id.map(|id| {
+                    Rc::new(AckResponder {
+                        driver: Rc::downgrade(shared),
+                        socket,
+                        id,
+                        used: Cell::new(false),
+                    })
+                }),
+                name,
+            };
+            let target = Target::Socket(socket);
+            emit_local(shared, target, &Key::Any, &Payload::Event(&incoming));
+            emit_local(
+                shared,
+                target,
+                &Key::Named(incoming.name.clone()),
+                &Payload::Event(&incoming),
+            );
+        }
+        Event::AckResponse {
+            socket,
+            request,
+            result,
+        } => {
+            if let Some(callback) = take_ack(shared, socket, request) {
+                match result {
+                    Ok(ack) => callback(Ok(&EventData::new(ack.data, ack.attachments))),
+                    Err(error) => callback(Err(error)),
+                }
+            }
+        }
+        Event::AckDropped { socket, request } => {
+            drop(take_ack(shared, socket, request));
+        }
+    }
+}
+
+fn take_ack(shared: &Shared, socket: SocketId, request: RequestId) -> Option<AckCallback> {
+    let mut driver = shared.try_borrow_mut().ok()?;
+    let acks = &mut driver.slot(socket).acks;
+    let index = acks.iter().position(|(r, _)| *r == request)?;
+    Some(acks.swap_remove(index).1)
+}
