@@ -3,7 +3,7 @@
 //
 //   node scripts/test.mjs [suite ...]     (default: all; see SUITES below)
 import { spawn } from "node:child_process";
-import { readFileSync, mkdirSync, existsSync } from "node:fs";
+import { readFileSync, mkdirSync, existsSync, rmSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -114,6 +114,23 @@ const withFixture = (suite) => async () => {
   return suite(port)();
 };
 
+/** Runs vitest with `config`; counts come from its JSON report. */
+async function vitest(config, env = {}) {
+  const report = join(ARTIFACTS, `${config.replace(/\W+/g, "-")}.json`);
+  rmSync(report, { force: true });
+  const code = await run(
+    "vitest",
+    ["run", "--config", config, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    { env },
+  );
+  if (!existsSync(report)) return { passed: 0, failed: 1 };
+  const { numPassedTests, numFailedTests, numTotalTests } = JSON.parse(readFileSync(report, "utf8"));
+  let failed = numFailedTests;
+  if (code !== 0 && failed === 0) failed = 1; // a crash or a failing hook
+  if (numTotalTests === 0) failed += 1; // ran no test
+  return { passed: numPassedTests, failed };
+}
+
 // --- the suites --------------------------------------------------------------
 const SUITES = {
   fmt: check("cargo", ["fmt", "--all", "--", "--check"]),
@@ -142,18 +159,8 @@ const SUITES = {
       },
     }),
   ),
-  vitest: withFixture((port) => async () => {
-    const report = join(ARTIFACTS, "vitest.json");
-    const code = await run(
-      "vitest",
-      ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
-      { env: { SOCKETIO_TEST_PORT: String(port) } },
-    );
-    if (!existsSync(report)) return { passed: 0, failed: 1 };
-    const { numPassedTests, numFailedTests, numTotalTests } = JSON.parse(readFileSync(report, "utf8"));
-    const failed = numFailedTests + (code !== 0 && numFailedTests === 0 ? 1 : 0);
-    return { passed: numPassedTests, failed: failed + (numTotalTests === 0 ? 1 : 0) };
-  }),
+  vitest: withFixture((port) => vitest("vitest.config.ts", { SOCKETIO_TEST_PORT: String(port) })),
+  e2e: () => vitest("vitest.e2e.config.ts"),
 };
 
 const wanted = process.argv.slice(2);
