@@ -8,7 +8,8 @@
 # Needs cargo-fuzz (`cargo install cargo-fuzz`, installed here if missing) and
 # a C++ compiler (libfuzzer-sys builds libFuzzer). cargo-fuzz passes nightly
 # flags (-Zsanitizer=address); RUSTC_BOOTSTRAP=1 lets the stable toolchain
-# accept them. The committed seeds in fuzz/corpus/<target> are read only:
+# accept them. Dictionaries of protocol tokens are in fuzz/dict/<target>.dict.
+# The committed seeds in fuzz/corpus/<target> are read only:
 # new inputs go to a scratch corpus. Crashes land in fuzz/artifacts/<target>/
 # (reproduce with `RUSTC_BOOTSTRAP=1 cargo fuzz run <target> <file>`).
 set -uo pipefail
@@ -34,8 +35,10 @@ for t in "${targets[@]}"; do
   mkdir -p "$scratch/$t" "fuzz/artifacts/$t"
   before=$(find "fuzz/artifacts/$t" -type f | wc -l)
   log="$scratch/$t.log"
+  dict=()
+  if [ -f "fuzz/dict/$t.dict" ]; then dict=("-dict=fuzz/dict/$t.dict"); fi
   cargo fuzz run "$t" "$scratch/$t" "fuzz/corpus/$t" -- \
-    -max_total_time="$secs" -print_final_stats=1 -timeout=10 >"$log" 2>&1
+    -max_total_time="$secs" -print_final_stats=1 -timeout=10 "${dict[@]}" >"$log" 2>&1
   rc=$?
   after=$(find "fuzz/artifacts/$t" -type f | wc -l)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)

@@ -7,9 +7,13 @@
 //! produced and replaced by the JS layer; the core counts and carries the
 //! attachments.
 //!
-//! Where the Socket.IO v5 spec says a payload MUST be present (EVENT, ACK,
-//! CONNECT_ERROR), a missing payload is rejected, which socket.io-parser only
-//! notices later; the packet type must be one ASCII digit `0`-`6`.
+//! Deliberately stricter than socket.io-parser, on input no conforming peer
+//! sends: a missing payload is rejected where the Socket.IO v5 spec says it
+//! MUST be present (EVENT, ACK, CONNECT_ERROR); the type, attachment count and
+//! ack id must be ASCII digits (an ack id must fit a `u64`); an event name must
+//! unescape to a Rust string (no lone surrogate); a placeholder's `num` must
+//! be written as a plain integer, and a placeholder nested in a placeholder
+//! is checked too.
 
 use super::error::DecodeError;
 use super::json::{self, Event, Kind, Scanner};
@@ -256,10 +260,12 @@ fn check_payload(
             match (t.event, t.kind) {
                 (Event::Scalar, Kind::Number) => {}
                 (Event::Scalar, Kind::String) => {
-                    if let Ok(name) = json::parse_string(raw) {
-                        if RESERVED_EVENTS.contains(&name.as_str()) {
-                            return Err(DecodeError::ReservedEventName);
-                        }
+                    // A name with a lone surrogate escape is valid JSON but
+                    // cannot be a Rust string: reject it so that every decoded
+                    // event has a name `event_name` can read.
+                    let name = json::parse_string(raw)?;
+                    if RESERVED_EVENTS.contains(&name.as_str()) {
+                        return Err(DecodeError::ReservedEventName);
                     }
                 }
                 _ => return Err(DecodeError::InvalidPayload),
@@ -640,7 +646,15 @@ mod tests {
         // escaped reserved names are still reserved
         assert_eq!(d("2[\"\\u0063onnect\"]"), Err(ReservedEventName));
         assert!(d("2[\"connected\"]").is_ok());
-        assert!(d("2[\"\\ud800\"]").is_ok());
+        // a name that cannot be unescaped into a Rust string (fuzz regression:
+        // decode accepted it, then event_name failed)
+        assert_eq!(d("2[\"\\ud800\"]"), Err(Json(json::JsonError::BadEscape)));
+        assert_eq!(
+            d("2/admin,1[\"tel\\ud800x\",\"off1\"]"),
+            Err(Json(json::JsonError::BadEscape))
+        );
+        // lone surrogates elsewhere in the payload stay valid JSON
+        assert!(d("2[\"a\",\"\\ud800\"]").is_ok());
         // ACK: an array, possibly empty
         assert!(d("30[]").is_ok());
         assert_eq!(d("30{}"), Err(InvalidPayload));
