@@ -123,15 +123,6 @@ pub struct AckData {
     pub attachments: Vec<Vec<u8>>,
 }
 
-const RESERVED: [&str; 6] = [
-    "connect",
-    "connect_error",
-    "disconnect",
-    "disconnecting",
-    "newListener",
-    "removeListener",
-];
-
 /// Whether the first element of `data` is a reserved event name (cheap
 /// prefix test on `JSON.stringify` output).
 fn is_reserved(data: &str) -> bool {
@@ -141,7 +132,7 @@ fn is_reserved(data: &str) -> bool {
     let Some(rest) = rest.trim_start().strip_prefix('"') else {
         return false;
     };
-    RESERVED.iter().any(|name| {
+    packet::RESERVED_EVENTS.iter().any(|name| {
         rest.strip_prefix(name)
             .is_some_and(|after| after.starts_with('"'))
     })

@@ -84,6 +84,8 @@ pub struct Server {
     pub hold_posts: bool,
     /// Connection state recovery enabled.
     pub recovery: bool,
+    /// Panic on undecodable client data (off for chaos tests).
+    pub strict: bool,
     pub policy: Policy,
     pub sessions: Vec<SrvSession>,
     pub recoverable: Vec<Recoverable>,
@@ -138,6 +140,7 @@ impl Default for Server {
             auto_ack: true,
             hold_posts: false,
             recovery: false,
+            strict: true,
             policy: Box::new(|_, _| Answer::Accept),
             sessions: Vec::new(),
             recoverable: Vec::new(),
@@ -215,7 +218,7 @@ impl Server {
                     None => {
                         let (i, open) = self.handshake();
                         self.sessions[i].polling = Some(transport);
-                        self.gets_in_flight -= 1;
+                        self.gets_in_flight = self.gets_in_flight.saturating_sub(1);
                         self.out.push_back((
                             transport,
                             TransportInput::PollResponse(engine_codec::encode_payload(&[open])),
@@ -238,7 +241,7 @@ impl Server {
                 self.posts_in_flight += 1;
                 self.max_posts_in_flight = self.max_posts_in_flight.max(self.posts_in_flight);
                 let Some(i) = self.by_sid(&url) else {
-                    self.posts_in_flight -= 1;
+                    self.posts_in_flight = self.posts_in_flight.saturating_sub(1);
                     self.out.push_back((
                         transport,
                         TransportInput::Error {
@@ -247,13 +250,18 @@ impl Server {
                     ));
                     return;
                 };
-                for p in engine_codec::decode_payload(&body).expect("client payload decodes") {
+                let packets = match engine_codec::decode_payload(&body) {
+                    Ok(p) => p,
+                    Err(e) if self.strict => panic!("client payload: {e:?}"),
+                    Err(_) => vec![],
+                };
+                for p in packets {
                     self.on_engine_packet(i, p);
                 }
                 if self.hold_posts {
                     self.held_posts.push(transport);
                 } else {
-                    self.posts_in_flight -= 1;
+                    self.posts_in_flight = self.posts_in_flight.saturating_sub(1);
                     self.out.push_back((transport, TransportInput::PostDone));
                 }
             }
@@ -293,7 +301,11 @@ impl Server {
                 let Some(i) = self.by_transport(transport) else {
                     return;
                 };
-                let p = engine_codec::decode_text(&text).expect("client frame decodes");
+                let p = match engine_codec::decode_text(&text) {
+                    Ok(p) => p,
+                    Err(e) if self.strict => panic!("client frame: {e:?}"),
+                    Err(_) => return,
+                };
                 if self.sessions[i].probe == Some(transport) && !self.sessions[i].upgraded {
                     match p {
                         EnginePacket::Ping(Some(ref d)) if d == "probe" && self.answer_probe => {
@@ -304,7 +316,7 @@ impl Server {
                             ));
                             // Make the pending GET return (engine.io sends a noop).
                             if let Some(get) = self.sessions[i].held_get.take() {
-                                self.gets_in_flight -= 1;
+                                self.gets_in_flight = self.gets_in_flight.saturating_sub(1);
                                 self.out.push_back((
                                     get,
                                     TransportInput::PollResponse(String::from("6")),
@@ -337,7 +349,7 @@ impl Server {
                 for s in &mut self.sessions {
                     if s.held_get == Some(transport) {
                         s.held_get = None;
-                        self.gets_in_flight -= 1;
+                        self.gets_in_flight = self.gets_in_flight.saturating_sub(1);
                     }
                     if s.ws == Some(transport) {
                         s.closed = true;
@@ -351,7 +363,7 @@ impl Server {
     }
 
     fn fail_get(&mut self, transport: TransportId) {
-        self.gets_in_flight -= 1;
+        self.gets_in_flight = self.gets_in_flight.saturating_sub(1);
         self.out.push_back((
             transport,
             TransportInput::Error {
@@ -363,7 +375,7 @@ impl Server {
     /// Acknowledges the held POSTs.
     pub fn release_posts(&mut self) {
         for t in std::mem::take(&mut self.held_posts) {
-            self.posts_in_flight -= 1;
+            self.posts_in_flight = self.posts_in_flight.saturating_sub(1);
             self.out.push_back((t, TransportInput::PostDone));
         }
     }
@@ -372,7 +384,7 @@ impl Server {
         let s = &mut self.sessions[i];
         if s.probing && s.outbox.is_empty() {
             if let Some(get) = s.held_get.take() {
-                self.gets_in_flight -= 1;
+                self.gets_in_flight = self.gets_in_flight.saturating_sub(1);
                 self.out
                     .push_back((get, TransportInput::PollResponse(String::from("6"))));
             }
@@ -384,7 +396,7 @@ impl Server {
         if let Some(get) = s.held_get.take() {
             let body = engine_codec::encode_payload(&s.outbox);
             s.outbox.clear();
-            self.gets_in_flight -= 1;
+            self.gets_in_flight = self.gets_in_flight.saturating_sub(1);
             self.out
                 .push_back((get, TransportInput::PollResponse(body)));
         }
@@ -491,7 +503,7 @@ impl Server {
                 },
             ));
         } else if let Some(get) = s.held_get.take() {
-            self.gets_in_flight -= 1;
+            self.gets_in_flight = self.gets_in_flight.saturating_sub(1);
             self.out.push_back((
                 get,
                 TransportInput::Error {
@@ -512,8 +524,11 @@ impl Server {
             }
             _ => return,
         };
-        if let Some(d) = decoded.expect("client packet decodes") {
-            self.on_packet(i, d);
+        match decoded {
+            Ok(Some(d)) => self.on_packet(i, d),
+            Ok(None) => {}
+            Err(e) if self.strict => panic!("client packet: {e:?}"),
+            Err(_) => self.sessions[i].decoder.reset(),
         }
     }
 
@@ -679,6 +694,8 @@ pub struct Sim {
     pub auth: Option<Box<dyn FnMut(SocketId) -> Option<String>>>,
     /// Answers server events' ack ids automatically with `["ok"]`.
     pub auto_answer: bool,
+    /// Cap of deadlines handled by one [`Sim::advance`].
+    pub max_steps: usize,
 }
 
 impl Sim {
@@ -691,6 +708,7 @@ impl Sim {
             events: Vec::new(),
             auth: None,
             auto_answer: false,
+            max_steps: 100_000,
         }
     }
 
@@ -746,7 +764,9 @@ impl Sim {
     /// Moves the clock by `ms`, firing deadlines in order.
     pub fn advance(&mut self, ms: u64) {
         let target = self.now + ms;
-        loop {
+        // A zero reconnection delay with a zero timeout never lets time
+        // move: cap the steps per call.
+        for _ in 0..self.max_steps {
             self.pump();
             let next_m = self.m.poll_timeout();
             let next_s = self.srv.next_ping();
