@@ -1,5 +1,9 @@
 //! Property tests of the codecs: encode→decode identity, totality (no panic
 //! on any input) and the JSON scanner's depth handling.
+//!
+//! Host only: proptest does not build for wasm32 (the browser test build
+//! compiles every test target).
+#![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
 use socketio_wasm::proto::engine_codec::{self, Data, EnginePacket, Frame, Handshake};

@@ -5,9 +5,12 @@
 use socketio_wasm::proto::engine_codec::{self, Data, EnginePacket, Frame, Handshake};
 use socketio_wasm::proto::packet::{self, Decoder, Limits, Packet, PacketType};
 
-fn load(name: &str) -> Vec<(usize, Vec<String>)> {
-    let path = format!("{}/tests/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+const ENGINE_WS: &str = include_str!("vectors/engine_ws.txt");
+const ENGINE_PAYLOAD: &str = include_str!("vectors/engine_payload.txt");
+const SOCKETIO: &str = include_str!("vectors/socketio.txt");
+
+/// The vector lines of a table: (line number, TAB-separated fields).
+fn load(text: &str) -> Vec<(usize, Vec<String>)> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
@@ -100,7 +103,7 @@ fn decode_frame(f: &Frame) -> Result<EnginePacket, String> {
 
 #[test]
 fn engine_ws_vectors() {
-    let rows = load("engine_ws.txt");
+    let rows = load(ENGINE_WS);
     assert!(rows.len() >= 20);
     for (line, f) in rows {
         let at = format!("engine_ws.txt:{line}");
@@ -123,7 +126,7 @@ fn engine_ws_vectors() {
 
 #[test]
 fn engine_payload_vectors() {
-    let rows = load("engine_payload.txt");
+    let rows = load(ENGINE_PAYLOAD);
     assert!(rows.len() >= 15);
     for (line, f) in rows {
         let at = format!("engine_payload.txt:{line}");
@@ -167,7 +170,7 @@ fn sio_packet(f: &[String]) -> Packet {
 
 #[test]
 fn socketio_vectors() {
-    let rows = load("socketio.txt");
+    let rows = load(SOCKETIO);
     assert!(rows.len() >= 40);
     let limits = Limits::default();
     for (line, f) in rows {
