@@ -12,14 +12,26 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ARTIFACTS = join(ROOT, "artifacts");
 mkdirSync(ARTIFACTS, { recursive: true });
 
-/** Runs a command with inherited output teed through `onLine`; resolves with its exit code. */
+/** No suite may hang CI: each command is killed (with its children) after this. */
+const COMMAND_TIMEOUT_S = Number(process.env.SOCKETIO_TEST_TIMEOUT ?? 900);
+
+/** Runs a command with its output teed through `onLine`; resolves with its exit code. */
 function run(cmd, args, { env = {}, cwd = ROOT, onLine } = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       cwd,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
+    const killer = setTimeout(() => {
+      console.error(`[test] ${cmd} ${args.join(" ")}: still running after ${COMMAND_TIMEOUT_S} s, killed`);
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, COMMAND_TIMEOUT_S * 1000);
     for (const stream of [child.stdout, child.stderr]) {
       const target = stream === child.stdout ? process.stdout : process.stderr;
       createInterface({ input: stream }).on("line", (line) => {
@@ -31,7 +43,10 @@ function run(cmd, args, { env = {}, cwd = ROOT, onLine } = {}) {
       console.error(`cannot start ${cmd}: ${err.message}`);
       resolve(127);
     });
-    child.on("close", (code) => resolve(code ?? 1));
+    child.on("close", (code) => {
+      clearTimeout(killer);
+      resolve(code ?? 1);
+    });
   });
 }
 
@@ -109,10 +124,8 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   });
 }
 
-const withFixture = (suite) => async () => {
-  const port = await startFixture();
-  return suite(port)();
-};
+/** A suite that needs the fixture server: `run(port)` resolves with its counts. */
+const withFixture = (run) => async () => run(await startFixture());
 
 /** Runs vitest with `config`; counts come from its JSON report. */
 async function vitest(config, env = {}) {
@@ -157,7 +170,7 @@ const SUITES = {
         SOCKETIO_TEST_PORT: String(port),
         CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: "wasm-bindgen-test-runner",
       },
-    }),
+    })(),
   ),
   vitest: withFixture((port) => vitest("vitest.config.ts", { SOCKETIO_TEST_PORT: String(port) })),
   e2e: () => vitest("vitest.e2e.config.ts"),
