@@ -15,6 +15,9 @@ mkdirSync(ARTIFACTS, { recursive: true });
 /** No suite may hang CI: each command is killed (with its children) after this. */
 const COMMAND_TIMEOUT_S = Number(process.env.SOCKETIO_TEST_TIMEOUT ?? 900);
 
+/** Commands in flight, killed with their process group if this runner is interrupted. */
+const running = new Set();
+
 /** Runs a command with its output teed through `onLine`; resolves with its exit code. */
 function run(cmd, args, { env = {}, cwd = ROOT, onLine } = {}) {
   return new Promise((resolve) => {
@@ -24,6 +27,7 @@ function run(cmd, args, { env = {}, cwd = ROOT, onLine } = {}) {
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
+    running.add(child);
     const killer = setTimeout(() => {
       console.error(`[test] ${cmd} ${args.join(" ")}: still running after ${COMMAND_TIMEOUT_S} s, killed`);
       try {
@@ -44,6 +48,7 @@ function run(cmd, args, { env = {}, cwd = ROOT, onLine } = {}) {
       resolve(127);
     });
     child.on("close", (code) => {
+      running.delete(child);
       clearTimeout(killer);
       resolve(code ?? 1);
     });
@@ -116,10 +121,20 @@ function stopFixture() {
   }
   fixture = null;
 }
-process.on("exit", stopFixture);
+function stopAll() {
+  stopFixture();
+  for (const child of running) {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+process.on("exit", stopAll);
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => {
-    stopFixture();
+    stopAll();
     process.exit(130);
   });
 }
