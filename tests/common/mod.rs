@@ -719,7 +719,8 @@ impl Sim {
 
     /// Exchanges transmits, deliveries and events until nothing moves.
     pub fn pump(&mut self) {
-        loop {
+        for round in 0.. {
+            assert!(round < 1_000_000, "livelock: the exchange never settles");
             let mut moved = false;
             while let Some(tx) = self.m.poll_transmit() {
                 self.srv.now = self.now;
