@@ -228,3 +228,42 @@ fn setters_change_the_schedule() {
         .iter()
         .any(|e| e.starts_with("reconnect_attempt")));
 }
+
+#[test]
+fn open_during_the_delay_attempts_now() {
+    let cfg = ManagerConfig {
+        randomization_factor: 0.0,
+        ..Sim::default_cfg()
+    };
+    let mut sim = down_after_connect(cfg, 1);
+    sim.srv.up = true;
+    sim.srv.pinging = true;
+    sim.advance(10); // the attempt is due at +1000
+    sim.m.open(sim.now);
+    sim.pump();
+    let n = names(&sim.take_events());
+    assert_eq!(n[..2], ["reconnect_attempt:1", "open"]);
+    assert!(n.contains(&"reconnect:1".into()));
+    assert!(!sim.m.is_reconnecting());
+    // Nothing fires at the old deadline.
+    sim.advance(2000);
+    assert!(!names(&sim.take_events())
+        .iter()
+        .any(|e| e.starts_with("reconnect")));
+}
+
+#[test]
+fn connect_after_reconnection_was_turned_off() {
+    let (mut sim, s) = Sim::connected(Sim::default_cfg(), 1, "/");
+    sim.srv.kill();
+    sim.pump();
+    assert!(sim.m.is_reconnecting());
+    sim.m.set_reconnection(false);
+    sim.advance(10_000); // the scheduled attempt is skipped
+    assert!(!sim.m.is_connected(s));
+    assert!(!sim.m.is_reconnecting());
+    // An explicit connect still opens.
+    sim.m.connect(sim.now, s);
+    sim.pump();
+    assert!(sim.m.is_connected(s));
+}

@@ -116,7 +116,8 @@ pub enum Event {
         /// Raw JSON of the server's `data`, if any.
         data: Option<String>,
     },
-    /// Socket `disconnect`.
+    /// Socket `disconnect`. As in socket.io-client, a Manager close also
+    /// reports it for an active socket whose CONNECT was still unanswered.
     Disconnect {
         /// The socket.
         socket: SocketId,
@@ -340,9 +341,15 @@ impl Manager {
 
     // ----- app commands --------------------------------------------------
 
-    /// Opens the connection (no effect when opening or open).
+    /// Opens the connection (no effect when opening or open). During a
+    /// reconnection delay, makes the scheduled attempt now.
     pub fn open(&mut self, now: u64) {
-        self.open_engine(now, false);
+        if self.reconnecting && self.ready == ReadyState::Closed {
+            self.ctx.timers.stop(Timer::Reconnect);
+            self.on_reconnect_timer(now);
+        } else {
+            self.open_engine(now, false);
+        }
         self.after();
     }
 
@@ -775,6 +782,9 @@ impl Manager {
 
     fn on_reconnect_timer(&mut self, now: u64) {
         if self.skip_reconnect {
+            // socket.io-client stays "reconnecting" here, so a later
+            // `connect` would never open again.
+            self.reconnecting = false;
             return;
         }
         if self.ready != ReadyState::Closed {

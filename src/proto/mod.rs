@@ -93,7 +93,10 @@
 //! an engine close before the handshake fails the attempt at once (instead of
 //! waiting for the connection timeout); a failed upgrade probe resumes
 //! polling; a second `connect` while a CONNECT is pending does not send
-//! another; decoded packets are delivered synchronously (no `nextTick`); the
+//! another; `open` during a reconnection delay makes the attempt at once, and
+//! turning `reconnection` off ends the "reconnecting" state (socket.io-client
+//! stays stuck in it); decoded packets are delivered synchronously (no
+//! `nextTick`); the
 //! send buffer, retry queue, receive buffer and ack table are bounded
 //! ([`SocketConfig`]).
 #![deny(unsafe_code)]
