@@ -93,23 +93,28 @@ const rustTests = (cmd, args, opts = {}) => async () => {
 let fixture = null;
 
 async function startFixture() {
-  if (fixture) return fixture.port;
+  if (fixture) return fixture.env;
   const child = spawn(process.execPath, [join(ROOT, "tests/server/index.mjs")], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
     detached: true,
   });
-  const port = await new Promise((resolve, reject) => {
+  const ports = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("fixture server did not start in 10 s")), 10_000);
     createInterface({ input: child.stdout }).once("line", (line) => {
       clearTimeout(timer);
-      resolve(JSON.parse(line).port);
+      resolve(JSON.parse(line));
     });
     child.on("exit", (code) => reject(new Error(`fixture server exited with ${code}`)));
   });
-  fixture = { child, port };
-  console.error(`[test] fixture server on 127.0.0.1:${port}`);
-  return port;
+  const env = {
+    SOCKETIO_TEST_PORT: String(ports.port),
+    SOCKETIO_TEST_SHORT_PING_PORT: String(ports.shortPingPort),
+    SOCKETIO_TEST_CONTROL_PORT: String(ports.controlPort),
+  };
+  fixture = { child, env };
+  console.error(`[test] fixture server: ${JSON.stringify(ports)}`);
+  return env;
 }
 
 function stopFixture() {
@@ -139,7 +144,7 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   });
 }
 
-/** A suite that needs the fixture server: `run(port)` resolves with its counts. */
+/** A suite that needs the fixture server: `run(env)` (its ports as env vars) resolves with its counts. */
 const withFixture = (run) => async () => run(await startFixture());
 
 /** Runs vitest with `config`; counts come from its JSON report. */
@@ -177,18 +182,15 @@ const SUITES = {
   "cargo-test": rustTests("cargo", ["test"]),
   build: check("bash", ["scripts/build.sh"]),
   tsc: check("tsc", ["--noEmit", "-p", "tsconfig.json"]),
-  "wasm-browser": withFixture((port) =>
+  "wasm-browser": withFixture((fixtureEnv) =>
     // What `wasm-pack test --headless --chrome` runs, minus its `--tests`, which
     // would also build every host-only test target for wasm32.
     rustTests("cargo", ["test", "--target", "wasm32-unknown-unknown", "--test", "browser"], {
-      env: {
-        SOCKETIO_TEST_PORT: String(port),
-        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: "wasm-bindgen-test-runner",
-      },
+      env: { ...fixtureEnv, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: "wasm-bindgen-test-runner" },
     })(),
   ),
-  vitest: withFixture((port) => vitest("vitest.config.ts", { SOCKETIO_TEST_PORT: String(port) })),
-  e2e: () => vitest("vitest.e2e.config.ts"),
+  vitest: withFixture((fixtureEnv) => vitest("vitest.config.ts", fixtureEnv)),
+  e2e: withFixture((fixtureEnv) => vitest("vitest.e2e.config.ts", fixtureEnv)),
 };
 
 const wanted = process.argv.slice(2);

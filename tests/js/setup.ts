@@ -11,7 +11,24 @@ export function fixtureUrl(path = ""): string {
   return `http://127.0.0.1:${port}${path}`;
 }
 
-export async function fixtureStats(): Promise<{ engineClients: number; sockets: Record<string, number> }> {
-  const response = await fetch(fixtureUrl("/control/stats"));
-  return (await response.json()) as { engineClients: number; sockets: Record<string, number> };
+/** A URL on the fixture's control server (it stays up while the main server restarts). */
+export function controlUrl(path = ""): string {
+  const port = process.env.SOCKETIO_TEST_CONTROL_PORT;
+  if (!port) throw new Error("SOCKETIO_TEST_CONTROL_PORT is not set: run the tests through `npm test`");
+  return `http://127.0.0.1:${port}${path}`;
+}
+
+/** The short-ping server (pingInterval 300 ms, pingTimeout 200 ms). */
+export function shortPingUrl(path = ""): string {
+  return `http://127.0.0.1:${process.env.SOCKETIO_TEST_SHORT_PING_PORT}${path}`;
+}
+
+/** Calls a control endpoint (see tests/server/index.mjs). */
+export async function control<T = unknown>(path: string, method: "GET" | "POST" = "POST"): Promise<T> {
+  const response = await fetch(controlUrl(`/control/${path}`), { method });
+  return (await response.json()) as T;
+}
+
+export function fixtureStats(): Promise<{ engineClients: number; sockets: Record<string, number> }> {
+  return control("stats", "GET");
 }
