@@ -364,11 +364,17 @@ impl Socket {
     /// Settles the acks whose packet is not in the send buffer: error-first
     /// ones fail with `Disconnected`, plain callbacks are dropped.
     fn clear_acks(&mut self, io: &mut Io) {
+        let mut buffered: Vec<u64> = self
+            .send_buffer
+            .iter()
+            .filter_map(|o| o.packet.id)
+            .collect();
+        buffered.sort_unstable();
         let ids: Vec<u64> = self
             .acks
             .keys()
             .copied()
-            .filter(|id| !self.send_buffer.iter().any(|o| o.packet.id == Some(*id)))
+            .filter(|id| buffered.binary_search(id).is_err())
             .collect();
         for wire in ids {
             let Some(ack) = self.acks.remove(&wire) else {
