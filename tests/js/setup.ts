@@ -2,8 +2,20 @@
 // which implements the browser interface it uses (binaryType, on* handlers).
 import { WebSocket } from "ws";
 
+/**
+ * `ws` throws when an "error" event has no listener (Node's EventEmitter
+ * rule); a browser WebSocket just drops it. The runtime removes its handlers
+ * when it closes a socket, so give every socket a silent listener.
+ */
+class BrowserLikeWebSocket extends WebSocket {
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args);
+    this.on("error", () => {});
+  }
+}
+
 const g = globalThis as { WebSocket?: unknown };
-g.WebSocket ??= WebSocket;
+g.WebSocket ??= BrowserLikeWebSocket;
 
 export function fixtureUrl(path = ""): string {
   const port = process.env.SOCKETIO_TEST_PORT;

@@ -15,7 +15,7 @@
 //   POST /control/restart?down=ms  close the main server, listen again after `down` ms
 //   POST /control/freeze           stop the heartbeat of every short-ping session
 //   POST /control/broadcast?event=e&count=n  io.emit(e, i) for i in 0..n
-//   GET  /page.html                an empty page for in-browser tests
+//   GET  /page.html                a page that loads the package as window.sio
 //   GET  /socketio-wasm/{dist,pkg}/...   the built package
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
@@ -139,7 +139,12 @@ async function serveFile(path, res) {
   }
   if (file === null) {
     res.writeHead(200, { "content-type": TYPES[".html"] });
-    res.end('<!doctype html><html><head><meta charset="utf-8"><title>fixture</title></head><body></body></html>');
+    // The page loads the package and exposes it as `window.sio` for page.evaluate().
+    res.end(
+      '<!doctype html><html><head><meta charset="utf-8"><title>fixture</title>' +
+        '<script type="module">import * as sio from "/socketio-wasm/dist/index.js"; window.sio = sio;</script>' +
+        "</head><body></body></html>",
+    );
     return;
   }
   try {
