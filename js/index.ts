@@ -16,8 +16,9 @@ const wasmUrl = new URL("../pkg/socketio_wasm_bg.wasm", import.meta.url);
 
 async function load(): Promise<void> {
   const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
-  if (node && typeof (globalThis as { document?: unknown }).document === "undefined") {
-    // Node (SSR, tests): no fetch of file: URLs; read the module from disk.
+  if (node && wasmUrl.protocol === "file:") {
+    // Node (SSR, tests, also under a DOM emulation such as happy-dom or
+    // jsdom): no fetch of file: URLs; read the module from disk.
     const fs = "node:fs/promises";
     const { readFile } = (await import(/* @vite-ignore */ fs)) as {
       readFile(path: URL): Promise<Uint8Array>;
