@@ -99,7 +99,7 @@ let mainPort = 0;
 
 async function startMain(port) {
   const http = createServer((req, res) => {
-    if (req.url?.startsWith("/control/")) control(req, res);
+    if (req.url?.startsWith("/control/")) safeControl(req, res);
   });
   http.on("connection", (socket) => {
     tcpSockets.add(socket);
@@ -130,6 +130,10 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
 async function serveFile(path, res) {
   const clean = normalize(path).replace(/^[/\\]+/, "");
   let file = null;
+  if (clean === "favicon.ico") {
+    res.writeHead(204).end();
+    return;
+  }
   if (clean === "page.html") file = null;
   else if (clean.startsWith("socketio-wasm/dist/") || clean.startsWith("socketio-wasm/pkg/")) {
     file = join(ROOT, clean.slice("socketio-wasm/".length));
@@ -196,7 +200,7 @@ async function control(req, res) {
       return;
     }
     case "/control/freeze": {
-      for (const client of shortIo.engine.clients.values()) {
+      for (const client of Object.values(shortIo.engine.clients)) {
         clearTimeout(client.pingIntervalTimer);
         clearTimeout(client.pingTimeoutTimer);
       }
@@ -213,6 +217,15 @@ async function control(req, res) {
   }
 }
 
+/** A broken control call answers 500 instead of taking the fixture down. */
+function safeControl(req, res) {
+  control(req, res).catch((error) => {
+    console.error("[fixture] control error:", error);
+    if (!res.headersSent) res.writeHead(500);
+    res.end(JSON.stringify({ error: String(error) }));
+  });
+}
+
 const controlHttp = createServer((req, res) => {
   if (req.method === "OPTIONS") {
     res.writeHead(204, {
@@ -222,7 +235,7 @@ const controlHttp = createServer((req, res) => {
     res.end();
     return;
   }
-  control(req, res);
+  safeControl(req, res);
 });
 
 await startMain(Number(process.env.PORT ?? 0));
