@@ -175,6 +175,14 @@ export class Manager {
     return socket as unknown as Socket<L, E>;
   }
 
+  /**
+   * Transports open plus the armed timer: 0 once every socket of this
+   * Manager has disconnected (nothing left running). For tests and debugging.
+   */
+  get liveResources(): number {
+    return this.#raw.liveResources();
+  }
+
   /** @internal used by io() to decide whether a namespace is already taken. */
   hasSocket(nsp: string): boolean {
     return this.#sockets.has(nsp);

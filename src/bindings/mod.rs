@@ -35,6 +35,18 @@ fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(message).into()
 }
 
+/// Runs when the module is instantiated. Debug builds report any panic with
+/// its location on the console (release builds abort without formatting).
+#[wasm_bindgen(start)]
+fn start() {
+    #[cfg(debug_assertions)]
+    std::panic::set_hook(Box::new(|info| {
+        console_error(&JsValue::from_str(&format!(
+            "socketio-wasm panicked: {info}"
+        )));
+    }));
+}
+
 /// The crate version, so the JS layer can report what it loaded.
 #[wasm_bindgen]
 pub fn version() -> String {
@@ -105,6 +117,14 @@ impl RawManager {
         Ok(RawHandle {
             inner: handle.detach(),
         })
+    }
+
+    /// Open transports plus 1 when the timer is armed: 0 means nothing of
+    /// this connection is left running in the browser.
+    #[wasm_bindgen(js_name = liveResources)]
+    pub fn live_resources(&self) -> usize {
+        let (transports, timer) = self.inner.resources();
+        transports + usize::from(timer)
     }
 
     #[wasm_bindgen(js_name = getReconnection)]

@@ -72,6 +72,12 @@ impl Manager {
         )
     }
 
+    /// Browser resources held now: (open transports, timer armed). After the
+    /// last socket disconnects both are zero: nothing is left running.
+    pub fn resources(&self) -> (usize, bool) {
+        self.shared.borrow().resources()
+    }
+
     /// Runs `f` on the core (getters and setters of the reconnection options).
     pub fn with_core<R>(&self, f: impl FnOnce(&mut crate::proto::Manager) -> R) -> R {
         let out = f(&mut self.shared.borrow_mut().core);

@@ -102,6 +102,12 @@ impl Driver {
         })
     }
 
+    /// Browser resources held right now: open transports, and whether the
+    /// timer is armed. Both are zero once every socket has disconnected.
+    pub(crate) fn resources(&self) -> (usize, bool) {
+        (self.transports.len(), self.timer.is_some())
+    }
+
     pub(crate) fn slot(&mut self, socket: SocketId) -> &mut SocketSlot {
         let index = socket.index() as usize;
         if self.sockets.len() <= index {

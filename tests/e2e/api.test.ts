@@ -405,6 +405,35 @@ describe("disconnection and reconnection", () => {
   });
 });
 
+describe("resources", () => {
+  it("leaves nothing running after the last socket disconnects", async () => {
+    const result = await page.evaluate(async (urls: Urls) => {
+      const counts: Record<string, number> = {};
+      for (const transports of [["websocket"], ["polling"], ["polling", "websocket"]] as const) {
+        const root = window.sio.io(urls.main, { forceNew: true, transports: [...transports] });
+        const chat = root.io.socket("/chat");
+        await Promise.all([root, chat].map((s) => new Promise((resolve) => s.once("connect", () => resolve(0)))));
+        await root.emitWithAck("echo", 1);
+        const live = root.io.liveResources;
+        root.disconnect();
+        const afterOne = root.io.liveResources;
+        chat.disconnect();
+        // A closing WebSocket is released when the browser reports it closed.
+        for (let i = 0; i < 100 && root.io.liveResources > 0; i++) await new Promise((r) => setTimeout(r, 20));
+        counts[transports.join("+")] = root.io.liveResources;
+        counts[`${transports.join("+")} while connected`] = live;
+        counts[`${transports.join("+")} with one socket left`] = afterOne;
+      }
+      return counts;
+    }, urls);
+    for (const transports of ["websocket", "polling", "polling+websocket"]) {
+      expect(result[transports]).toBe(0);
+      expect(result[`${transports} while connected`]).toBeGreaterThan(0);
+      expect(result[`${transports} with one socket left`]).toBeGreaterThan(0);
+    }
+  });
+});
+
 describe("bad input from the app", () => {
   it("throws TypeErrors that name the event, and keeps working", async () => {
     const result = await page.evaluate(async (urls: Urls) => {

@@ -3,10 +3,11 @@
 //
 // Started by scripts/test.mjs on 127.0.0.1 with free ports; once everything
 // listens it prints one JSON line on stdout:
-//   {"port":A,"shortPingPort":B,"controlPort":C}
+//   {"port":A,"shortPingPort":B,"controlPort":C,"hostilePort":D}
 // - port:          the main server (CORS open, connection state recovery on)
 // - shortPingPort: pingInterval 300 ms, pingTimeout 200 ms (heartbeat tests)
 // - controlPort:   control endpoints and static files; it survives restarts
+// - hostilePort:   a fake server that sends malformed input (`?scenario=`)
 //
 // Control endpoints (also answered on the main port while it is up):
 //   GET  /control/stats            {"engineClients":N,"sockets":{"/":N,...}}
@@ -15,13 +16,15 @@
 //   POST /control/restart?down=ms  close the main server, listen again after `down` ms
 //   POST /control/freeze           stop the heartbeat of every short-ping session
 //   POST /control/broadcast?event=e&count=n  io.emit(e, i) for i in 0..n
-//   GET  /page.html                a page that loads the package as window.sio
+//   GET  /page.html                a page that loads the package as window.sio and
+//                                  socket.io-client as window.reference
 //   GET  /socketio-wasm/{dist,pkg}/...   the built package
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Server } from "socket.io";
+import { WebSocketServer } from "ws";
 
 const HOST = "127.0.0.1";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -123,6 +126,56 @@ const shortIo = new Server(shortHttp, {
 });
 configure(shortIo);
 
+// A hostile server: speaks just enough Engine.IO/Socket.IO over WebSocket to
+// get a client connected, then sends what `?scenario=` names. The client
+// must end in a defined error or disconnect, never a crash.
+const HOSTILE = {
+  // Not a Socket.IO packet at all.
+  garbage: ["4garbage"],
+  // An unknown Engine.IO packet type.
+  "unknown-engine-type": ["9hello"],
+  // EVENT whose payload is not an array.
+  "event-not-array": ['42{"a":1}'],
+  // A reserved event name sent by the server.
+  "reserved-event": ['42["connect"]'],
+  // DISCONNECT carrying a payload.
+  "disconnect-payload": ['41{"a":1}'],
+  // A binary event claiming a million attachments.
+  "million-attachments": ['451000000-["x",{"_placeholder":true,"num":0}]'],
+  // JSON nested 100,000 deep.
+  "deep-json": [`42["deep",${"[".repeat(100_000)}${"]".repeat(100_000)}]`],
+  // A valid event followed by garbage in the same frame.
+  "trailing-garbage": ['42["ok",1]xyz'],
+  // A binary frame with no pending binary packet.
+  "binary-without-packet": [Buffer.from([1, 2, 3])],
+  // An ack for an id that was never used, then a valid event.
+  "unknown-ack": ["43999[1]", '42["after",1]'],
+  // CONNECT for a namespace nobody asked for, then a valid event.
+  "foreign-connect": ['40/nobody,{"sid":"zzz"}', '42["after",1]'],
+  // A second CONNECT for the same namespace, then a valid event.
+  "duplicate-connect": ['40{"sid":"again"}', '42["after",1]'],
+  // A frame over the announced maxPayload (1,000 bytes here).
+  oversized: [`42["big","${"x".repeat(5_000)}"]`],
+};
+const hostileHttp = createServer();
+const hostileWs = new WebSocketServer({ server: hostileHttp, path: "/socket.io/" });
+let hostileSessions = 0;
+hostileWs.on("connection", (ws, req) => {
+  const scenario = new URL(req.url ?? "/", "http://x").searchParams.get("scenario") ?? "garbage";
+  const n = ++hostileSessions;
+  ws.send(`0{"sid":"hostile${n}","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000}`);
+  ws.on("message", (data) => {
+    const text = data.toString();
+    if (text.startsWith("40")) {
+      ws.send(`40{"sid":"s${n}"}`);
+      for (const frame of HOSTILE[scenario] ?? []) ws.send(frame);
+    } else if (text === "3") {
+      // pong
+    }
+  });
+  ws.on("error", () => {});
+});
+
 // ---------------------------------------------------------------- control --
 
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm" };
@@ -137,6 +190,9 @@ async function serveFile(path, res) {
   if (clean === "page.html") file = null;
   else if (clean.startsWith("socketio-wasm/dist/") || clean.startsWith("socketio-wasm/pkg/")) {
     file = join(ROOT, clean.slice("socketio-wasm/".length));
+  } else if (clean === "socket.io-client.esm.js") {
+    // The reference client, for differential tests.
+    file = join(ROOT, "node_modules/socket.io-client/dist/socket.io.esm.min.js");
   } else {
     res.writeHead(404).end();
     return;
@@ -147,6 +203,7 @@ async function serveFile(path, res) {
     res.end(
       '<!doctype html><html><head><meta charset="utf-8"><title>fixture</title>' +
         '<script type="module">import * as sio from "/socketio-wasm/dist/index.js"; window.sio = sio;</script>' +
+        '<script type="module">import * as ref from "/socket.io-client.esm.js"; window.reference = ref;</script>' +
         "</head><body></body></html>",
     );
     return;
@@ -241,7 +298,8 @@ const controlHttp = createServer((req, res) => {
 await startMain(Number(process.env.PORT ?? 0));
 const shortPingPort = await listen(shortHttp, 0);
 const controlPort = await listen(controlHttp, 0);
-process.stdout.write(JSON.stringify({ port: mainPort, shortPingPort, controlPort }) + "\n");
+const hostilePort = await listen(hostileHttp, 0);
+process.stdout.write(JSON.stringify({ port: mainPort, shortPingPort, controlPort, hostilePort }) + "\n");
 
 const shutdown = () => {
   main?.io.close();

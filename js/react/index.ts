@@ -1,2 +1,0 @@
-// The React layer (being built: SocketProvider, useSocket and friends).
-export {};
