@@ -37,10 +37,15 @@ export { version };
 
 // ---------------------------------------------------------------- types ----
 
-/** A map from event names to listener signatures, as in socket.io's types. */
+/**
+ * A map from event names to listener signatures, as in socket.io's types.
+ * The `any` is what lets an `interface ServerToClientEvents { ... }` (which
+ * has no index signature) satisfy the constraint; values are still read as
+ * functions through `EventParams`.
+ */
 export interface EventsMap {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  [event: string]: (...args: any[]) => void;
+  [event: string]: any;
 }
 
 /** The default: any event, any arguments. */
