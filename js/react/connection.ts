@@ -1,0 +1,247 @@
+// The vanilla half of the React layer (no React import here): one shared
+// connection per server, reference-counted namespaces, and a status store per
+// namespace that any UI library can subscribe to. The hooks in index.tsx are a
+// thin adapter over it, the way zustand's react.ts adapts its vanilla.ts.
+//
+// No protocol or reconnection decision is taken here: connecting, backing off
+// and reconnecting are the Manager's job. This file only counts who uses a
+// namespace (connect on the first user, disconnect after a grace period once
+// the last one is gone; the Manager closes itself when no socket is active)
+// and turns socket/Manager events into a snapshot.
+import { Manager, type ManagerOptions, type Socket, type SocketOptions } from "../index.js";
+
+export type ConnectionOptions = Partial<ManagerOptions & SocketOptions>;
+
+export type SocketStatus = "connecting" | "connected" | "reconnecting" | "disconnected";
+
+/** What `useSocketStatus()` returns; a new object only when a field changed. */
+export interface SocketState {
+  readonly status: SocketStatus;
+  /** `status === "connected"`. */
+  readonly connected: boolean;
+  /** The socket id while connected. */
+  readonly id: string | undefined;
+  /** The last `connect_error` / `reconnect_error`; cleared on connect. */
+  readonly error: (Error & { data?: unknown }) | null;
+  /** True when the last reconnection recovered the session (connection state recovery). */
+  readonly recovered: boolean;
+  /** The current reconnection attempt (0 when connected or on the first connection). */
+  readonly attempt: number;
+}
+
+/** A `subscribe`/`getSnapshot` pair, the shape `useSyncExternalStore` takes. */
+export interface StatusStore {
+  subscribe(onChange: () => void): () => void;
+  getSnapshot(): SocketState;
+}
+
+/** The snapshot before anything is known (and on the server). */
+export const INITIAL_STATE: SocketState = Object.freeze({
+  status: "disconnected",
+  connected: false,
+  id: undefined,
+  error: null,
+  recovered: false,
+  attempt: 0,
+});
+
+/** Grace period before an unused namespace disconnects (StrictMode, route changes). */
+export const DEFAULT_CLOSE_DELAY = 1000;
+
+const registry = new Map<string, Connection>();
+
+/** Splits a socket.io URL into the server key and the namespace, without touching `window`. */
+function resolve(url: string | undefined, options: ConnectionOptions): { href: string; key: string; nsp: string } {
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  // On the server there is no page to resolve a relative URL against; the
+  // objects made there are never connected, so any base will do.
+  const parsed = new URL(url ?? "", base ?? "http://localhost/");
+  const path = options.path ?? "/socket.io";
+  const nsp = parsed.pathname === "" ? "/" : decodeURIComponent(parsed.pathname);
+  return { href: parsed.href, key: `${parsed.protocol}//${parsed.host}${path}`, nsp };
+}
+
+class Namespace implements StatusStore {
+  readonly socket: Socket;
+  refs = 0;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  #state: SocketState = INITIAL_STATE;
+  #attempt = 0;
+  #error: SocketState["error"] = null;
+  #failed = false;
+  #wasConnected = false;
+  readonly #listeners = new Set<() => void>();
+
+  constructor(socket: Socket) {
+    this.socket = socket;
+    // One set of listeners per namespace for its whole life: bounded, and the
+    // snapshot knows the attempt and the error even before anyone subscribes.
+    const refresh = () => this.refresh();
+    socket.on("connect", () => {
+      this.#attempt = 0;
+      this.#error = null;
+      this.#failed = false;
+      this.#wasConnected = true;
+      refresh();
+    });
+    socket.on("disconnect", refresh);
+    socket.on("connect_error", (error) => {
+      this.#error = error;
+      refresh();
+    });
+    const manager = socket.io;
+    manager.on("reconnect_attempt", (attempt) => {
+      this.#attempt = attempt;
+      this.#failed = false;
+      refresh();
+    });
+    manager.on("reconnect_error", (error) => {
+      this.#error = error;
+      refresh();
+    });
+    manager.on("reconnect_failed", () => {
+      this.#failed = true;
+      refresh();
+    });
+  }
+
+  readonly subscribe = (onChange: () => void): (() => void) => {
+    this.#listeners.add(onChange);
+    return () => {
+      this.#listeners.delete(onChange);
+    };
+  };
+
+  readonly getSnapshot = (): SocketState => {
+    this.#update();
+    return this.#state;
+  };
+
+  /** Recomputes the snapshot and tells the subscribers when it changed. */
+  refresh(): void {
+    if (this.#update()) for (const onChange of [...this.#listeners]) onChange();
+  }
+
+  #update(): boolean {
+    const socket = this.socket;
+    const connected = socket.connected;
+    const active = socket.active;
+    if (!active) this.#wasConnected = false;
+    const status: SocketStatus = connected
+      ? "connected"
+      : !active || this.#failed
+        ? "disconnected"
+        : this.#attempt > 0 || this.#wasConnected
+          ? "reconnecting"
+          : "connecting";
+    const next: SocketState = {
+      status,
+      connected,
+      id: connected ? socket.id : undefined,
+      error: this.#error,
+      recovered: connected && socket.recovered,
+      attempt: connected ? 0 : this.#attempt,
+    };
+    const prev = this.#state;
+    if (
+      prev.status === next.status &&
+      prev.id === next.id &&
+      prev.error === next.error &&
+      prev.recovered === next.recovered &&
+      prev.attempt === next.attempt
+    ) {
+      return false;
+    }
+    this.#state = Object.freeze(next);
+    return true;
+  }
+}
+
+/**
+ * The app's connection to one server: one Manager, shared by every provider
+ * and hook that names that server, with one socket per namespace.
+ */
+export class Connection {
+  /** The Manager (one Engine.IO connection). */
+  readonly manager: Manager;
+  readonly options: ConnectionOptions;
+  readonly #autoConnect: boolean;
+  readonly #namespaces = new Map<string, Namespace>();
+
+  /**
+   * The connection to `url`'s server, and the namespace `url` names. Created
+   * on first use (closed: nothing is opened before a namespace is acquired),
+   * shared after; options are read when it is created.
+   */
+  static for(url: string | undefined, options: ConnectionOptions = {}): { connection: Connection; nsp: string } {
+    const { href, key, nsp } = resolve(url, options);
+    let connection = registry.get(key);
+    if (!connection) {
+      connection = new Connection(href, options);
+      registry.set(key, connection);
+    }
+    return { connection, nsp };
+  }
+
+  private constructor(href: string, options: ConnectionOptions) {
+    this.options = options;
+    this.#autoConnect = options.autoConnect !== false;
+    this.manager = new Manager(href, { ...options, autoConnect: false });
+  }
+
+  #entry(nsp: string): Namespace {
+    let entry = this.#namespaces.get(nsp);
+    if (!entry) {
+      entry = new Namespace(this.manager.socket(nsp));
+      this.#namespaces.set(nsp, entry);
+    }
+    return entry;
+  }
+
+  /** The socket of `nsp` (created on first use; not connected by this call). */
+  socket(nsp: string): Socket {
+    return this.#entry(nsp).socket;
+  }
+
+  /** The status store of `nsp`. */
+  status(nsp: string): StatusStore {
+    return this.#entry(nsp);
+  }
+
+  /**
+   * Counts one user of `nsp`; the first one connects it (unless the options
+   * say `autoConnect: false`). The returned function, called once, gives the
+   * use back; `closeDelay` ms after the last one, the socket disconnects, and
+   * the Manager closes the connection when no socket of it is active.
+   */
+  acquire(nsp: string, closeDelay: number = DEFAULT_CLOSE_DELAY): () => void {
+    const entry = this.#entry(nsp);
+    entry.refs += 1;
+    if (entry.timer !== undefined) {
+      clearTimeout(entry.timer);
+      entry.timer = undefined;
+    }
+    if (entry.refs === 1 && this.#autoConnect && !entry.socket.active) {
+      entry.socket.connect();
+      entry.refresh();
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      entry.refs -= 1;
+      if (entry.refs > 0) return;
+      entry.timer = setTimeout(() => {
+        entry.timer = undefined;
+        if (entry.refs > 0) return;
+        entry.socket.disconnect();
+        entry.refresh();
+      }, closeDelay);
+    };
+  }
+
+  /** How many users `nsp` has now (for tests and devtools). */
+  users(nsp: string): number {
+    return this.#namespaces.get(nsp)?.refs ?? 0;
+  }
+}
