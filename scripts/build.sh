@@ -8,6 +8,9 @@ cd "$ROOT"
 profile="${1:---release}"
 log "wasm-pack build $profile"
 wasm-pack --quiet build "$profile" --target web --out-dir pkg --out-name socketio_wasm --no-pack
+# wasm-pack's pkg/.gitignore ("*") would make `npm pack` drop pkg/snippets/,
+# which the glue imports; the root .gitignore already ignores pkg/.
+rm -f pkg/.gitignore
 log "tsc (js/ -> dist/)"
 tsc -p tsconfig.build.json
 node scripts/size.mjs

@@ -55,7 +55,8 @@ function resolve(url: string | undefined, options: ConnectionOptions): { href: s
   const base = (globalThis as { location?: { href?: string } }).location?.href;
   // On the server there is no page to resolve a relative URL against; the
   // objects made there are never connected, so any base will do.
-  const parsed = new URL(url ?? "", base ?? "http://localhost/");
+  // No URL means the page's origin and the main namespace, as for io().
+  const parsed = new URL(url || "/", base ?? "http://localhost/");
   const path = options.path ?? "/socket.io";
   const nsp = parsed.pathname === "" ? "/" : decodeURIComponent(parsed.pathname);
   return { href: parsed.href, key: `${parsed.protocol}//${parsed.host}${path}`, nsp };
