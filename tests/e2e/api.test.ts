@@ -51,187 +51,360 @@ beforeEach(async () => {
     }
   });
   await page.goto(`${controlBase}/page.html`);
-  await page.waitForFunction(() => window.sio !== undefined);
+  await page.waitForFunction(() => window.sio !== undefined && window.reference !== undefined);
   return async () => {
     expect(pageErrors).toEqual([]);
   };
 });
 
-describe("connecting", () => {
-  for (const transports of [["websocket"], ["polling"], ["polling", "websocket"]]) {
-    it(`connects over ${transports.join(" then ")} and reports the transport the server sees`, async () => {
-      const result = await page.evaluate(
-        async ({ urls, transports }) => {
-          const socket = window.sio.io(urls.main, { transports: transports as ("polling" | "websocket")[] });
-          await new Promise((resolve, reject) => {
-            socket.once("connect", () => resolve(undefined));
-            socket.once("connect_error", reject);
+/**
+ * The same scenarios run against socket.io-client 4.8 (window.reference): an
+ * app written for it behaves the same after swapping the import.
+ */
+const CLIENTS = [
+  ["socketio-wasm", "sio"],
+  ["socket.io-client", "reference"],
+] as const;
+
+for (const [clientName, client] of CLIENTS) {
+  describe(`${clientName}: connecting`, () => {
+    for (const transports of [["websocket"], ["polling"], ["polling", "websocket"]]) {
+      it(`connects over ${transports.join(" then ")} and reports the transport the server sees`, async () => {
+        const result = await page.evaluate(
+          async ({ urls, transports, client }) => {
+            const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+            const socket = lib.io(urls.main, { transports: transports as ("polling" | "websocket")[] });
+            await new Promise((resolve, reject) => {
+              socket.once("connect", () => resolve(undefined));
+              socket.once("connect_error", reject);
+            });
+            // Give the upgrade a moment when there is one.
+            await new Promise((r) => setTimeout(r, transports.length > 1 ? 300 : 0));
+            const who = (await socket.emitWithAck("whoami")) as { id: string; transport: string };
+            const out = { id: socket.id, serverId: who.id, transport: who.transport, connected: socket.connected };
+            socket.disconnect();
+            return out;
+          },
+          { urls, transports, client },
+        );
+        expect(result.connected).toBe(true);
+        expect(result.id).toBe(result.serverId);
+        expect(result.transport).toBe(transports.at(-1));
+      });
+    }
+
+    it("multiplexes namespaces on one connection", async () => {
+      await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const root = lib.io(urls.main);
+        const chat = lib.io(`${urls.main}/chat`);
+        await Promise.all(
+          [root, chat].map((s) => new Promise((resolve) => (s.connected ? resolve(0) : s.once("connect", () => resolve(0))))),
+        );
+        (window as unknown as { keep: unknown[] }).keep = [root, chat];
+        if (root.io !== chat.io) throw new Error("two managers for one server");
+      }, { urls, client });
+      const stats = await control<{ engineClients: number; sockets: Record<string, number> }>("stats", "GET");
+      expect(stats.engineClients).toBe(1);
+      expect(stats.sockets["/chat"]).toBe(1);
+      await page.evaluate(() => {
+        for (const s of (window as unknown as { keep: { disconnect(): void }[] }).keep) s.disconnect();
+      });
+    });
+
+    it("sends auth (object and function) and a refused CONNECT is not retried", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const ok = lib.io(`${urls.main}/admin`, { auth: { token: "letmein" }, forceNew: true });
+        await new Promise((resolve) => ok.once("connect", () => resolve(0)));
+        const who = (await ok.emitWithAck("whoami")) as { auth: unknown };
+        ok.disconnect();
+
+        let calls = 0;
+        const fn = lib.io(`${urls.main}/admin`, {
+          forceNew: true,
+          auth: (cb) => {
+            calls += 1;
+            cb({ token: "letmein" });
+          },
+        });
+        await new Promise((resolve) => fn.once("connect", () => resolve(0)));
+        fn.disconnect();
+
+        const refused = lib.io(`${urls.main}/admin`, { auth: { token: "nope" }, forceNew: true });
+        const errors: { message: string; data: unknown }[] = [];
+        refused.on("connect_error", (e) => errors.push({ message: e.message, data: e.data }));
+        await new Promise((r) => setTimeout(r, 1500));
+        const active = refused.active;
+        refused.disconnect();
+        return { auth: who.auth, calls, errors, active };
+      }, { urls, client });
+      expect(result.auth).toEqual({ token: "letmein" });
+      expect(result.calls).toBe(1);
+      expect(result.errors).toEqual([{ message: "unauthorized", data: { reason: "bad token" } }]);
+      expect(result.active).toBe(false);
+    });
+  });
+
+  describe(`${clientName}: acknowledgements`, () => {
+    it("callback, promise, timeout, and server-to-client", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true, transports: ["websocket"] });
+        const callback = await new Promise((resolve) => socket.emit("echo", "a", 1, (...args: unknown[]) => resolve(args)));
+        const promise = await socket.emitWithAck("echo", { b: 2 });
+        const serverError = await new Promise((resolve) =>
+          socket.emit("ackError", "nope", (err: unknown, res: unknown) => resolve({ err, res })),
+        );
+        let timeoutMessage = "";
+        try {
+          await socket.timeout(200).emitWithAck("noAck");
+        } catch (e) {
+          timeoutMessage = (e as Error).message;
+        }
+        const timeoutCallback = await new Promise((resolve) =>
+          socket.timeout(200).emit("noAck", (err: Error | null) => resolve(err?.message)),
+        );
+        socket.on("question", (a: number, b: number, ack: (sum: number) => void) => ack(a + b));
+        const fromServer = await new Promise((resolve) => {
+          socket.once("serverAckResult", resolve);
+          socket.emit("askClient", 2, 3);
+        });
+        socket.disconnect();
+        return { callback, promise, serverError, timeoutMessage, timeoutCallback, fromServer };
+      }, { urls, client });
+      expect(result.callback).toEqual(["a", 1]);
+      expect(result.promise).toEqual({ b: 2 });
+      expect(result.serverError).toEqual({ err: { message: "nope" }, res: null });
+      expect(result.timeoutMessage).toBe("operation has timed out");
+      expect(result.timeoutCallback).toBe("operation has timed out");
+      expect(result.fromServer).toEqual({ answer: [5] });
+    });
+
+    it("ackTimeout + retries give up with an error, keeping order", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true, ackTimeout: 150, retries: 2 });
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        const started = performance.now();
+        let message = "";
+        try {
+          await socket.emitWithAck("noAck");
+        } catch (e) {
+          message = (e as Error).message;
+        }
+        const elapsed = performance.now() - started;
+        const answers = await Promise.all([1, 2, 3].map((n) => socket.emitWithAck("echo", n)));
+        socket.disconnect();
+        return { message, elapsed, answers };
+      }, { urls, client });
+      expect(result.message).toBe("operation has timed out");
+      expect(result.elapsed).toBeGreaterThanOrEqual(3 * 150 - 20);
+      expect(result.answers).toEqual([1, 2, 3]);
+    });
+  });
+
+  describe(`${clientName}: payloads`, () => {
+    it("carries binary nested anywhere, both ways", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true });
+        const bytes = new Uint8Array([1, 2, 3, 250]);
+        const answer = (await socket.emitWithAck("echo", {
+          a: bytes,
+          list: [new Uint16Array([513]).buffer, "text", { deep: new DataView(new Uint8Array([9]).buffer) }],
+        })) as { a: ArrayBuffer; list: [ArrayBuffer, string, { deep: ArrayBuffer }] };
+        socket.disconnect();
+        return {
+          a: [...new Uint8Array(answer.a)],
+          aIsBuffer: answer.a instanceof ArrayBuffer,
+          list0: [...new Uint8Array(answer.list[0])],
+          list1: answer.list[1],
+          deep: [...new Uint8Array(answer.list[2].deep)],
+        };
+      }, { urls, client });
+      expect(result).toEqual({ a: [1, 2, 3, 250], aIsBuffer: true, list0: [1, 2], list1: "text", deep: [9] });
+    });
+
+    it("carries 1 MB payloads, unicode and emoji", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true });
+        const big = "x".repeat(1_000_000);
+        const text = "héllo wörld — 日本語 — 👋🏽🎉 — \u2028";
+        const binary = new Uint8Array(1_000_000).map((_, i) => i % 251);
+        const [bigBack, textBack, binaryBack] = (await Promise.all([
+          socket.emitWithAck("echo", big),
+          socket.emitWithAck("echo", text),
+          socket.emitWithAck("echo", binary),
+        ])) as [string, string, ArrayBuffer];
+        socket.disconnect();
+        const back = new Uint8Array(binaryBack);
+        return {
+          big: bigBack.length === big.length && bigBack === big,
+          text: textBack === text,
+          binary: back.length === binary.length && back.every((v, i) => v === binary[i]),
+        };
+      }, { urls, client });
+      expect(result).toEqual({ big: true, text: true, binary: true });
+    });
+  });
+
+  describe(`${clientName}: catch-all listeners`, () => {
+    it("runs catch-all listeners before the event's own, prepended first", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true });
+        const order: string[] = [];
+        socket.onAny((event) => order.push(`any:${event}`));
+        socket.prependAny((event) => order.push(`prepended:${event}`));
+        socket.onAnyOutgoing((event) => order.push(`out:${event}`));
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        await new Promise((resolve) => {
+          socket.once("echo", () => {
+            order.push("echo");
+            resolve(0);
           });
-          // Give the upgrade a moment when there is one.
-          await new Promise((r) => setTimeout(r, transports.length > 1 ? 300 : 0));
-          const who = (await socket.emitWithAck("whoami")) as { id: string; transport: string };
-          const out = { id: socket.id, serverId: who.id, transport: who.transport, connected: socket.connected };
-          socket.disconnect();
-          return out;
-        },
-        { urls, transports },
-      );
-      expect(result.connected).toBe(true);
-      expect(result.id).toBe(result.serverId);
-      expect(result.transport).toBe(transports.at(-1));
-    });
-  }
-
-  it("multiplexes namespaces on one connection", async () => {
-    await page.evaluate(async (urls: Urls) => {
-      const root = window.sio.io(urls.main);
-      const chat = window.sio.io(`${urls.main}/chat`);
-      await Promise.all(
-        [root, chat].map((s) => new Promise((resolve) => (s.connected ? resolve(0) : s.once("connect", () => resolve(0))))),
-      );
-      (window as unknown as { keep: unknown[] }).keep = [root, chat];
-      if (root.io !== chat.io) throw new Error("two managers for one server");
-    }, urls);
-    const stats = await control<{ engineClients: number; sockets: Record<string, number> }>("stats", "GET");
-    expect(stats.engineClients).toBe(1);
-    expect(stats.sockets["/chat"]).toBe(1);
-    await page.evaluate(() => {
-      for (const s of (window as unknown as { keep: { disconnect(): void }[] }).keep) s.disconnect();
+          socket.emit("echo", 1);
+        });
+        socket.disconnect();
+        return order;
+      }, { urls, client });
+      expect(result).toEqual(["out:echo", "prepended:echo", "any:echo", "echo"]);
     });
   });
 
-  it("sends auth (object and function) and a refused CONNECT is not retried", async () => {
-    const result = await page.evaluate(async (urls: Urls) => {
-      const ok = window.sio.io(`${urls.main}/admin`, { auth: { token: "letmein" }, forceNew: true });
-      await new Promise((resolve) => ok.once("connect", () => resolve(0)));
-      const who = (await ok.emitWithAck("whoami")) as { auth: unknown };
-      ok.disconnect();
-
-      let calls = 0;
-      const fn = window.sio.io(`${urls.main}/admin`, {
-        forceNew: true,
-        auth: (cb) => {
-          calls += 1;
-          cb({ token: "letmein" });
-        },
-      });
-      await new Promise((resolve) => fn.once("connect", () => resolve(0)));
-      fn.disconnect();
-
-      const refused = window.sio.io(`${urls.main}/admin`, { auth: { token: "nope" }, forceNew: true });
-      const errors: { message: string; data: unknown }[] = [];
-      refused.on("connect_error", (e) => errors.push({ message: e.message, data: e.data }));
-      await new Promise((r) => setTimeout(r, 1500));
-      const active = refused.active;
-      refused.disconnect();
-      return { auth: who.auth, calls, errors, active };
-    }, urls);
-    expect(result.auth).toEqual({ token: "letmein" });
-    expect(result.calls).toBe(1);
-    expect(result.errors).toEqual([{ message: "unauthorized", data: { reason: "bad token" } }]);
-    expect(result.active).toBe(false);
-  });
-});
-
-describe("acknowledgements", () => {
-  it("callback, promise, timeout, and server-to-client", async () => {
-    const result = await page.evaluate(async (urls: Urls) => {
-      const socket = window.sio.io(urls.main, { forceNew: true, transports: ["websocket"] });
-      const callback = await new Promise((resolve) => socket.emit("echo", "a", 1, (...args: unknown[]) => resolve(args)));
-      const promise = await socket.emitWithAck("echo", { b: 2 });
-      const serverError = await new Promise((resolve) =>
-        socket.emit("ackError", "nope", (err: unknown, res: unknown) => resolve({ err, res })),
+  describe(`${clientName}: disconnection and reconnection`, () => {
+    it("reconnects after the network drops, recovers the session and the missed events", async () => {
+      await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        // The delay leaves time to broadcast while this client is away.
+        const socket = lib.io(urls.main, {
+          forceNew: true,
+          transports: ["websocket"],
+          reconnectionDelay: 1000,
+          reconnectionDelayMax: 1000,
+          randomizationFactor: 0,
+        });
+        const log: unknown[] = [];
+        (window as unknown as { state: unknown }).state = { socket, log };
+        socket.on("disconnect", (reason) => log.push(["disconnect", reason]));
+        socket.on("connect", () => log.push(["connect", socket.recovered]));
+        socket.on("broadcast", (i: number) => log.push(["broadcast", i]));
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+      }, { urls, client });
+      await control("broadcast?event=broadcast&count=1");
+      await page.waitForFunction(() => (window as unknown as { state: { log: unknown[] } }).state.log.length >= 2);
+      await control("drop");
+      await page.waitForFunction(() =>
+        (window as unknown as { state: { log: unknown[][] } }).state.log.some((e) => e[0] === "disconnect"),
       );
-      let timeoutMessage = "";
-      try {
-        await socket.timeout(200).emitWithAck("noAck");
-      } catch (e) {
-        timeoutMessage = (e as Error).message;
-      }
-      const timeoutCallback = await new Promise((resolve) =>
-        socket.timeout(200).emit("noAck", (err: Error | null) => resolve(err?.message)),
+      // Broadcast while this client is away: recovery must deliver it.
+      await control("broadcast?event=broadcast&count=2");
+      await page.waitForFunction(
+        () => (window as unknown as { state: { log: unknown[][] } }).state.log.filter((e) => e[0] === "connect").length >= 2,
+        null,
+        { timeout: 10_000 },
       );
-      socket.on("question", (a: number, b: number, ack: (sum: number) => void) => ack(a + b));
-      const fromServer = await new Promise((resolve) => {
-        socket.once("serverAckResult", resolve);
-        socket.emit("askClient", 2, 3);
+      const log = await page.evaluate(() => {
+        const state = (window as unknown as { state: { socket: { disconnect(): void }; log: unknown[] } }).state;
+        const seen = [...state.log];
+        state.socket.disconnect();
+        return seen;
       });
-      socket.disconnect();
-      return { callback, promise, serverError, timeoutMessage, timeoutCallback, fromServer };
-    }, urls);
-    expect(result.callback).toEqual(["a", 1]);
-    expect(result.promise).toEqual({ b: 2 });
-    expect(result.serverError).toEqual({ err: { message: "nope" }, res: null });
-    expect(result.timeoutMessage).toBe("operation has timed out");
-    expect(result.timeoutCallback).toBe("operation has timed out");
-    expect(result.fromServer).toEqual({ answer: [5] });
+      expect(log[0]).toEqual(["connect", false]);
+      expect(log[1]).toEqual(["broadcast", 0]);
+      expect(log[2]).toEqual(["disconnect", "transport close"]);
+      // Missed events come before `connect` on recovery.
+      expect(log.slice(3)).toEqual([
+        ["broadcast", 0],
+        ["broadcast", 1],
+        ["connect", true],
+      ]);
+    });
+
+    it("reconnects after a server restart; a manual disconnect stops it", async () => {
+      await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 300 });
+        const log: string[] = [];
+        (window as unknown as { state: unknown }).state = { socket, log };
+        socket.on("connect", () => log.push("connect"));
+        socket.on("disconnect", (reason) => log.push(`disconnect:${reason}`));
+        socket.io.on("reconnect_attempt", () => log.push("attempt"));
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+      }, { urls, client });
+      await control("restart?down=500");
+      await page.waitForFunction(
+        () => (window as unknown as { state: { log: string[] } }).state.log.filter((e) => e === "connect").length >= 2,
+        null,
+        { timeout: 15_000 },
+      );
+      const afterManual = await page.evaluate(async () => {
+        const state = (window as unknown as { state: { socket: { disconnect(): void; active: boolean }; log: string[] } }).state;
+        state.socket.disconnect();
+        const before = state.log.length;
+        await new Promise((r) => setTimeout(r, 800));
+        return { log: state.log, grew: state.log.length - before, active: state.socket.active };
+      });
+      expect(afterManual.log[0]).toBe("connect");
+      expect(afterManual.log[1]).toMatch(/^disconnect:transport (close|error)$/);
+      expect(afterManual.log).toContain("attempt");
+      expect(afterManual.log.at(-1)).toBe("disconnect:io client disconnect");
+      expect(afterManual.grew).toBe(0);
+      expect(afterManual.active).toBe(false);
+    });
+
+    it("a server-side disconnect is final: io server disconnect, no reconnection", async () => {
+      const log = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(`${urls.main}/chat`, { forceNew: true, reconnectionDelay: 50 });
+        const log: string[] = [];
+        socket.on("connect", () => log.push("connect"));
+        socket.on("disconnect", (reason) => log.push(`disconnect:${reason}`));
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        await fetch(`${urls.control}/control/kick?nsp=/chat`, { method: "POST" });
+        await new Promise((r) => setTimeout(r, 600));
+        log.push(`active:${socket.active}`);
+        return log;
+      }, { urls, client });
+      expect(log).toEqual(["connect", "disconnect:io server disconnect", "active:false"]);
+    });
+
+    it("detects a silent server: ping timeout", async () => {
+      const log = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.shortPing, { forceNew: true, transports: ["websocket"], reconnection: false });
+        const log: string[] = [];
+        socket.on("disconnect", (reason) => log.push(reason));
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        await fetch(`${urls.control}/control/freeze`, { method: "POST" });
+        const started = performance.now();
+        await new Promise((resolve) => socket.once("disconnect", () => resolve(0)));
+        log.push(performance.now() - started < 2000 ? "fast" : "slow");
+        return log;
+      }, { urls, client });
+      expect(log).toEqual(["ping timeout", "fast"]);
+    });
+
+    it("buffers emits while offline and drops volatile ones", async () => {
+      const counted = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true, autoConnect: false });
+        socket.emit("count");
+        socket.emit("count");
+        socket.volatile.emit("count");
+        socket.connect();
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        const n = await socket.emitWithAck("counted");
+        socket.disconnect();
+        return n;
+      }, { urls, client });
+      expect(counted).toBe(2);
+    });
   });
 
-  it("ackTimeout + retries give up with an error, keeping order", async () => {
-    const result = await page.evaluate(async (urls: Urls) => {
-      const socket = window.sio.io(urls.main, { forceNew: true, ackTimeout: 150, retries: 2 });
-      await new Promise((resolve) => socket.once("connect", () => resolve(0)));
-      const started = performance.now();
-      let message = "";
-      try {
-        await socket.emitWithAck("noAck");
-      } catch (e) {
-        message = (e as Error).message;
-      }
-      const elapsed = performance.now() - started;
-      const answers = await Promise.all([1, 2, 3].map((n) => socket.emitWithAck("echo", n)));
-      socket.disconnect();
-      return { message, elapsed, answers };
-    }, urls);
-    expect(result.message).toBe("operation has timed out");
-    expect(result.elapsed).toBeGreaterThanOrEqual(3 * 150 - 20);
-    expect(result.answers).toEqual([1, 2, 3]);
-  });
-});
-
-describe("payloads", () => {
-  it("carries binary nested anywhere, both ways", async () => {
-    const result = await page.evaluate(async (urls: Urls) => {
-      const socket = window.sio.io(urls.main, { forceNew: true });
-      const bytes = new Uint8Array([1, 2, 3, 250]);
-      const answer = (await socket.emitWithAck("echo", {
-        a: bytes,
-        list: [new Uint16Array([513]).buffer, "text", { deep: new DataView(new Uint8Array([9]).buffer) }],
-      })) as { a: ArrayBuffer; list: [ArrayBuffer, string, { deep: ArrayBuffer }] };
-      socket.disconnect();
-      return {
-        a: [...new Uint8Array(answer.a)],
-        aIsBuffer: answer.a instanceof ArrayBuffer,
-        list0: [...new Uint8Array(answer.list[0])],
-        list1: answer.list[1],
-        deep: [...new Uint8Array(answer.list[2].deep)],
-      };
-    }, urls);
-    expect(result).toEqual({ a: [1, 2, 3, 250], aIsBuffer: true, list0: [1, 2], list1: "text", deep: [9] });
-  });
-
-  it("carries 1 MB payloads, unicode and emoji", async () => {
-    const result = await page.evaluate(async (urls: Urls) => {
-      const socket = window.sio.io(urls.main, { forceNew: true });
-      const big = "x".repeat(1_000_000);
-      const text = "héllo wörld — 日本語 — 👋🏽🎉 — \u2028";
-      const binary = new Uint8Array(1_000_000).map((_, i) => i % 251);
-      const [bigBack, textBack, binaryBack] = (await Promise.all([
-        socket.emitWithAck("echo", big),
-        socket.emitWithAck("echo", text),
-        socket.emitWithAck("echo", binary),
-      ])) as [string, string, ArrayBuffer];
-      socket.disconnect();
-      const back = new Uint8Array(binaryBack);
-      return {
-        big: bigBack.length === big.length && bigBack === big,
-        text: textBack === text,
-        binary: back.length === binary.length && back.every((v, i) => v === binary[i]),
-      };
-    }, urls);
-    expect(result).toEqual({ big: true, text: true, binary: true });
-  });
-});
+}
 
 describe("listeners", () => {
   it("handles remove exactly their registration; 1,000 on/off cycles leave none", async () => {
@@ -263,145 +436,6 @@ describe("listeners", () => {
       };
     }, urls);
     expect(result).toEqual({ afterTwo: 2, removed: true, removedAgain: false, afterOne: 1, afterAll: 0, cycles: 0, scoped: 0 });
-  });
-
-  it("runs catch-all listeners before the event's own, prepended first", async () => {
-    const result = await page.evaluate(async (urls: Urls) => {
-      const socket = window.sio.io(urls.main, { forceNew: true });
-      const order: string[] = [];
-      socket.onAny((event) => order.push(`any:${event}`));
-      socket.prependAny((event) => order.push(`prepended:${event}`));
-      socket.onAnyOutgoing((event) => order.push(`out:${event}`));
-      await new Promise((resolve) => socket.once("connect", () => resolve(0)));
-      await new Promise((resolve) => {
-        socket.once("echo", () => {
-          order.push("echo");
-          resolve(0);
-        });
-        socket.emit("echo", 1);
-      });
-      socket.disconnect();
-      return order;
-    }, urls);
-    expect(result).toEqual(["out:echo", "prepended:echo", "any:echo", "echo"]);
-  });
-});
-
-describe("disconnection and reconnection", () => {
-  it("reconnects after the network drops, recovers the session and the missed events", async () => {
-    await page.evaluate(async (urls: Urls) => {
-      const socket = window.sio.io(urls.main, { forceNew: true, transports: ["websocket"], reconnectionDelay: 100, reconnectionDelayMax: 200 });
-      const log: unknown[] = [];
-      (window as unknown as { state: unknown }).state = { socket, log };
-      socket.on("disconnect", (reason) => log.push(["disconnect", reason]));
-      socket.on("connect", () => log.push(["connect", socket.recovered]));
-      socket.on("broadcast", (i: number) => log.push(["broadcast", i]));
-      await new Promise((resolve) => socket.once("connect", () => resolve(0)));
-    }, urls);
-    await control("broadcast?event=broadcast&count=1");
-    await page.waitForFunction(() => (window as unknown as { state: { log: unknown[] } }).state.log.length >= 2);
-    await control("drop");
-    await page.waitForFunction(() =>
-      (window as unknown as { state: { log: unknown[][] } }).state.log.some((e) => e[0] === "disconnect"),
-    );
-    // Broadcast while this client is away: recovery must deliver it.
-    await control("broadcast?event=broadcast&count=2");
-    await page.waitForFunction(
-      () => (window as unknown as { state: { log: unknown[][] } }).state.log.filter((e) => e[0] === "connect").length >= 2,
-      null,
-      { timeout: 10_000 },
-    );
-    const log = await page.evaluate(() => {
-      const state = (window as unknown as { state: { socket: { disconnect(): void }; log: unknown[] } }).state;
-      const seen = [...state.log];
-      state.socket.disconnect();
-      return seen;
-    });
-    expect(log[0]).toEqual(["connect", false]);
-    expect(log[1]).toEqual(["broadcast", 0]);
-    expect(log[2]).toEqual(["disconnect", "transport close"]);
-    // Missed events come before `connect` on recovery.
-    expect(log.slice(3)).toEqual([
-      ["broadcast", 0],
-      ["broadcast", 1],
-      ["connect", true],
-    ]);
-  });
-
-  it("reconnects after a server restart; a manual disconnect stops it", async () => {
-    await page.evaluate(async (urls: Urls) => {
-      const socket = window.sio.io(urls.main, { forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 300 });
-      const log: string[] = [];
-      (window as unknown as { state: unknown }).state = { socket, log };
-      socket.on("connect", () => log.push("connect"));
-      socket.on("disconnect", (reason) => log.push(`disconnect:${reason}`));
-      socket.io.on("reconnect_attempt", () => log.push("attempt"));
-      await new Promise((resolve) => socket.once("connect", () => resolve(0)));
-    }, urls);
-    await control("restart?down=500");
-    await page.waitForFunction(
-      () => (window as unknown as { state: { log: string[] } }).state.log.filter((e) => e === "connect").length >= 2,
-      null,
-      { timeout: 15_000 },
-    );
-    const afterManual = await page.evaluate(async () => {
-      const state = (window as unknown as { state: { socket: { disconnect(): void; active: boolean }; log: string[] } }).state;
-      state.socket.disconnect();
-      const before = state.log.length;
-      await new Promise((r) => setTimeout(r, 800));
-      return { log: state.log, grew: state.log.length - before, active: state.socket.active };
-    });
-    expect(afterManual.log[0]).toBe("connect");
-    expect(afterManual.log[1]).toMatch(/^disconnect:transport (close|error)$/);
-    expect(afterManual.log).toContain("attempt");
-    expect(afterManual.log.at(-1)).toBe("disconnect:io client disconnect");
-    expect(afterManual.grew).toBe(0);
-    expect(afterManual.active).toBe(false);
-  });
-
-  it("a server-side disconnect is final: io server disconnect, no reconnection", async () => {
-    const log = await page.evaluate(async (urls: Urls) => {
-      const socket = window.sio.io(`${urls.main}/chat`, { forceNew: true, reconnectionDelay: 50 });
-      const log: string[] = [];
-      socket.on("connect", () => log.push("connect"));
-      socket.on("disconnect", (reason) => log.push(`disconnect:${reason}`));
-      await new Promise((resolve) => socket.once("connect", () => resolve(0)));
-      await fetch(`${urls.control}/control/kick?nsp=/chat`, { method: "POST" });
-      await new Promise((r) => setTimeout(r, 600));
-      log.push(`active:${socket.active}`);
-      return log;
-    }, urls);
-    expect(log).toEqual(["connect", "disconnect:io server disconnect", "active:false"]);
-  });
-
-  it("detects a silent server: ping timeout", async () => {
-    const log = await page.evaluate(async (urls: Urls) => {
-      const socket = window.sio.io(urls.shortPing, { forceNew: true, transports: ["websocket"], reconnection: false });
-      const log: string[] = [];
-      socket.on("disconnect", (reason) => log.push(reason));
-      await new Promise((resolve) => socket.once("connect", () => resolve(0)));
-      await fetch(`${urls.control}/control/freeze`, { method: "POST" });
-      const started = performance.now();
-      await new Promise((resolve) => socket.once("disconnect", () => resolve(0)));
-      log.push(performance.now() - started < 2000 ? "fast" : "slow");
-      return log;
-    }, urls);
-    expect(log).toEqual(["ping timeout", "fast"]);
-  });
-
-  it("buffers emits while offline and drops volatile ones", async () => {
-    const counted = await page.evaluate(async (urls: Urls) => {
-      const socket = window.sio.io(urls.main, { forceNew: true, autoConnect: false });
-      socket.emit("count");
-      socket.emit("count");
-      socket.volatile.emit("count");
-      socket.connect();
-      await new Promise((resolve) => socket.once("connect", () => resolve(0)));
-      const n = await socket.emitWithAck("counted");
-      socket.disconnect();
-      return n;
-    }, urls);
-    expect(counted).toBe(2);
   });
 });
 
