@@ -12,6 +12,9 @@
 
 pub mod proto;
 
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod debug_filter;
+
 #[cfg(target_arch = "wasm32")]
 mod bindings;
 #[cfg(target_arch = "wasm32")]

@@ -92,7 +92,14 @@ impl ParsedUrl {
 /// when empty); `http(s)` or `ws(s)`. `options.path` and `options.query` join in.
 #[wasm_bindgen(js_name = parseUrl)]
 pub fn parse_url(uri: &str, options: &JsValue) -> Result<ParsedUrl, JsValue> {
-    let base = page_location();
+    let base = page_location("href");
+    // No URL means the page's server: its origin, not its path (which would
+    // otherwise become the namespace).
+    let uri = match (uri.is_empty(), page_location("origin")) {
+        (true, Some(origin)) => origin,
+        _ => String::from(uri),
+    };
+    let uri = uri.as_str();
     let url = match &base {
         Some(base) => Url::new_with_base(uri, base),
         None => Url::new(uri),
@@ -149,9 +156,10 @@ pub fn parse_url(uri: &str, options: &JsValue) -> Result<ParsedUrl, JsValue> {
     })
 }
 
-fn page_location() -> Option<String> {
+/// `location[field]` of the page (or worker), when there is one.
+fn page_location(field: &str) -> Option<String> {
     let location = Reflect::get(&js_sys::global(), &"location".into()).ok()?;
-    Reflect::get(&location, &"href".into()).ok()?.as_string()
+    Reflect::get(&location, &field.into()).ok()?.as_string()
 }
 
 /// The core's Manager configuration and `withCredentials`.

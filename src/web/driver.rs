@@ -7,6 +7,7 @@ use std::rc::{Rc, Weak};
 
 use wasm_bindgen::prelude::*;
 
+use super::debug;
 use super::event::{AckResponder, EventData, Incoming, Payload};
 use super::listeners::{Key, Listeners, Target};
 use super::polling::PollTransport;
@@ -72,6 +73,8 @@ pub(crate) struct Driver {
     timer_callback: Closure<dyn FnMut()>,
     queue: VecDeque<Event>,
     dispatching: bool,
+    /// `localStorage.debug` enabled this runtime's logs when it was created.
+    debug: bool,
     weak: Weak<RefCell<Driver>>,
 }
 
@@ -97,6 +100,7 @@ impl Driver {
                 }),
                 queue: VecDeque::new(),
                 dispatching: false,
+                debug: debug::enabled(),
                 weak: weak.clone(),
             })
         })
@@ -119,7 +123,11 @@ impl Driver {
     /// Where a transport's browser events go: into the core, then the loop.
     fn sink(&self, transport: TransportId) -> Sink {
         let weak = self.weak.clone();
+        let debug = self.debug;
         Rc::new(move |input: TransportInput| {
+            if debug {
+                debug::log(&describe_input(transport, &input));
+            }
             let Some(shared) = weak.upgrade() else { return };
             // Browser events arrive on their own turn, never while the driver
             // is borrowed; if that ever changed, the input would be dropped
@@ -152,6 +160,9 @@ impl Driver {
     /// Carries out the core's transmits, queues its events, re-arms the timer.
     fn flush(&mut self) {
         while let Some(transmit) = self.core.poll_transmit() {
+            if self.debug {
+                debug::log(&describe_transmit(&transmit));
+            }
             match transmit {
                 Transmit::OpenWebSocket { transport, url } => {
                     match WsTransport::open(&url, self.sink(transport)) {
@@ -255,6 +266,9 @@ pub(crate) fn pump(shared: &Shared) {
             Err(_) => None,
         };
         let Some(event) = next else { break };
+        if shared.try_borrow().is_ok_and(|d| d.debug) {
+            debug::log(&describe_event(&event));
+        }
         dispatch(shared, event);
         if let Ok(mut driver) = shared.try_borrow_mut() {
             driver.flush();
@@ -413,4 +427,86 @@ fn take_ack(shared: &Shared, socket: SocketId, request: RequestId) -> Option<Ack
     let acks = &mut driver.slot(socket).acks;
     let index = acks.iter().position(|(r, _)| *r == request)?;
     Some(acks.swap_remove(index).1)
+}
+
+// ----- debug descriptions: kinds, ids and sizes, never contents -----------
+
+fn describe_transmit(transmit: &Transmit) -> String {
+    match transmit {
+        Transmit::OpenWebSocket { transport, .. } => format!("open websocket #{}", transport.0),
+        Transmit::SendText { transport, text } => {
+            format!("send text on #{} ({} bytes)", transport.0, text.len())
+        }
+        Transmit::SendBinary { transport, data } => {
+            format!("send binary on #{} ({} bytes)", transport.0, data.len())
+        }
+        Transmit::PollGet { transport, .. } => format!("poll GET on #{}", transport.0),
+        Transmit::PollPost {
+            transport, body, ..
+        } => {
+            format!("poll POST on #{} ({} bytes)", transport.0, body.len())
+        }
+        Transmit::Close { transport } => format!("close #{}", transport.0),
+    }
+}
+
+fn describe_input(transport: TransportId, input: &TransportInput) -> String {
+    let what = match input {
+        TransportInput::Opened => String::from("opened"),
+        TransportInput::Text(text) => format!("text ({} bytes)", text.len()),
+        TransportInput::Binary(data) => format!("binary ({} bytes)", data.len()),
+        TransportInput::PollResponse(body) => format!("poll response ({} bytes)", body.len()),
+        TransportInput::PostDone => String::from("post done"),
+        TransportInput::Closed { description } => format!("closed: {description}"),
+        TransportInput::Error { description } => format!("error: {description}"),
+    };
+    format!("#{}: {what}", transport.0)
+}
+
+fn describe_event(event: &Event) -> String {
+    match event {
+        Event::Event {
+            socket,
+            data,
+            attachments,
+            ack_id,
+        } => format!(
+            "event {:?} on socket {} ({} bytes, {} attachments{})",
+            proto::packet::event_name(data).unwrap_or_default(),
+            socket.index(),
+            data.len(),
+            attachments.len(),
+            if ack_id.is_some() {
+                ", wants an ack"
+            } else {
+                ""
+            }
+        ),
+        Event::AckResponse {
+            socket, request, ..
+        } => format!(
+            "ack {} settled on socket {}",
+            request.value(),
+            socket.index()
+        ),
+        Event::ConnectError {
+            socket, message, ..
+        } => format!("connect_error on socket {}: {message}", socket.index()),
+        Event::Connect {
+            socket, recovered, ..
+        } => format!(
+            "connect on socket {} (recovered: {recovered})",
+            socket.index()
+        ),
+        Event::Disconnect { socket, reason, .. } => {
+            format!(
+                "disconnect on socket {}: {}",
+                socket.index(),
+                reason.as_str()
+            )
+        }
+        Event::Close { reason, .. } => format!("close: {}", reason.as_str()),
+        Event::NeedAuth { socket } => format!("auth asked for socket {}", socket.index()),
+        other => format!("{:?}", other),
+    }
 }

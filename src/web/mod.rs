@@ -3,6 +3,7 @@
 //! ([`Manager`], [`Socket`], [`ListenerHandle`]). It makes no protocol
 //! decision: everything it does is what the core's outputs say.
 mod api;
+mod debug;
 mod driver;
 mod event;
 mod listeners;

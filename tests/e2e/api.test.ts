@@ -468,6 +468,32 @@ describe("resources", () => {
   });
 });
 
+describe("debug logging", () => {
+  it("is off by default, on with localStorage.debug, and never prints auth or payloads", async () => {
+    const logs: string[] = [];
+    page.on("console", (message) => {
+      if (message.text().includes("socketio-wasm")) logs.push(message.text());
+    });
+    const session = (urls: Urls) =>
+      page.evaluate(async (urls: Urls) => {
+        const socket = window.sio.io(`${urls.main}/admin`, { forceNew: true, auth: { token: "letmein" } });
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        await socket.emitWithAck("echo", "SECRET-PAYLOAD");
+        socket.disconnect();
+      }, urls);
+    await session(urls);
+    expect(logs).toEqual([]);
+    await page.evaluate(() => localStorage.setItem("debug", "socketio-wasm:*"));
+    await session(urls);
+    await page.evaluate(() => localStorage.removeItem("debug"));
+    expect(logs.length).toBeGreaterThan(5);
+    expect(logs.some((line) => line.includes('event "echo"') || line.includes("ack"))).toBe(true);
+    const all = logs.join("\n");
+    expect(all).not.toContain("letmein");
+    expect(all).not.toContain("SECRET-PAYLOAD");
+  });
+});
+
 describe("bad input from the app", () => {
   it("throws TypeErrors that name the event, and keeps working", async () => {
     const result = await page.evaluate(async (urls: Urls) => {

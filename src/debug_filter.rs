@@ -1,0 +1,47 @@
+//! The `debug` package's namespace patterns (`localStorage.debug`), kept
+//! apart from the browser code so it is tested natively.
+
+/// The `debug` package's rule: names separated by commas or spaces, `*` as
+/// a wildcard, a leading `-` excludes.
+pub(crate) fn matches(patterns: &str, name: &str) -> bool {
+    let mut on = false;
+    for pattern in patterns.split([',', ' ']).filter(|p| !p.is_empty()) {
+        match pattern.strip_prefix('-') {
+            Some(excluded) if glob(excluded, name) => return false,
+            Some(_) => {}
+            None => on |= glob(pattern, name),
+        }
+    }
+    on
+}
+
+fn glob(pattern: &str, name: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == name,
+        Some((head, rest)) => {
+            let Some(tail) = name.strip_prefix(head) else {
+                return false;
+            };
+            (0..=tail.len())
+                .filter(|&i| tail.is_char_boundary(i))
+                .any(|i| glob(rest, &tail[i..]))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn patterns_as_the_debug_package() {
+        let name = "socketio-wasm:runtime";
+        assert!(matches("socketio-wasm:*", name));
+        assert!(matches("*", name));
+        assert!(matches("socket.io-client:*,socketio-wasm:*", name));
+        assert!(matches("a socketio-wasm*", name));
+        assert!(!matches("socket.io-client:*", name));
+        assert!(!matches("*,-socketio-wasm:*", name));
+        assert!(!matches("", name));
+    }
+}
