@@ -1,14 +1,42 @@
 //! # socketio-wasm
 //!
 //! A Socket.IO client (Engine.IO protocol v4, Socket.IO protocol v5) written in
-//! Rust for the browser.
+//! Rust for the browser. It talks to an unmodified Node `socket.io` 4.x server.
 //!
 //! - [`proto`]: the sans-IO protocol core. Codecs and state machines, no I/O, no
 //!   clock, no randomness of its own; it builds and is tested on any target.
+//!   Its module documentation explains the run loop.
 //! - `web` (wasm32 only): browser I/O that drives the core — WebSocket,
-//!   long-polling, timers. It makes no protocol decisions.
+//!   long-polling with `fetch`, one timer per connection, the listener
+//!   registry — and the Rust API below. It makes no protocol decisions.
 //! - `bindings` (wasm32 only): the `#[wasm_bindgen]` surface used by the npm
 //!   package's `io()` API.
+//!
+//! ## From Rust (Leptos, Yew, ...)
+//!
+//! On `wasm32`, `socketio_wasm::web` offers the same objects as the npm
+//! package, without any JS: a `Manager` per server, a `Socket` per
+//! namespace, listeners whose `ListenerHandle` removes them when dropped,
+//! and acknowledgements as futures. Arguments travel as JSON array text
+//! (`["event", ...args]`), as on the wire; bring your own serializer.
+//!
+//! ```ignore
+//! use socketio_wasm::proto::{ManagerConfig, SocketConfig};
+//! use socketio_wasm::web::{EventData, Manager, Payload};
+//!
+//! let manager = Manager::new(ManagerConfig::new("chat.example.com", true), false);
+//! let socket = manager.socket("/chat", SocketConfig::default(), None);
+//! // Dropping `messages` removes the listener (`detach()` keeps it).
+//! let messages = socket.on("message", |payload: &Payload| {
+//!     if let Payload::Event(event) = payload {
+//!         web_sys::console::log_1(&event.args.data.as_str().into());
+//!     }
+//! });
+//! socket.connect();
+//! let reply = socket
+//!     .emit_with_ack(EventData::new(r#"["join","lobby"]"#.into(), vec![]), Some(5_000))?
+//!     .await?; // Err(AckError::Timeout | AckError::Disconnected)
+//! ```
 
 pub mod proto;
 
@@ -17,5 +45,6 @@ mod debug_filter;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;
+/// Browser runtime and the Rust API (wasm32 only).
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -1,12 +1,18 @@
 //! The Rust API of the browser runtime: the same objects the npm package's
 //! `io()` wraps, usable from Rust wasm apps (Leptos, Yew) without any JS.
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::{Rc, Weak};
+use std::task::{Context, Poll, Waker};
 
 use super::driver::{pump, AckCallback, AuthProvider, Driver, Shared};
 use super::event::{EventData, Payload};
 use super::listeners::{Callback, Key, Selector, Target};
 use super::sys::now_ms;
-use crate::proto::{AckMode, Auth, Emit, EmitError, ManagerConfig, SocketConfig, SocketId};
+use crate::proto::{
+    AckError, AckMode, Auth, Emit, EmitError, ManagerConfig, SocketConfig, SocketId,
+};
 use std::cell::RefCell;
 
 /// One connection to one server (socket.io-client's `Manager`). Clones share
@@ -191,6 +197,39 @@ impl Socket {
         Ok(())
     }
 
+    /// Sends `args` and resolves with the server's acknowledgement (its
+    /// arguments as JSON array text), or fails with [`AckError::Timeout`]
+    /// after `timeout_ms` (when given) or [`AckError::Disconnected`].
+    pub fn emit_with_ack(
+        &self,
+        args: EventData,
+        timeout_ms: Option<u64>,
+    ) -> Result<AckFuture, EmitError> {
+        let state = Rc::new(RefCell::new(AckState::default()));
+        let settle = AckSettle {
+            state: state.clone(),
+            done: Cell::new(false),
+        };
+        let ack = timeout_ms.map_or(AckMode::WithError, AckMode::WithTimeout);
+        self.emit(
+            args,
+            EmitOptions {
+                ack,
+                volatile: false,
+            },
+            Some(Box::new(move |result| {
+                settle.finish(result.map(|d| EventData::new(d.data.clone(), d.attachments.clone())))
+            })),
+        )?;
+        Ok(AckFuture { state })
+    }
+
+    /// How many listeners `event` has.
+    pub fn listener_count(&self, event: &str) -> usize {
+        self.listener_functions(&Key::Named(String::from(event)))
+            .len()
+    }
+
     /// Adds a listener; see [`Registration`] for `once` and `prepend`.
     pub fn listen(
         &self,
@@ -334,5 +373,60 @@ impl DetachedHandle {
             Err(_) => 0,
         };
         removed > 0
+    }
+}
+
+#[derive(Default)]
+struct AckState {
+    result: Option<Result<EventData, AckError>>,
+    waker: Option<Waker>,
+}
+
+/// Settles an [`AckFuture`] once; dropped unsettled (the runtime let go of
+/// the callback), it settles as [`AckError::Disconnected`].
+struct AckSettle {
+    state: Rc<RefCell<AckState>>,
+    done: Cell<bool>,
+}
+
+impl AckSettle {
+    fn finish(&self, result: Result<EventData, AckError>) {
+        if self.done.replace(true) {
+            return;
+        }
+        let waker = {
+            let mut state = self.state.borrow_mut();
+            state.result = Some(result);
+            state.waker.take()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+impl Drop for AckSettle {
+    fn drop(&mut self) {
+        self.finish(Err(AckError::Disconnected));
+    }
+}
+
+/// The acknowledgement of [`Socket::emit_with_ack`].
+pub struct AckFuture {
+    state: Rc<RefCell<AckState>>,
+}
+
+impl Future for AckFuture {
+    type Output = Result<EventData, AckError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut state = self.state.borrow_mut();
+        match state.result.take() {
+            Some(result) => Poll::Ready(result),
+            None => {
+                state.waker = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
     }
 }

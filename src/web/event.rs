@@ -21,7 +21,10 @@ pub struct EventData {
 }
 
 impl EventData {
-    pub(crate) fn new(data: String, attachments: Vec<Vec<u8>>) -> EventData {
+    /// Event arguments from JSON array text (`["name", ...args]` to emit;
+    /// binary values as `{"_placeholder":true,"num":n}` placeholders) and
+    /// the attachments the placeholders number.
+    pub fn new(data: String, attachments: Vec<Vec<u8>>) -> EventData {
         EventData {
             data,
             attachments,

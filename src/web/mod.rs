@@ -1,6 +1,6 @@
 //! Browser I/O that drives the protocol core: WebSocket and long-polling
 //! transports, one timer per Manager, the listener registry, and the Rust API
-//! ([`Manager`], [`Socket`], [`ListenerHandle`]). It makes no protocol
+//! (`Manager`, `Socket`, `ListenerHandle`). It makes no protocol
 //! decision: everything it does is what the core's outputs say.
 mod api;
 mod debug;
@@ -12,7 +12,9 @@ mod polling;
 mod sys;
 mod websocket;
 
-pub use api::{DetachedHandle, EmitOptions, ListenerHandle, Manager, Registration, Socket};
+pub use api::{
+    AckFuture, DetachedHandle, EmitOptions, ListenerHandle, Manager, Registration, Socket,
+};
 pub use driver::{AckCallback, AuthProvider, AuthReply};
 pub use event::{AckResponder, EventData, Incoming, Payload};
 pub use listeners::{Callback, Key};

@@ -3,6 +3,7 @@
 //! starts. Its port is baked in at compile time from SOCKETIO_TEST_PORT.
 #![cfg(target_arch = "wasm32")]
 
+mod rust_api;
 mod smoke;
 
 use wasm_bindgen_test::wasm_bindgen_test_configure;
