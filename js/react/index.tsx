@@ -80,19 +80,19 @@ type AckCallbackArgs<E extends EventsMap, Ev extends AckEventNames<E>> = Params<
 export type AckData<E extends EventsMap, Ev extends AckEventNames<E>> =
   IsUntyped<E> extends true
     ? unknown
-    : AckCallbackArgs<E, Ev> extends readonly [unknown, infer Res, ...unknown[]]
-      ? Res
-      : AckCallbackArgs<E, Ev> extends readonly [infer Res]
-        ? Res
-        : undefined;
+    : AckCallbackArgs<E, Ev> extends readonly []
+      ? undefined
+      : AckCallbackArgs<E, Ev> extends readonly [unknown?]
+        ? AckCallbackArgs<E, Ev>[0]
+        : AckCallbackArgs<E, Ev>[1];
 
 /** The error part of an error-first acknowledgement (`unknown` when the ack is not error-first). */
 export type AckErrorData<E extends EventsMap, Ev extends AckEventNames<E>> =
   IsUntyped<E> extends true
     ? unknown
-    : AckCallbackArgs<E, Ev> extends readonly [infer Err, unknown, ...unknown[]]
-      ? NonNullable<Err>
-      : unknown;
+    : AckCallbackArgs<E, Ev> extends readonly [unknown?]
+      ? unknown
+      : NonNullable<AckCallbackArgs<E, Ev>[0]>;
 
 /**
  * The server answered an error-first acknowledgement with an error:
@@ -257,6 +257,13 @@ export interface EmitWithAckOptions {
    * an acknowledgement is never left pending forever.
    */
   timeout?: number;
+  /**
+   * How to read the acknowledgement. `true`: error-first, `(err, res)`, also
+   * when the server answers a failure with one argument (`callback(err)`).
+   * `false`: the first argument is the data. Default: error-first when the
+   * server answers with two or more arguments, else data.
+   */
+  errorFirst?: boolean;
   /** The namespace (default: the provider's). */
   namespace?: string;
 }
@@ -291,9 +298,9 @@ const ignore = () => {};
 
 /**
  * Emits `event` and tracks its acknowledgement: `{ emit, pending, error, data }`.
- * An acknowledgement answered with two or more arguments is read error-first,
- * `(err, res)`: a non-null `err` becomes an `AckError`. No state update
- * happens after unmount.
+ * An acknowledgement answered with two or more arguments (or any, with
+ * `errorFirst: true`) is read error-first, `(err, res)`: a non-null `err`
+ * becomes an `AckError`. No state update happens after unmount.
  */
 export function useEmitWithAck<E extends EventsMap = DefaultEventsMap, Ev extends AckEventNames<E> = AckEventNames<E>>(
   event: Ev,
@@ -302,6 +309,7 @@ export function useEmitWithAck<E extends EventsMap = DefaultEventsMap, Ev extend
   const { connection } = useSocketContext("useEmitWithAck");
   const socket = useSocket(options.namespace);
   const timeout = options.timeout ?? connection.options.ackTimeout ?? DEFAULT_ACK_TIMEOUT;
+  const errorFirst = options.errorFirst;
   const [state, setState] = useState<{ pending: boolean; error: Error | null; data: AckData<E, Ev> | undefined }>({
     pending: false,
     error: null,
@@ -334,7 +342,7 @@ export function useEmitWithAck<E extends EventsMap = DefaultEventsMap, Ev extend
         };
         const ack = (error: Error | null, ...response: unknown[]) => {
           if (error) return settle(error, undefined);
-          if (response.length >= 2) {
+          if (errorFirst ?? response.length >= 2) {
             const [serverError, data] = response;
             if (serverError !== null && serverError !== undefined) {
               return settle(serverError instanceof Error ? serverError : new AckError(serverError), undefined);
@@ -352,7 +360,7 @@ export function useEmitWithAck<E extends EventsMap = DefaultEventsMap, Ev extend
       promise.catch(ignore);
       return promise;
     },
-    [socket, event, timeout],
+    [socket, event, timeout, errorFirst],
   );
 
   return { emit, pending: state.pending, error: state.error, data: state.data };

@@ -304,6 +304,31 @@ describe("listeners", () => {
   });
 });
 
+describe("status", () => {
+  it("useSocketStatus re-renders only when the status changes", async () => {
+    let renders = 0;
+    function Counted() {
+      useSocketStatus();
+      renders += 1;
+      return null;
+    }
+    const grab: { socket?: Socket } = {};
+    render(
+      <App url={fixture.url}>
+        <Status />
+        <Grab into={grab} />
+        <Counted />
+      </App>,
+    );
+    await expectStatus("connected");
+    const settled = renders;
+    await fixture.control("broadcast?event=news&count=50");
+    for (let i = 0; i < 20; i++) await grab.socket!.emitWithAck("echo", i);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(renders).toBe(settled);
+  });
+});
+
 describe("disconnections", () => {
   it("a server restart shows connected → reconnecting → connected", async () => {
     const seen: SocketState[] = [];
@@ -420,6 +445,31 @@ describe("useEmitWithAck", () => {
       </App>,
     );
     await waitFor(() => expect(screen.getByTestId("ack").textContent).toBe("error:AckError:not allowed"));
+  });
+
+  it("errorFirst: true reads a one-argument failure as an error, as the seed's callback(err)", async () => {
+    const results: string[] = [];
+    function Seed() {
+      const { emit, error, data } = useEmitWithAck("echo", { errorFirst: true });
+      const status = useSocketStatus();
+      useEffect(() => {
+        if (!status.connected) return;
+        // The fixture's echo answers with the arguments it got.
+        emit({ message: "Message text required" }).catch((e: Error) => results.push(`${e.name}:${e.message}`));
+        void emit(null, { id: 7 }).then((m) => results.push(`ok:${JSON.stringify(m)}`));
+      }, [status.connected, emit]);
+      return <span data-testid="ack">{error ? `error:${error.message}` : JSON.stringify(data)}</span>;
+    }
+    render(
+      <App url={fixture.url}>
+        <Seed />
+      </App>,
+    );
+    await waitFor(() => expect(results).toHaveLength(2));
+    expect(results).toContain("AckError:Message text required");
+    expect(results).toContain('ok:{"id":7}');
+    // The state follows the latest call.
+    expect(screen.getByTestId("ack").textContent).toBe('{"id":7}');
   });
 
   it("times out when the server never answers", async () => {

@@ -11,6 +11,7 @@ import {
   useSocketEvent,
   useSocketMessage,
   useSocketStatus,
+  type AckErrorData,
   type SocketState,
 } from "../../js/react/index.js";
 
@@ -24,6 +25,8 @@ interface ClientToServerEvents {
   send: (text: string, ack: (err: { message: string } | null, res: { id: number } | null) => void) => void;
   ping: (ack: (pong: "pong") => void) => void;
   notify: (level: number) => void;
+  // The seed's style: callback(err) on failure, callback(null, message) on success.
+  sendMessage: (data: { text: string }, callback: (error: Error | null, message?: { id: string }) => void) => void;
 }
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
@@ -86,6 +89,10 @@ export function Typed() {
   // @ts-expect-error an event the client does not send
   hooks.useEmitWithAck("sned");
   const ping: Promise<"pong"> = hooks.useEmitWithAck("ping").emit();
+  const seedStyle = hooks.useEmitWithAck("sendMessage", { errorFirst: true });
+  const message: Promise<{ id: string } | undefined> = seedStyle.emit({ text: "hi" });
+  // @ts-expect-error a payload of the wrong shape
+  void seedStyle.emit({ body: "hi" });
 
   const typed = hooks.useSocket();
   typed.emit("notify", 1);
@@ -93,7 +100,7 @@ export function Typed() {
   typed.emit("notify", "1");
 
   const state: SocketState = hooks.useSocketStatus();
-  void [count, wrong, sent, data, error, pending, ping, state];
+  void [count, wrong, sent, data, error, pending, ping, state, message];
   return null;
 }
 
@@ -141,4 +148,7 @@ export type NoAny = [
   ExpectFalse<IsAny<AckError["data"]>>,
   ExpectTrue<Equal<Status["status"], "connecting" | "connected" | "reconnecting" | "disconnected">>,
   ExpectTrue<Equal<SendAck["data"], { id: number } | null | undefined>>,
+  ExpectTrue<Equal<AckErrorData<ClientToServerEvents, "send">, { message: string }>>,
+  ExpectTrue<Equal<AckErrorData<ClientToServerEvents, "sendMessage">, Error>>,
+  ExpectTrue<Equal<AckErrorData<ClientToServerEvents, "ping">, unknown>>,
 ];
