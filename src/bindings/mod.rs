@@ -98,6 +98,7 @@ impl RawManager {
         let socket = self.inner.socket(nsp, config, Some(provider));
         Ok(RawSocket {
             inner: socket,
+            outbox: Outbox::default(),
             auth: auth_cell,
             ack_timeout,
             this_arg,
@@ -217,10 +218,75 @@ fn auth_json(value: &JsValue) -> Option<String> {
         .filter(|s| s.starts_with('{'))
 }
 
+/// An emit as the app made it.
+struct Outgoing {
+    name: String,
+    args: Array,
+    ack: Option<Function>,
+    mode: AckMode,
+    volatile: bool,
+}
+
+/// Emits waiting behind a Blob being read, with whether each is ready.
+type Outbox =
+    Rc<std::cell::RefCell<std::collections::VecDeque<(Rc<std::cell::Cell<bool>>, Outgoing)>>>;
+
+/// Sends the ready emits at the head of the outbox, in order.
+fn drain(socket: &web::Socket, ack_timeout: Option<u64>, outbox: &Outbox) {
+    loop {
+        let next = {
+            let mut queue = outbox.borrow_mut();
+            match queue.front() {
+                Some((ready, _)) if ready.get() => queue.pop_front(),
+                _ => None,
+            }
+        };
+        let Some((_, request)) = next else { break };
+        if let Err(error) = send(socket, ack_timeout, request) {
+            report(&error);
+        }
+    }
+}
+
+fn send(socket: &web::Socket, ack_timeout: Option<u64>, request: Outgoing) -> Result<(), JsValue> {
+    let Outgoing {
+        name,
+        args,
+        ack,
+        mode,
+        volatile,
+    } = request;
+    let (data, attachments) = web::encode_args(&args).map_err(|error| {
+        let detail = error
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_default();
+        type_error(&format!(
+            "emit(\"{name}\"): the arguments cannot be serialized: {detail}"
+        ))
+    })?;
+    let error_first = match mode {
+        AckMode::Callback => ack_timeout.is_some(),
+        _ => true,
+    };
+    let callback = ack.map(|function| ack_callback(function, error_first));
+    socket
+        .emit(
+            EventData::with_js(data, attachments, args.into()),
+            EmitOptions {
+                ack: mode,
+                volatile,
+            },
+            callback,
+        )
+        .map_err(|error| emit_error(&name, error))
+}
+
 /// One namespace (wrapped by the JS `Socket`).
 #[wasm_bindgen]
 pub struct RawSocket {
     inner: web::Socket,
+    outbox: Outbox,
     auth: Rc<std::cell::RefCell<JsValue>>,
     ack_timeout: Option<u64>,
     this_arg: JsValue,
@@ -283,19 +349,9 @@ impl RawSocket {
         timeout_ms: f64,
         volatile: bool,
     ) -> Result<(), JsValue> {
-        let event = args.get(0);
-        let Some(name) = event.as_string() else {
+        let Some(name) = args.get(0).as_string() else {
             return Err(type_error("emit: the event name must be a string"));
         };
-        let (data, attachments) = web::encode_args(args).map_err(|error| {
-            let detail = error
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .unwrap_or_default();
-            type_error(&format!(
-                "emit(\"{name}\"): the arguments cannot be serialized: {detail}"
-            ))
-        })?;
         let mode = match (ack.is_some(), ack_mode) {
             (false, _) | (_, ACK_NONE) => AckMode::None,
             _ if timeout_ms >= 0.0 && timeout_ms.is_finite() => {
@@ -304,22 +360,46 @@ impl RawSocket {
             (_, ACK_CALLBACK) => AckMode::Callback,
             _ => AckMode::WithError,
         };
-        let error_first = match mode {
-            AckMode::Callback => self.ack_timeout.is_some(),
-            _ => true,
+        let request = Outgoing {
+            name,
+            args: args.clone(),
+            ack,
+            mode,
+            volatile,
         };
-        let callback = ack.map(|function| ack_callback(function, error_first));
-        let js = JsValue::from(args.clone());
-        self.inner
-            .emit(
-                EventData::with_js(data, attachments, js),
-                EmitOptions {
-                    ack: mode,
-                    volatile,
-                },
-                callback,
-            )
-            .map_err(|error| emit_error(&name, error))
+        let has_blob = web::has_blob(args);
+        if !has_blob && self.outbox.borrow().is_empty() {
+            return send(&self.inner, self.ack_timeout, request);
+        }
+        // A Blob is read asynchronously; this emit and every one after it
+        // wait in the outbox so the server sees them in call order.
+        if crate::proto::packet::RESERVED_EVENTS.contains(&request.name.as_str()) {
+            return Err(emit_error(&request.name, EmitError::ReservedEvent));
+        }
+        let ready = Rc::new(std::cell::Cell::new(!has_blob));
+        self.outbox.borrow_mut().push_back((ready.clone(), request));
+        if has_blob {
+            let outbox = self.outbox.clone();
+            let socket = self.inner.clone();
+            let ack_timeout = self.ack_timeout;
+            let args = args.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let resolved = web::resolve_blobs(&args).await;
+                if let Some(entry) = outbox
+                    .borrow_mut()
+                    .iter_mut()
+                    .find(|(r, _)| Rc::ptr_eq(r, &ready))
+                {
+                    match resolved {
+                        Ok(args) => entry.1.args = args,
+                        Err(error) => report(&error),
+                    }
+                }
+                ready.set(true);
+                drain(&socket, ack_timeout, &outbox);
+            });
+        }
+        Ok(())
     }
 
     /// Adds a listener of `event`; returns its handle.

@@ -19,4 +19,4 @@ pub use driver::{AckCallback, AuthProvider, AuthReply};
 pub use event::{AckResponder, EventData, Incoming, Payload};
 pub use listeners::{Callback, Key};
 
-pub(crate) use payload::encode as encode_args;
+pub(crate) use payload::{encode as encode_args, has_blob, resolve_blobs};

@@ -41,6 +41,35 @@ export function encodeArgs(args) {
   return [json, buffers];
 }
 
+const isBlob = (v) => typeof Blob !== "undefined" && v instanceof Blob;
+
+export function hasBlob(root) {
+  const stack = [root];
+  const seen = new Set();
+  while (stack.length) {
+    const v = stack.pop();
+    if (!v || typeof v !== "object" || seen.has(v)) continue;
+    if (isBlob(v)) return true;
+    if (isBinary(v)) continue;
+    seen.add(v);
+    for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k)) stack.push(v[k]);
+  }
+  return false;
+}
+
+// A copy of `value` with every Blob read into an ArrayBuffer (arrays and
+// plain objects are copied along the way; the app's objects stay untouched).
+export async function resolveBlobs(value) {
+  if (isBlob(value)) return value.arrayBuffer();
+  if (Array.isArray(value)) return Promise.all(value.map(resolveBlobs));
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const out = {};
+    for (const key of Object.keys(value)) out[key] = await resolveBlobs(value[key]);
+    return out;
+  }
+  return value;
+}
+
 export function decodeArgs(json, buffers) {
   try {
     if (buffers.length === 0) return JSON.parse(json);
@@ -60,6 +89,23 @@ extern "C" {
 
     #[wasm_bindgen(js_name = decodeArgs)]
     fn decode_args(json: &str, buffers: &js_sys::Array) -> JsValue;
+
+    #[wasm_bindgen(js_name = hasBlob)]
+    fn has_blob_js(args: &JsValue) -> bool;
+
+    #[wasm_bindgen(js_name = resolveBlobs)]
+    fn resolve_blobs_js(args: &JsValue) -> js_sys::Promise;
+}
+
+/// Whether `args` holds a `Blob` anywhere (it must be read before sending).
+pub(crate) fn has_blob(args: &JsValue) -> bool {
+    has_blob_js(args)
+}
+
+/// `args` with every `Blob` read into an `ArrayBuffer`.
+pub(crate) async fn resolve_blobs(args: &js_sys::Array) -> Result<js_sys::Array, JsValue> {
+    let resolved = wasm_bindgen_futures::JsFuture::from(resolve_blobs_js(args)).await?;
+    Ok(js_sys::Array::from(&resolved))
 }
 
 /// `args` (a JS array) as JSON text plus binary attachments. Fails with the

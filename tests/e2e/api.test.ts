@@ -226,6 +226,28 @@ for (const [clientName, client] of CLIENTS) {
       expect(result).toEqual({ a: [1, 2, 3, 250], aIsBuffer: true, list0: [1, 2], list1: "text", deep: [9] });
     });
 
+    it("reads Blob arguments and keeps the send order", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true });
+        const order: string[] = [];
+        const blob = socket
+          .emitWithAck("echo", { file: new Blob([new Uint8Array([7, 8, 9])]) })
+          .then((v) => {
+            order.push("blob");
+            return [...new Uint8Array((v as { file: ArrayBuffer }).file)];
+          });
+        const after = socket.emitWithAck("echo", "after").then((v) => {
+          order.push("after");
+          return v;
+        });
+        const out = { blob: await blob, after: await after, order };
+        socket.disconnect();
+        return out;
+      }, { urls, client });
+      expect(result).toEqual({ blob: [7, 8, 9], after: "after", order: ["blob", "after"] });
+    });
+
     it("carries 1 MB payloads, unicode and emoji", async () => {
       const result = await page.evaluate(async ({ urls, client }) => {
         const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
