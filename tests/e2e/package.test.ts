@@ -31,7 +31,46 @@ async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
+
+const rootManifest = () =>
+  JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+
+/**
+ * Copies the app template to `into` and installs it with `npm install
+ * ./<tarball>`; versions come from the root devDependencies unless `versions`
+ * overrides them. From the npm cache when it can (the root install filled it).
+ */
+async function createApp(into: string, tarball: string, versions: Record<string, string>): Promise<void> {
+  mkdirSync(into);
+  for (const entry of ["index.html", "src", "tsconfig.json"]) {
+    cpSync(join(TEMPLATE, entry), join(into, entry), { recursive: true });
+  }
+  cpSync(join(dir, tarball), join(into, tarball));
+  const root = rootManifest();
+  const version = (name: string) => {
+    const range = versions[name] ?? root.devDependencies[name];
+    if (!range) throw new Error(`the root package.json has no devDependency ${name}`);
+    return range;
+  };
+  const manifest = {
+    name: "package-app",
+    private: true,
+    type: "module",
+    dependencies: { react: version("react"), "react-dom": version("react-dom") },
+    devDependencies: {
+      vite: version("vite"),
+      "@types/react": version("@types/react"),
+      "@types/react-dom": version("@types/react-dom"),
+    },
+  };
+  writeFileSync(join(into, "package.json"), JSON.stringify(manifest, null, 2));
+  await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", `./${tarball}`], {
+    cwd: into,
+  });
+}
+
 let dir: string;
+let tarballName: string;
 let app: string;
 let server: Running | undefined;
 let dev: ChildProcess | undefined;
@@ -63,39 +102,9 @@ beforeAll(async () => {
     }
     return packed!.filename;
   });
+  tarballName = tarball;
 
-  await step("npm install", async () => {
-    mkdirSync(app);
-    for (const entry of ["index.html", "src", "tsconfig.json"]) {
-      cpSync(join(TEMPLATE, entry), join(app, entry), { recursive: true });
-    }
-    cpSync(join(dir, tarball), join(app, tarball));
-    const root = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
-      devDependencies: Record<string, string>;
-    };
-    const version = (name: string) => {
-      const range = root.devDependencies[name];
-      if (!range) throw new Error(`the root package.json has no devDependency ${name}`);
-      return range;
-    };
-    const manifest = {
-      name: "package-app",
-      private: true,
-      type: "module",
-      dependencies: { react: version("react"), "react-dom": version("react-dom") },
-      devDependencies: {
-        vite: version("vite"),
-        "@types/react": version("@types/react"),
-        "@types/react-dom": version("@types/react-dom"),
-      },
-    };
-    writeFileSync(join(app, "package.json"), JSON.stringify(manifest, null, 2));
-    // From the npm cache when it can (the root install filled it).
-    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", `./${tarball}`], {
-      cwd: app,
-    });
-  });
-
+  await step("npm install", () => createApp(app, tarball, {}));
   await step("tsc", () => run(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(app, "tsconfig.json")], { cwd: app }));
   await step("vite build", () => run(join(app, "node_modules/.bin/vite"), ["build"], { cwd: app }));
   server = await step("server", () =>
@@ -174,4 +183,30 @@ it("the same app runs on the Vite dev server with no config", async () => {
   expect(errors).toEqual([]);
   await page.close();
   times["dev server in chromium"] = (Date.now() - started) / 1000;
+});
+
+it("works the same with React 18 (the other supported peer)", async () => {
+  const started = Date.now();
+  const app18 = join(dir, "app-react18");
+  await createApp(app18, tarballName, {
+    react: "^18.3.1",
+    "react-dom": "^18.3.1",
+    "@types/react": "^18.3.0",
+    "@types/react-dom": "^18.3.0",
+  });
+  await run(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(app18, "tsconfig.json")], { cwd: app18 });
+  await run(join(app18, "node_modules/.bin/vite"), ["build"], { cwd: app18 });
+  const server18 = await startServer(join(TEMPLATE, "server.mjs"), { APP_DIST: join(app18, "dist") });
+  try {
+    const page = await browser!.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(server18.url);
+    await expectConnected(page);
+    expect(errors).toEqual([]);
+    await page.close();
+  } finally {
+    await server18.stop();
+  }
+  times["react 18 app (install, tsc, build, chromium)"] = (Date.now() - started) / 1000;
 });
