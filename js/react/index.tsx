@@ -157,11 +157,10 @@ export function SocketProvider<L extends EventsMap = DefaultEventsMap, E extends
   const path = options?.path;
   // Options are read once per connection: a new object on every render must
   // not reconnect anything, so only the URL and the path are dependencies.
-  const optionsRef = useRef(options);
-  optionsRef.current = options;
   const value = useMemo<Context>(() => {
-    const { connection, nsp } = Connection.for(url, { ...optionsRef.current, path });
+    const { connection, nsp } = Connection.for(url, options);
     return { connection, nsp, closeDelay };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [url, path, closeDelay]);
   useEffect(() => value.connection.acquire(value.nsp, value.closeDelay), [value]);
   return <SocketContext.Provider value={value}>{children}</SocketContext.Provider>;
@@ -318,7 +317,8 @@ export function useEmitWithAck<E extends EventsMap = DefaultEventsMap, Ev extend
   const mounted = useRef(false);
   const latestCall = useRef(0);
   const inFlight = useRef(0);
-  useEffect(() => {
+  // A layout effect: set before any child's passive effect can call emit().
+  useIsomorphicLayoutEffect(() => {
     mounted.current = true;
     return () => {
       mounted.current = false;
