@@ -173,19 +173,32 @@ impl Socket {
             volatile: options.volatile,
         };
         let connected = self.connected();
+        let volatile = options.volatile;
         let request = self
             .shared
             .borrow_mut()
             .core
             .emit(now_ms(), self.id, emit)?;
-        if let (Some(request), Some(callback)) = (request, callback) {
-            self.shared
-                .borrow_mut()
-                .slot(self.id)
-                .acks
-                .push((request, callback));
-        }
-        if connected {
+        let outgoing_now = {
+            let mut driver = self.shared.borrow_mut();
+            let buffered = driver.core.buffered(self.id);
+            let slot = driver.slot(self.id);
+            if let (Some(request), Some(callback)) = (request, callback) {
+                slot.acks.push((request, callback));
+            }
+            if connected {
+                Some(args)
+            } else {
+                if !volatile {
+                    slot.unsent.push_back(args);
+                    while slot.unsent.len() > buffered {
+                        slot.unsent.pop_front();
+                    }
+                }
+                None
+            }
+        };
+        if let Some(args) = outgoing_now {
             super::driver::emit_local(
                 &self.shared,
                 Target::Socket(self.id),

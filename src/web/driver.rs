@@ -59,6 +59,10 @@ enum Transport {
 pub(crate) struct SocketSlot {
     pub(crate) auth: Option<AuthProvider>,
     pub(crate) acks: Vec<(RequestId, AckCallback)>,
+    /// Emits the core buffered while offline, for the `onAnyOutgoing`
+    /// listeners, which hear them when they are flushed (as in
+    /// socket.io-client). Never longer than the core's buffer.
+    pub(crate) unsent: VecDeque<EventData>,
 }
 
 pub(crate) struct Driver {
@@ -343,12 +347,19 @@ fn dispatch(shared: &Shared, event: Event) {
                 None => reply.send(None),
             }
         }
-        Event::Connect { socket, .. } => emit_local(
-            shared,
-            Target::Socket(socket),
-            &named("connect"),
-            &Payload::Unit,
-        ),
+        Event::Connect { socket, .. } => {
+            // The core flushed its send buffer on CONNECT: tell the outgoing
+            // listeners before `connect`, in send order.
+            let unsent = match shared.try_borrow_mut() {
+                Ok(mut driver) => std::mem::take(&mut driver.slot(socket).unsent),
+                Err(_) => VecDeque::new(),
+            };
+            let target = Target::Socket(socket);
+            for args in &unsent {
+                emit_local(shared, target, &Key::AnyOutgoing, &Payload::Outgoing(args));
+            }
+            emit_local(shared, target, &named("connect"), &Payload::Unit);
+        }
         Event::ConnectError {
             socket,
             message,

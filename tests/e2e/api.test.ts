@@ -273,6 +273,25 @@ for (const [clientName, client] of CLIENTS) {
   });
 
   describe(`${clientName}: catch-all listeners`, () => {
+    it("tells outgoing listeners of buffered emits when they are flushed, before connect", async () => {
+      const order = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true, autoConnect: false });
+        const order: string[] = [];
+        socket.onAnyOutgoing((event, ...args) => order.push(`out:${event}:${String(args[0])}`));
+        socket.on("connect", () => order.push("connect"));
+        socket.emit("echo", 1);
+        socket.volatile.emit("echo", "dropped");
+        socket.emit("echo", 2);
+        order.push("emitted");
+        socket.connect();
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        socket.disconnect();
+        return order;
+      }, { urls, client });
+      expect(order).toEqual(["emitted", "out:echo:1", "out:echo:2", "connect"]);
+    });
+
     it("runs catch-all listeners before the event's own, prepended first", async () => {
       const result = await page.evaluate(async ({ urls, client }) => {
         const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
