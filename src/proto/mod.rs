@@ -100,6 +100,7 @@
 //! send buffer, retry queue, receive buffer and ack table are bounded
 //! ([`SocketConfig`]).
 #![deny(unsafe_code)]
+#![warn(missing_docs)]
 
 // --- codecs (Engine.IO v4, Socket.IO v5, JSON scanner) ---
 pub mod engine_codec;

@@ -59,6 +59,7 @@ function attachHandlers(socket) {
   socket.on("whoami", (ack) =>
     ack({
       id: socket.id,
+      engineId: socket.conn.id,
       nsp: socket.nsp.name,
       auth: socket.handshake.auth,
       query: socket.handshake.query,
