@@ -20,7 +20,7 @@ async function load(): Promise<void> {
     // Node (SSR, tests, also under a DOM emulation such as happy-dom or
     // jsdom): no fetch of file: URLs; read the module from disk.
     const fs = "node:fs/promises";
-    const { readFile } = (await import(/* @vite-ignore */ fs)) as {
+    const { readFile } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ fs)) as {
       readFile(path: URL): Promise<Uint8Array>;
     };
     initSync({ module: await readFile(wasmUrl) });

@@ -42,7 +42,7 @@ const rootManifest = () =>
  */
 async function createApp(into: string, tarball: string, versions: Record<string, string>): Promise<void> {
   mkdirSync(into);
-  for (const entry of ["index.html", "src", "tsconfig.json"]) {
+  for (const entry of ["index.html", "src", "tsconfig.json", "webpack"]) {
     cpSync(join(TEMPLATE, entry), join(into, entry), { recursive: true });
   }
   cpSync(join(dir, tarball), join(into, tarball));
@@ -59,6 +59,8 @@ async function createApp(into: string, tarball: string, versions: Record<string,
     dependencies: { react: version("react"), "react-dom": version("react-dom") },
     devDependencies: {
       vite: version("vite"),
+      webpack: version("webpack"),
+      "webpack-cli": version("webpack-cli"),
       "@types/react": version("@types/react"),
       "@types/react-dom": version("@types/react-dom"),
     },
@@ -209,4 +211,23 @@ it("works the same with React 18 (the other supported peer)", async () => {
     await server18.stop();
   }
   times["react 18 app (install, tsc, build, chromium)"] = (Date.now() - started) / 1000;
+});
+
+it("the same package builds with webpack 5 (no wasm config) and connects", async () => {
+  const started = Date.now();
+  await run(join(app, "node_modules/.bin/webpack"), ["--config", join(app, "webpack/webpack.config.cjs")], { cwd: app });
+  cpSync(join(app, "webpack/index.html"), join(app, "dist-webpack/index.html"));
+  const served = await startServer(join(TEMPLATE, "server.mjs"), { APP_DIST: join(app, "dist-webpack") });
+  try {
+    const page = await browser!.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(served.url);
+    await expectConnected(page);
+    expect(errors).toEqual([]);
+    await page.close();
+  } finally {
+    await served.stop();
+  }
+  times["webpack 5 app (build, chromium)"] = (Date.now() - started) / 1000;
 });
