@@ -180,3 +180,29 @@ fn volatile_bypasses_the_queue() {
     assert_eq!(t.len(), 2);
     assert!(t.contains(&("v".into(), None)));
 }
+
+/// Regression (found by `scenario_memory`): with `retries`, an emit without
+/// an ack still gets `ackTimeout` (socket.io-client's queue adds a callback
+/// to every packet); it used to wait for the server forever, blocking every
+/// later emit of the socket until a reconnection.
+#[test]
+fn unanswered_emit_without_ack_does_not_block_the_queue() {
+    let (mut sim, s) = setup(1);
+    assert_eq!(emit(&mut sim, s, "fire", AckMode::None), None);
+    let b = emit(&mut sim, s, "b", AckMode::Callback).unwrap();
+    sim.pump();
+    assert_eq!(tries(&sim), [("fire".into(), Some(0))]);
+    // Not answered: retried once after ackTimeout, then given up silently.
+    sim.advance(2000);
+    assert_eq!(
+        tries(&sim),
+        [
+            ("fire".into(), Some(0)),
+            ("fire".into(), Some(1)),
+            ("b".into(), Some(2))
+        ]
+    );
+    server_ack(&mut sim, 2);
+    assert_eq!(results(&sim), [(b, Ok("[\"ok\"]".into()))]);
+    assert_eq!(sim.m.pending_acks(s), 0);
+}

@@ -606,6 +606,13 @@ impl Socket {
                 return Err(EmitError::BufferFull);
             }
             let request = io.request();
+            // socket.io-client's queue gives every packet an ack callback,
+            // so `ackTimeout` applies to emits without one too: otherwise an
+            // unanswered one would block the queue until the next reconnection.
+            let timeout = match e.ack {
+                AckMode::None => self.cfg.ack_timeout,
+                _ => timeout,
+            };
             self.queue.push_back(Queued {
                 request,
                 notify: e.ack != AckMode::None,
