@@ -79,3 +79,6 @@ npm_ci_if_changed() {
   fi
 }
 npm_ci_if_changed "$ROOT"
+# The example app's own locked dependencies (better-sqlite3 compiles from
+# source here: about 3 minutes, once).
+npm_ci_if_changed "$ROOT/example-react"

@@ -192,6 +192,14 @@ const SUITES = {
   ),
   vitest: withFixture((fixtureEnv) => vitest("vitest.config.ts", fixtureEnv)),
   e2e: withFixture((fixtureEnv) => vitest("vitest.e2e.config.ts", fixtureEnv)),
+  // The example app (example-react): the packed package installed into it and
+  // its client built (needs `build` first), then its server and UI tests,
+  // single node and clustered (nginx + redis, scripts/cluster.mjs).
+  example: async () => {
+    const setup = await run("bash", ["scripts/example-setup.sh", "--no-build"]);
+    if (setup !== 0) return { passed: 0, failed: 1 };
+    return vitest("vitest.example.config.ts");
+  },
 };
 
 const wanted = process.argv.slice(2);

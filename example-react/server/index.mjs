@@ -1,85 +1,92 @@
-// The example server: socket.io 4.8 on Node's http server, serving the example
-// page and the built package. (The example issue grows this into the chat +
-// notifications app with Express, auth and SQLite.)
+// The example server's entry point: configuration from the environment.
 //
 //   PORT=3000 HOST=127.0.0.1 node example-react/server/index.mjs
-import { createServer } from "node:http";
-import { readFile } from "node:fs/promises";
-import { extname, join, normalize, sep } from "node:path";
+//
+// PORT              default 3000; a busy port falls back to a free one (0: any)
+// HOST              default 127.0.0.1
+// DB_FILE           SQLite file, default example-react/data/chat.db
+// JWT_SECRET        default: a random secret kept in example-react/data/jwt-secret
+// NODE_NAME         this process's name in logs and /api/stats, default node-1
+// REDIS_URL         set: the Redis streams adapter (clustered mode)
+// ALLOWED_ORIGINS   comma-separated origins for CORS/WebSocket (default: this server's own)
+// STATIC_DIR        the built client, default example-react/dist
+// MAX_CONNECTIONS_PER_USER, MESSAGE_BURST, MESSAGE_RATE, AUTH_RATE_PER_MINUTE
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Server } from "socket.io";
+import { createExampleServer } from "./app.mjs";
+import { createLogger } from "./log.mjs";
+import { openSqliteStorage } from "./storage.mjs";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const PUBLIC = join(ROOT, "example-react/public");
-const HOST = process.env.HOST ?? "127.0.0.1";
-const PORT = Number(process.env.PORT ?? 3000);
+const EXAMPLE = fileURLToPath(new URL("..", import.meta.url));
+const env = process.env;
+const node = env.NODE_NAME ?? "node-1";
+const log = createLogger({ node });
+const number = (name, fallback) => (env[name] === undefined || env[name] === "" ? fallback : Number(env[name]));
 
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".css": "text/css; charset=utf-8",
-};
-
-/** `/socketio-wasm/...` maps onto the package's dist/ and pkg/; the rest onto public/. */
-function resolvePath(urlPath) {
-  const clean = normalize(decodeURIComponent(urlPath)).replace(/^([/\\])+/, "");
-  if (clean.startsWith(`socketio-wasm${sep}`)) {
-    const inner = clean.slice("socketio-wasm/".length);
-    if (inner.startsWith(`dist${sep}`) || inner.startsWith(`pkg${sep}`)) return join(ROOT, inner);
-    return null;
-  }
-  const file = join(PUBLIC, clean || "index.html");
-  return file.startsWith(PUBLIC) ? file : null;
+function jwtSecret() {
+  if (env.JWT_SECRET) return env.JWT_SECRET;
+  // Kept on disk so that tokens survive a restart of `npm start`.
+  const file = join(EXAMPLE, "data/jwt-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
 }
 
-const httpServer = createServer(async (req, res) => {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  const file = resolvePath(url.pathname === "/" ? "/index.html" : url.pathname);
-  if (!file) {
-    res.writeHead(404).end("not found");
-    return;
-  }
+async function redisAdapter(url) {
+  const [{ createClient }, { createAdapter }] = await Promise.all([
+    import("redis"),
+    import("@socket.io/redis-streams-adapter"),
+  ]);
+  const client = createClient({ url });
+  client.on("error", (error) => log.error("redis-error", { error: error.message }));
+  await client.connect();
+  // Short heartbeats: a node that dies is noticed in 3 s (presence asks the
+  // other nodes and would otherwise wait for the dead one).
+  const adapter = createAdapter(client, { streamName: "socketio-wasm-example", heartbeatInterval: 1000, heartbeatTimeout: 3000 });
+  return { adapter, client };
+}
+
+const storage = openSqliteStorage(env.DB_FILE ?? join(EXAMPLE, "data/chat.db"));
+const redis = env.REDIS_URL ? await redisAdapter(env.REDIS_URL) : null;
+const server = createExampleServer({
+  storage,
+  jwtSecret: jwtSecret(),
+  node,
+  logger: log,
+  staticDir: env.STATIC_DIR ?? join(EXAMPLE, "dist"),
+  adapter: redis?.adapter,
+  allowedOrigins: env.ALLOWED_ORIGINS ? env.ALLOWED_ORIGINS.split(",").map((s) => s.trim()) : undefined,
+  maxConnectionsPerUser: number("MAX_CONNECTIONS_PER_USER", 5),
+  messageRate: { burst: number("MESSAGE_BURST", 10), perSecond: number("MESSAGE_RATE", 2) },
+  authRatePerMinute: number("AUTH_RATE_PER_MINUTE", 60),
+});
+
+const host = env.HOST ?? "127.0.0.1";
+const { url } = await server.listen(number("PORT", 3000), host);
+log.info("listening", { url, pid: process.pid, adapter: redis ? "redis-streams" : "in-memory" });
+if (process.stdout.isTTY) console.log(`\n  socketio-wasm example: ${url}\n`);
+
+let stopping = false;
+async function stop(signal) {
+  if (stopping) return;
+  stopping = true;
+  log.info("stopping", { signal });
+  const hardStop = setTimeout(() => process.exit(1), 5000);
+  hardStop.unref();
   try {
-    const body = await readFile(file);
-    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
-    res.end(body);
-  } catch {
-    res.writeHead(404).end("not found");
+    await server.close();
+    // The sessions saved for recovery are written to Redis by now or in
+    // flight: QUIT waits for the replies.
+    await redis?.client.quit();
+  } catch (error) {
+    log.error("stop-failed", { error: error.message });
   }
-});
-
-const io = new Server(httpServer);
-io.on("connection", (socket) => {
-  log("connection", { id: socket.id, transport: socket.conn.transport.name });
-  socket.on("disconnect", (reason) => log("disconnect", { id: socket.id, reason }));
-});
-
-function log(event, fields) {
-  process.stdout.write(JSON.stringify({ time: new Date().toISOString(), event, ...fields }) + "\n");
+  storage.close();
+  log.info("stopped", {});
+  process.exit(0);
 }
-
-function listen(port) {
-  httpServer.once("error", (error) => {
-    if (error.code === "EADDRINUSE" && port !== 0) {
-      log("port-busy", { port });
-      listen(0);
-    } else {
-      throw error;
-    }
-  });
-  httpServer.listen(port, HOST, () => {
-    const { port: actual } = httpServer.address();
-    log("listening", { url: `http://${HOST}:${actual}/` });
-    console.log(`\n  socketio-wasm example: http://${HOST}:${actual}/\n`);
-  });
-}
-listen(PORT);
-
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => {
-    io.close();
-    httpServer.close();
-    process.exit(0);
-  });
-}
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void stop(signal));

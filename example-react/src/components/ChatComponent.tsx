@@ -1,0 +1,271 @@
+// The chat: a room, its history on join, the people in it, who is typing,
+// and messages that are shown at once as pending, delivered after a
+// reconnection when sent offline, and marked with the server's error when
+// refused.
+import { useEffect, useReducer, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { setCurrentRoom } from "../session";
+import { chat, newClientId } from "../socket";
+import { MAX_MESSAGE_LENGTH, ROOMS, type Message } from "../types";
+
+interface Item {
+  /** `${user}/${clientId}`: the server stores a clientId once per user. */
+  key: string;
+  clientId: string;
+  id: number | undefined;
+  user: string;
+  text: string;
+  createdAt: number;
+  status: "pending" | "sent" | "failed";
+  error?: string;
+}
+
+type Action =
+  | { type: "reset" }
+  | { type: "merge"; messages: Message[] }
+  | { type: "pending"; item: Item }
+  | { type: "failed"; key: string; error: string }
+  | { type: "retry"; key: string };
+
+const keyOf = (user: string, clientId: string) => `${user}/${clientId}`;
+
+/** Stored messages in the server's order, then the ones not stored yet in the order they were typed. */
+function order(items: Item[]): Item[] {
+  return [...items].sort((a, b) => (a.id ?? Infinity) - (b.id ?? Infinity) || a.createdAt - b.createdAt);
+}
+
+function reducer(items: Item[], action: Action): Item[] {
+  switch (action.type) {
+    case "reset":
+      return [];
+    case "merge": {
+      // A message may arrive twice (the broadcast, the ack, the history after
+      // a reconnection): it is shown once, keyed by its author and clientId.
+      const byKey = new Map(items.map((item) => [item.key, item]));
+      for (const m of action.messages) {
+        const key = keyOf(m.user, m.clientId);
+        byKey.set(key, { key, clientId: m.clientId, id: m.id, user: m.user, text: m.text, createdAt: m.createdAt, status: "sent" });
+      }
+      return order([...byKey.values()]);
+    }
+    case "pending":
+      return order([...items, action.item]);
+    case "failed":
+      return items.map((item) => (item.key === action.key && item.status !== "sent" ? { ...item, status: "failed", error: action.error } : item));
+    case "retry":
+      return items.map((item) => (item.key === action.key ? { ...item, status: "pending", error: undefined } : item));
+  }
+}
+
+const TYPING_SHOWN_MS = 4000;
+const TYPING_SENT_EVERY_MS = 2000;
+
+export function ChatComponent({ me }: { me: string }) {
+  const socket = chat.useSocket();
+  const { status, id } = chat.useSocketStatus();
+  const [room, setRoom] = useState<string>(ROOMS[0]);
+  const [items, dispatch] = useReducer(reducer, []);
+  const [users, setUsers] = useState<string[]>([]);
+  const [node, setNode] = useState<string | null>(null);
+  const [joinError, setJoinError] = useState<string | null>(null);
+  const [typing, setTyping] = useState<Record<string, number>>({});
+  const [text, setText] = useState("");
+  const join = chat.useEmitWithAck("join", { errorFirst: true });
+  const send = chat.useEmitWithAck("message", { errorFirst: true, timeout: 4000 });
+  const joined = useRef<string | null>(null);
+  const lastTypingSent = useRef(0);
+
+  // Join on connect and on a room change. A recovered session is still in
+  // its room and got the events it missed: nothing to do. A new session (a
+  // server restart, a recovery window passed) joins again and merges the
+  // history, so nothing sent meanwhile is missing.
+  useEffect(() => {
+    if (status !== "connected") return;
+    if (joined.current === room && socket.recovered) return;
+    let cancelled = false;
+    const rejoin = joined.current === room;
+    join
+      .emit({ room, rejoin })
+      .then((res) => {
+        if (cancelled || !res) return;
+        joined.current = room;
+        setJoinError(null);
+        setUsers(res.users);
+        setNode(res.node);
+        dispatch({ type: "merge", messages: res.history });
+      })
+      .catch((error: Error) => !cancelled && setJoinError(error.message));
+    return () => {
+      cancelled = true;
+    };
+    // `id` changes with every new session (a recovered one keeps its id).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [room, status, id]);
+
+  // Leaving a room (a room change, unmount).
+  useEffect(
+    () => () => {
+      if (joined.current === room) {
+        joined.current = null;
+        socket.emit("leave", { room }, () => {});
+      }
+    },
+    [socket, room],
+  );
+
+  chat.useSocketEvent("message", (message) => {
+    if (message.room === room) dispatch({ type: "merge", messages: [message] });
+  });
+  chat.useSocketEvent("presence", (presence) => {
+    if (presence.room === room) setUsers(presence.users);
+  });
+  chat.useSocketEvent("typing", (event) => {
+    if (event.room !== room || event.user === me) return;
+    setTyping((all) => {
+      const next = { ...all };
+      if (event.typing) next[event.user] = Date.now() + TYPING_SHOWN_MS;
+      else delete next[event.user];
+      return next;
+    });
+  });
+
+  // Typing indicators expire.
+  const typists = Object.keys(typing);
+  useEffect(() => {
+    if (typists.length === 0) return;
+    const timer = setInterval(() => {
+      const now = Date.now();
+      setTyping((all) => {
+        const live = Object.entries(all).filter(([, until]) => until > now);
+        return live.length === Object.keys(all).length ? all : Object.fromEntries(live);
+      });
+    }, 500);
+    return () => clearInterval(timer);
+  }, [typists.length]);
+
+  function changeRoom(next: string) {
+    if (next === room) return;
+    dispatch({ type: "reset" });
+    setUsers([]);
+    setTyping({});
+    setCurrentRoom(next);
+    setRoom(next);
+  }
+
+  function deliver(item: Item) {
+    // Sent now when online; buffered while offline and sent after the
+    // reconnection; retried (same clientId) when no ack comes in time.
+    send
+      .emit({ room, text: item.text, clientId: item.clientId })
+      .then((message) => message && dispatch({ type: "merge", messages: [message] }))
+      .catch((error: Error) => dispatch({ type: "failed", key: item.key, error: error.message }));
+  }
+
+  function submit(event?: FormEvent) {
+    event?.preventDefault();
+    if (text.trim() === "") return;
+    const clientId = newClientId();
+    const item: Item = { key: keyOf(me, clientId), clientId, id: undefined, user: me, text, createdAt: Date.now(), status: "pending" };
+    dispatch({ type: "pending", item });
+    deliver(item);
+    setText("");
+    lastTypingSent.current = 0;
+    socket.volatile.emit("typing", { room, typing: false });
+  }
+
+  function retry(item: Item) {
+    dispatch({ type: "retry", key: item.key });
+    deliver(item);
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  }
+
+  function onChange(value: string) {
+    setText(value);
+    const now = Date.now();
+    if (value !== "" && now - lastTypingSent.current > TYPING_SENT_EVERY_MS) {
+      lastTypingSent.current = now;
+      // Volatile: a typing hint is worthless later, so it is not buffered offline.
+      socket.volatile.emit("typing", { room, typing: true });
+    }
+  }
+
+  const length = [...text].length;
+  const offline = status !== "connected";
+  return (
+    <section className="chat" aria-labelledby="chat-title">
+      <div className="chat-head">
+        <h2 id="chat-title">#{room}</h2>
+        <label htmlFor="room">Room</label>
+        <select id="room" value={room} onChange={(e) => changeRoom(e.target.value)}>
+          {ROOMS.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+        {node && <span className="node">served by {node}</span>}
+      </div>
+      {joinError && (
+        <p role="alert" className="error">
+          Cannot join #{room}: {joinError}
+        </p>
+      )}
+      <div className="people">
+        <h3 id="people-title">In this room</h3>
+        <ul aria-labelledby="people-title" className="users">
+          {users.map((user) => (
+            <li key={user}>{user === me ? `${user} (you)` : user}</li>
+          ))}
+        </ul>
+      </div>
+      <ul role="list" aria-label="Conversation" className="messages">
+        {items.map((item) => (
+          <li role="listitem" key={item.key} data-status={item.status} className={item.user === me ? "mine" : undefined}>
+            <span className="author">{item.user}</span>{" "}
+            <time dateTime={new Date(item.createdAt).toISOString()}>
+              {new Date(item.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+            </time>
+            <p className="text">{item.text}</p>
+            {item.status === "pending" && (
+              <span className="state">{offline ? "Pending: will be sent when back online" : "Sending…"}</span>
+            )}
+            {item.status === "failed" && (
+              <span role="alert" className="error">
+                Not sent: {item.error}{" "}
+                <button type="button" onClick={() => retry(item)}>
+                  Retry
+                </button>
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      <p className="typing" aria-live="polite">
+        {typists.length === 1 ? `${typists[0]} is typing…` : typists.length > 1 ? `${typists.join(", ")} are typing…` : ""}
+      </p>
+      <form className="composer" onSubmit={submit}>
+        <label htmlFor="message">Message</label>
+        <textarea
+          id="message"
+          rows={2}
+          value={text}
+          placeholder={`Message #${room} (Enter sends, Shift+Enter for a new line, @name mentions)`}
+          aria-describedby="message-length"
+          onChange={(e) => onChange(e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        <span id="message-length" className={length > MAX_MESSAGE_LENGTH ? "count over" : "count"}>
+          {length.toLocaleString("en")} / {MAX_MESSAGE_LENGTH.toLocaleString("en")}
+        </span>
+        <button type="submit" disabled={text.trim() === ""}>
+          Send
+        </button>
+      </form>
+    </section>
+  );
+}

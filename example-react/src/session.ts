@@ -1,0 +1,54 @@
+// The logged-in user: a JWT from the server, kept in localStorage so that a
+// reload stays logged in. The socket's `auth` option is a function that reads
+// it on every (re)connection, so a new login never needs a new connection.
+export interface Session {
+  token: string;
+  user: { id: number; name: string };
+}
+
+const KEY = "socketio-wasm-example:session";
+
+export function loadSession(): Session | null {
+  try {
+    const value = JSON.parse(localStorage.getItem(KEY) ?? "null") as Session | null;
+    return value && typeof value.token === "string" && typeof value.user?.name === "string" ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(session: Session | null): void {
+  if (session) localStorage.setItem(KEY, JSON.stringify(session));
+  else localStorage.removeItem(KEY);
+}
+
+export function currentToken(): string {
+  return loadSession()?.token ?? "";
+}
+
+/** POST /api/signup or /api/login. Throws an Error with the server's message. */
+export async function authenticate(kind: "signup" | "login", username: string, password: string): Promise<Session> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/${kind}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username, password }),
+    });
+  } catch {
+    throw new Error("The server cannot be reached");
+  }
+  const body = (await response.json().catch(() => null)) as (Session & { message?: string }) | null;
+  if (!response.ok || !body?.token) throw new Error(body?.message ?? `The server answered ${response.status}`);
+  return { token: body.token, user: body.user };
+}
+
+// The room the chat shows, sent with the token on every (re)connection: a
+// new session is put back into its room by the server before it handles any
+// message, so messages queued while offline are accepted even when the
+// session could not be recovered (a server restart).
+let room = "general";
+export const currentRoom = (): string => room;
+export function setCurrentRoom(next: string): void {
+  room = next;
+}

@@ -1,0 +1,122 @@
+// Helpers of the example's tests (tests/e2e/example*.test.ts): start the
+// example server on a chosen port (so that a restart keeps the URL), sign
+// users up over HTTP, free ports.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+
+export const ROOT = process.cwd();
+export const EXAMPLE = join(ROOT, "example-react");
+export const SERVER = join(EXAMPLE, "server/index.mjs");
+
+export interface LogEntry {
+  event: string;
+  [key: string]: unknown;
+}
+
+export interface ExampleServer {
+  url: string;
+  port: number;
+  /** Every JSON log line so far. */
+  logs: LogEntry[];
+  pid: number;
+  /** SIGTERM (graceful: sessions are saved) and wait for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1 (released before it is returned). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `socketio-wasm-${prefix}-`));
+}
+
+/** Starts example-react/server/index.mjs with `env` and waits for its `listening` line. */
+export async function startExample(env: Record<string, string>): Promise<ExampleServer> {
+  const child: ChildProcess = spawn(process.execPath, [SERVER], {
+    env: { ...process.env, HOST: "127.0.0.1", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+    detached: true,
+  });
+  const logs: LogEntry[] = [];
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the example server did not start in 15 s")), 15_000);
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      if (process.env.EXAMPLE_LOGS) process.stderr.write(`[server] ${line}\n`);
+      let entry: LogEntry;
+      try {
+        entry = JSON.parse(line) as LogEntry;
+      } catch {
+        return;
+      }
+      logs.push(entry);
+      if (entry.event === "listening") {
+        clearTimeout(timer);
+        resolve(entry.url as string);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the example server exited with ${code}`));
+    });
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    logs,
+    pid: child.pid!,
+    stop: (signal = "SIGTERM") =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        try {
+          process.kill(-child.pid!, signal);
+        } catch {
+          resolve();
+        }
+      }),
+  };
+}
+
+export interface Account {
+  token: string;
+  user: { id: number; name: string };
+}
+
+let counter = 0;
+/** A unique user name (3 to 20 characters). */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}_${process.pid % 10000}_${counter}`.slice(0, 20);
+}
+
+export async function signup(baseUrl: string, name: string, password = "correct horse"): Promise<Account> {
+  const res = await fetch(new URL("/api/signup", baseUrl), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: name, password }),
+  });
+  if (res.status !== 201) throw new Error(`signup ${name}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Account;
+}
+
+/** Polls `check` until it returns true (or throws after `timeout` ms). */
+export async function until(check: () => boolean | Promise<boolean>, timeout = 10_000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
