@@ -4,6 +4,7 @@
 //   node scripts/test.mjs [suite ...]     (default: all; see SUITES below)
 import { spawn } from "node:child_process";
 import { readFileSync, mkdirSync, existsSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,10 +93,28 @@ const rustTests = (cmd, args, opts = {}) => async () => {
 // --- the fixture server ------------------------------------------------------
 let fixture = null;
 
+/** Whether `port` is free on 127.0.0.1. */
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The browser tests have the main port compiled in, so a new port means a
+ * rebuild of the test crate: prefer the same one from run to run, and take
+ * any free port when it is busy.
+ */
+const PREFERRED_FIXTURE_PORT = 39_400;
+
 async function startFixture() {
   if (fixture) return fixture.env;
+  const port = (await portIsFree(PREFERRED_FIXTURE_PORT)) ? PREFERRED_FIXTURE_PORT : 0;
   const child = spawn(process.execPath, [join(ROOT, "tests/server/index.mjs")], {
     cwd: ROOT,
+    env: { ...process.env, PORT: String(port) },
     stdio: ["ignore", "pipe", "inherit"],
     detached: true,
   });
@@ -196,6 +215,12 @@ const SUITES = {
   // its client built (needs `build` first), then its server and UI tests,
   // single node and clustered (nginx + redis, scripts/cluster.mjs).
   example: async () => {
+    // The clustered tests need redis-server and nginx (Debian's, as root).
+    const services = await run("bash", [
+      "-c",
+      "command -v redis-server >/dev/null && { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || bash scripts/bootstrap.sh --services",
+    ]);
+    if (services !== 0) return { passed: 0, failed: 1 };
     const setup = await run("bash", ["scripts/example-setup.sh", "--no-build"]);
     if (setup !== 0) return { passed: 0, failed: 1 };
     return vitest("vitest.example.config.ts");
