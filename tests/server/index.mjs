@@ -16,6 +16,12 @@
 //   POST /control/restart?down=ms  close the main server, listen again after `down` ms
 //   POST /control/freeze           stop the heartbeat of every short-ping session
 //   POST /control/broadcast?event=e&count=n  io.emit(e, i) for i in 0..n
+//   GET  /control/requests         the Engine.IO requests the main server received since
+//                                  the last call: [{kind, method, url, cookie, headers}]
+//   GET  /csp.html                 a page served with a strict Content-Security-Policy
+//                                  (script-src 'self' 'wasm-unsafe-eval'; no inline script)
+//                                  that loads the package as window.sio; /csp-nowasm.html:
+//                                  the same without 'wasm-unsafe-eval' (must fail to load)
 //   GET  /page.html                a page that loads the package as window.sio and
 //                                  socket.io-client as window.reference
 //   GET  /socketio-wasm/{dist,pkg}/...   the built package
@@ -101,6 +107,14 @@ function listen(server, port) {
 let main = null; // { http, io }
 let mainPort = 0;
 
+/** Engine.IO requests the main server received (GET /control/requests), the last 2,000. */
+const seenRequests = [];
+function recordRequest(req, kind) {
+  if (!req.url?.startsWith("/socket.io/")) return;
+  seenRequests.push({ kind, method: req.method, url: req.url, cookie: req.headers.cookie ?? null, headers: req.headers });
+  if (seenRequests.length > 2000) seenRequests.shift();
+}
+
 async function startMain(port) {
   const http = createServer((req, res) => {
     if (req.url?.startsWith("/control/")) safeControl(req, res);
@@ -115,6 +129,9 @@ async function startMain(port) {
     connectionStateRecovery: { maxDisconnectionDuration: 60_000, skipMiddlewares: true },
   });
   configure(io);
+  // After socket.io attached (it wraps the request listeners it finds).
+  http.prependListener("request", (req) => recordRequest(req, "http"));
+  http.prependListener("upgrade", (req) => recordRequest(req, "websocket"));
   mainPort = await listen(http, port);
   main = { http, io };
 }
@@ -186,6 +203,26 @@ async function serveFile(path, res) {
   let file = null;
   if (clean === "favicon.ico") {
     res.writeHead(204).end();
+    return;
+  }
+  if (clean === "csp.html" || clean === "csp-nowasm.html") {
+    const wasm = clean === "csp.html" ? " 'wasm-unsafe-eval'" : "";
+    res.writeHead(200, {
+      "content-type": TYPES[".html"],
+      "content-security-policy":
+        `default-src 'self'; script-src 'self'${wasm}; connect-src 'self' http://127.0.0.1:* ws://127.0.0.1:*; ` +
+        "object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'",
+    });
+    res.end(
+      '<!doctype html><html><head><meta charset="utf-8"><title>csp</title>' +
+        '<script type="module" src="/csp.js"></script></head><body></body></html>',
+    );
+    return;
+  }
+  if (clean === "csp.js") {
+    // External (no inline script is allowed on the CSP page).
+    res.writeHead(200, { "content-type": TYPES[".js"] });
+    res.end('import * as sio from "/socketio-wasm/dist/index.js";\nwindow.sio = sio;\n');
     return;
   }
   if (clean === "page.html") file = null;
@@ -264,6 +301,8 @@ async function control(req, res) {
       }
       return reply({ ok: true });
     }
+    case "/control/requests":
+      return reply(seenRequests.splice(0));
     case "/control/broadcast": {
       const event = url.searchParams.get("event") ?? "broadcast";
       const count = Number(url.searchParams.get("count") ?? 1);
