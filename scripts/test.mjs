@@ -128,6 +128,7 @@ async function startFixture() {
   });
   const env = {
     SOCKETIO_TEST_PORT: String(ports.port),
+    SOCKETIO_TEST_MAIN_PORT: String(ports.port),
     SOCKETIO_TEST_SHORT_PING_PORT: String(ports.shortPingPort),
     SOCKETIO_TEST_CONTROL_PORT: String(ports.controlPort),
     SOCKETIO_TEST_HOSTILE_PORT: String(ports.hostilePort),

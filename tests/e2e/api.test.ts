@@ -5,28 +5,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launch } from "./chromium.js";
+import { control, fixture } from "./fixture.js";
 
-declare global {
-  interface Window {
-    sio: typeof import("../../js/index.js");
-  }
-}
-
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run through \`npm test\``);
-  return value;
-};
-const main = `http://127.0.0.1:${env("SOCKETIO_TEST_PORT")}`;
-const shortPing = `http://127.0.0.1:${env("SOCKETIO_TEST_SHORT_PING_PORT")}`;
-const controlBase = `http://127.0.0.1:${env("SOCKETIO_TEST_CONTROL_PORT")}`;
-const urls = { main, shortPing, control: controlBase };
+const urls = fixture;
 type Urls = typeof urls;
-
-async function control<T = unknown>(path: string, method = "POST"): Promise<T> {
-  const response = await fetch(`${controlBase}/control/${path}`, { method });
-  return (await response.json()) as T;
-}
 
 let browser: Browser;
 let page: Page;
@@ -50,7 +32,7 @@ beforeEach(async () => {
       pageErrors.push(message.text());
     }
   });
-  await page.goto(`${controlBase}/page.html`);
+  await page.goto(`${fixture.control}/page.html`);
   await page.waitForFunction(() => window.sio !== undefined && window.reference !== undefined);
   return async () => {
     expect(pageErrors).toEqual([]);

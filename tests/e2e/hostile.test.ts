@@ -6,21 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launch } from "./chromium.js";
+import { fixture } from "./fixture.js";
 
-declare global {
-  interface Window {
-    reference: typeof import("socket.io-client");
-  }
-}
-
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run through \`npm test\``);
-  return value;
-};
-const hostile = `http://127.0.0.1:${env("SOCKETIO_TEST_HOSTILE_PORT")}`;
-const main = `http://127.0.0.1:${env("SOCKETIO_TEST_PORT")}`;
-const controlBase = `http://127.0.0.1:${env("SOCKETIO_TEST_CONTROL_PORT")}`;
+const { hostile, main } = fixture;
 
 /** What happened within the observation window. */
 interface Outcome {
@@ -60,7 +48,7 @@ beforeAll(async () => {
   browser = await launch();
   page = await browser.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto(`${controlBase}/page.html`);
+  await page.goto(`${fixture.control}/page.html`);
   await page.waitForFunction(() => window.sio !== undefined && window.reference !== undefined);
 });
 afterAll(async () => {
