@@ -252,6 +252,8 @@ export function createExampleServer(config) {
     const user = socket.data.user;
     track(socket);
     log.info("connect", { nsp: "/chat", sid: socket.id, user: user.id, recovered: socket.recovered, transport: socket.conn.transport.name });
+    // Which process serves this session (after a failover: the other one).
+    socket.emit("session", { node, recovered: socket.recovered });
     // A recovered socket is back in its rooms: the others see it again.
     if (socket.recovered) for (const room of roomsOf(socket)) void presence(room);
     // A new session names the room it shows in its auth payload: it is put

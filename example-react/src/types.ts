@@ -38,6 +38,8 @@ export interface ChatEvents {
   message: (message: Message) => void;
   presence: (presence: { room: string; users: string[] }) => void;
   typing: (typing: { room: string; user: string; typing: boolean }) => void;
+  /** Sent on every connection: the server process, and whether the session was recovered. */
+  session: (session: { node: string; recovered: boolean }) => void;
 }
 
 /** /chat: client → server */

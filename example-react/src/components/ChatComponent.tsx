@@ -72,6 +72,7 @@ export function ChatComponent({ me }: { me: string }) {
   const join = chat.useEmitWithAck("join", { errorFirst: true });
   const send = chat.useEmitWithAck("message", { errorFirst: true, timeout: 4000 });
   const joined = useRef<string | null>(null);
+  const list = useRef<HTMLUListElement>(null);
   const lastTypingSent = useRef(0);
 
   // Join on connect and on a room change. A recovered session is still in
@@ -115,6 +116,7 @@ export function ChatComponent({ me }: { me: string }) {
   chat.useSocketEvent("message", (message) => {
     if (message.room === room) dispatch({ type: "merge", messages: [message] });
   });
+  chat.useSocketEvent("session", (session) => setNode(session.node));
   chat.useSocketEvent("presence", (presence) => {
     if (presence.room === room) setUsers(presence.users);
   });
@@ -127,6 +129,12 @@ export function ChatComponent({ me }: { me: string }) {
       return next;
     });
   });
+
+  // Keep the newest message in view.
+  useEffect(() => {
+    const element = list.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }, [items]);
 
   // Typing indicators expire.
   const typists = Object.keys(typing);
@@ -223,7 +231,7 @@ export function ChatComponent({ me }: { me: string }) {
           ))}
         </ul>
       </div>
-      <ul role="list" aria-label="Conversation" className="messages">
+      <ul ref={list} role="list" aria-label="Conversation" className="messages">
         {items.map((item) => (
           <li role="listitem" key={item.key} data-status={item.status} className={item.user === me ? "mine" : undefined}>
             <span className="author">{item.user}</span>{" "}
