@@ -7,7 +7,13 @@ cd "$ROOT"
 
 profile="${1:---release}"
 log "wasm-pack build $profile"
-wasm-pack --quiet build "$profile" --target web --out-dir pkg --out-name socketio_wasm --no-pack
+# The release package is built `no_std` (no default features): its own small
+# allocator and a trapping panic handler instead of std's panic formatting
+# (see src/tiny.rs and the size log in README.md). Dev builds keep std and
+# print panics on the console.
+features=()
+if [ "$profile" = "--release" ]; then features=(-- --no-default-features); fi
+wasm-pack --quiet build "$profile" --target web --out-dir pkg --out-name socketio_wasm --no-pack "${features[@]}"
 # wasm-pack's pkg/.gitignore ("*") would make `npm pack` drop pkg/snippets/,
 # which the glue imports; the root .gitignore already ignores pkg/.
 rm -f pkg/.gitignore

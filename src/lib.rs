@@ -38,7 +38,62 @@
 //!     .await?; // Err(AckError::Timeout | AckError::Disconnected)
 //! ```
 
+// `no_std` + `alloc`: the release wasm (built without the `std` feature)
+// then carries its own panic handler and allocator (`tiny`), and none of
+// std's panic formatting, which was a fifth of the module. Host builds and
+// the wasm test builds link std as usual (default feature `std`).
+#![no_std]
+extern crate alloc;
+#[cfg(test)]
+#[macro_use]
+extern crate std;
+#[cfg(all(feature = "std", not(test)))]
+extern crate std;
+
+/// What std's prelude would bring; `no_std` modules import it explicitly.
+#[allow(unused_imports)]
+mod prelude {
+    pub(crate) use alloc::borrow::ToOwned;
+    pub(crate) use alloc::boxed::Box;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+}
+
 pub mod proto;
+
+/// Strings without `format!` (std::fmt costs ~10 KB of wasm).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod text {
+    use crate::prelude::*;
+
+    /// `parts` joined.
+    pub(crate) fn cat(parts: &[&str]) -> String {
+        let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        for part in parts {
+            out.push_str(part);
+        }
+        out
+    }
+
+    /// `n` in decimal.
+    pub(crate) fn num(mut n: u64) -> String {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        digits[i..].iter().map(|&d| char::from(d)).collect()
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+mod tiny;
 
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod debug_filter;

@@ -1,15 +1,18 @@
 //! The `#[wasm_bindgen]` surface used by the npm package (js/index.ts wraps
 //! it in socket.io-client's API). JS values are converted here and only here;
 //! errors cross as JS `TypeError`/`Error` with messages that name the event.
+#[allow(unused_imports)]
+use crate::prelude::*;
 mod options;
 
-use std::rc::Rc;
+use alloc::rc::Rc;
 
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::proto::{AckError, AckMode, EmitError};
+use crate::text::cat;
 use crate::web::{
     self, AuthProvider, AuthReply, DetachedHandle, EmitOptions, EventData, Key, Payload,
     Registration,
@@ -39,9 +42,9 @@ fn type_error(message: &str) -> JsValue {
 /// its location on the console (release builds abort without formatting).
 #[wasm_bindgen(start)]
 fn start() {
-    #[cfg(debug_assertions)]
-    std::panic::set_hook(Box::new(|info| {
-        console_error(&JsValue::from_str(&format!(
+    #[cfg(all(debug_assertions, feature = "std"))]
+    std::panic::set_hook(std::boxed::Box::new(|info| {
+        console_error(&JsValue::from_str(&std::format!(
             "socketio-wasm panicked: {info}"
         )));
     }));
@@ -90,7 +93,7 @@ impl RawManager {
         let config = options::socket_config(options)?;
         let ack_timeout = config.ack_timeout;
         let auth = Reflect::get(options, &"auth".into()).unwrap_or(JsValue::UNDEFINED);
-        let auth_cell = Rc::new(std::cell::RefCell::new(auth));
+        let auth_cell = Rc::new(core::cell::RefCell::new(auth));
         let provider: AuthProvider = {
             let auth_cell = auth_cell.clone();
             Rc::new(move |reply: AuthReply| ask_auth(&auth_cell.borrow(), reply))
@@ -229,7 +232,7 @@ struct Outgoing {
 
 /// Emits waiting behind a Blob being read, with whether each is ready.
 type Outbox =
-    Rc<std::cell::RefCell<std::collections::VecDeque<(Rc<std::cell::Cell<bool>>, Outgoing)>>>;
+    Rc<core::cell::RefCell<alloc::collections::VecDeque<(Rc<core::cell::Cell<bool>>, Outgoing)>>>;
 
 /// Sends the ready emits at the head of the outbox, in order.
 fn drain(socket: &web::Socket, ack_timeout: Option<u64>, outbox: &Outbox) {
@@ -261,9 +264,12 @@ fn send(socket: &web::Socket, ack_timeout: Option<u64>, request: Outgoing) -> Re
             .dyn_ref::<js_sys::Error>()
             .map(|e| String::from(e.message()))
             .unwrap_or_default();
-        type_error(&format!(
-            "emit(\"{name}\"): the arguments cannot be serialized: {detail}"
-        ))
+        type_error(&cat(&[
+            "emit(\"",
+            &name,
+            "\"): the arguments cannot be serialized: ",
+            &detail,
+        ]))
     })?;
     let error_first = match mode {
         AckMode::Callback => ack_timeout.is_some(),
@@ -287,7 +293,7 @@ fn send(socket: &web::Socket, ack_timeout: Option<u64>, request: Outgoing) -> Re
 pub struct RawSocket {
     inner: web::Socket,
     outbox: Outbox,
-    auth: Rc<std::cell::RefCell<JsValue>>,
+    auth: Rc<core::cell::RefCell<JsValue>>,
     ack_timeout: Option<u64>,
     this_arg: JsValue,
 }
@@ -376,7 +382,7 @@ impl RawSocket {
         if crate::proto::packet::RESERVED_EVENTS.contains(&request.name.as_str()) {
             return Err(emit_error(&request.name, EmitError::ReservedEvent));
         }
-        let ready = Rc::new(std::cell::Cell::new(!has_blob));
+        let ready = Rc::new(core::cell::Cell::new(!has_blob));
         self.outbox.borrow_mut().push_back((ready.clone(), request));
         if has_blob {
             let outbox = self.outbox.clone();
@@ -503,17 +509,19 @@ impl RawHandle {
 
 fn listener_function(event: &str, listener: &JsValue) -> Result<Function, JsValue> {
     listener.dyn_ref::<Function>().cloned().ok_or_else(|| {
-        type_error(&format!(
-            "the listener of \"{event}\" must be a function, got {}",
-            listener.js_typeof().as_string().unwrap_or_default()
-        ))
+        type_error(&cat(&[
+            "the listener of \"",
+            event,
+            "\" must be a function, got ",
+            &listener.js_typeof().as_string().unwrap_or_default(),
+        ]))
     })
 }
 
 fn emit_error(name: &str, error: EmitError) -> JsValue {
     let message = match error {
-        EmitError::ReservedEvent => format!("\"{name}\" is a reserved event name"),
-        other => format!("emit(\"{name}\"): {}", other.as_str()),
+        EmitError::ReservedEvent => cat(&["\"", name, "\" is a reserved event name"]),
+        other => cat(&["emit(\"", name, "\"): ", other.as_str()]),
     };
     match error {
         EmitError::ReservedEvent => type_error(&message),

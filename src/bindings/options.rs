@@ -1,4 +1,6 @@
 //! socket.io-client's options and URLs, read from JS values.
+#[allow(unused_imports)]
+use crate::prelude::*;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -6,6 +8,7 @@ use web_sys::Url;
 
 use super::type_error;
 use crate::proto::{ManagerConfig, SocketConfig, TransportKind};
+use crate::text::cat;
 
 fn get(options: &JsValue, name: &str) -> JsValue {
     if !options.is_object() {
@@ -21,7 +24,7 @@ fn bool_option(options: &JsValue, name: &str, default: bool) -> Result<bool, JsV
     }
     value
         .as_bool()
-        .ok_or_else(|| type_error(&format!("option \"{name}\" must be a boolean")))
+        .ok_or_else(|| type_error(&cat(&["option \"", name, "\" must be a boolean"])))
 }
 
 /// A non-negative number option, or `None` when absent.
@@ -32,9 +35,11 @@ fn number_option(options: &JsValue, name: &str) -> Result<Option<f64>, JsValue> 
     }
     match value.as_f64() {
         Some(n) if n >= 0.0 => Ok(Some(n)),
-        _ => Err(type_error(&format!(
-            "option \"{name}\" must be a non-negative number"
-        ))),
+        _ => Err(type_error(&cat(&[
+            "option \"",
+            name,
+            "\" must be a non-negative number",
+        ]))),
     }
 }
 
@@ -104,14 +109,18 @@ pub fn parse_url(uri: &str, options: &JsValue) -> Result<ParsedUrl, JsValue> {
         Some(base) => Url::new_with_base(uri, base),
         None => Url::new(uri),
     }
-    .map_err(|_| type_error(&format!("invalid URL \"{uri}\"")))?;
+    .map_err(|_| type_error(&cat(&["invalid URL \"", uri, "\""])))?;
     let secure = match url.protocol().as_str() {
         "https:" | "wss:" => true,
         "http:" | "ws:" => false,
         other => {
-            return Err(type_error(&format!(
-                "unsupported protocol \"{other}\" in \"{uri}\" (use http, https, ws or wss)"
-            )))
+            return Err(type_error(&cat(&[
+                "unsupported protocol \"",
+                other,
+                "\" in \"",
+                uri,
+                "\" (use http, https, ws or wss)",
+            ])))
         }
     };
     let mut query = Vec::new();

@@ -8,6 +8,8 @@
 //! handed-in [`Rng`], never from a global source.
 
 use super::rng::Rng;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// Exponential backoff with jitter (backo2's algorithm, factor 2).
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +42,7 @@ impl Backoff {
     pub fn duration(&mut self, rng: &mut Rng) -> u64 {
         let exp = i32::try_from(self.attempts).unwrap_or(i32::MAX);
         self.attempts = self.attempts.saturating_add(1);
-        let mut ms = self.min as f64 * 2f64.powi(exp);
+        let mut ms = self.min as f64 * pow2(exp);
         if ms.is_infinite() {
             // After ~1000 attempts `min * 2^n` overflows; backo2 then computes
             // `Infinity - Infinity = NaN` and returns 0 (a reconnection storm).
@@ -49,8 +51,8 @@ impl Backoff {
         }
         if self.jitter > 0.0 {
             let rand = rng.next_f64();
-            let deviation = (rand * self.jitter * ms).floor();
-            let odd = ((rand * 10.0).floor() as u64) & 1 == 1;
+            let deviation = floor(rand * self.jitter * ms);
+            let odd = (floor(rand * 10.0) as u64) & 1 == 1;
             ms = if odd { ms + deviation } else { ms - deviation };
         }
         // NaN (0 * inf) counts as 0, as `NaN | 0` does in JS.
@@ -93,6 +95,31 @@ impl Backoff {
         } else {
             jitter.clamp(0.0, 1.0)
         };
+    }
+}
+
+/// `2^exp` for `exp >= 0` (`f64::powi` needs std): exact, `inf` from 1024 on.
+fn pow2(exp: i32) -> f64 {
+    let mut p = 1.0f64;
+    for _ in 0..exp {
+        p *= 2.0;
+        if p.is_infinite() {
+            break;
+        }
+    }
+    p
+}
+
+/// `f64::floor` without std (every float of magnitude >= 2^52 is whole).
+fn floor(x: f64) -> f64 {
+    if x.is_nan() || x.abs() >= 4_503_599_627_370_496.0 {
+        return x;
+    }
+    let t = x as i64 as f64;
+    if t > x {
+        t - 1.0
+    } else {
+        t
     }
 }
 
@@ -152,4 +179,16 @@ mod tests {
             let _ = b.duration(&mut rng);
         }
     }
+
+    #[test]
+    fn floor_and_pow2_match_std() {
+        for x in [0.0, 0.5, 1.0, 1.999, 2.5e9, -0.5, -3.0, 1e300, f64::INFINITY] {
+            assert_eq!(super::floor(x), x.floor(), "{x}");
+        }
+        assert!(super::floor(f64::NAN).is_nan());
+        for e in [0, 1, 10, 52, 1023, 1024, 5000, i32::MAX] {
+            assert_eq!(super::pow2(e), 2f64.powi(e), "{e}");
+        }
+    }
+
 }

@@ -2,6 +2,8 @@
 //! socket.io-client's defaults.
 
 use super::packet::Limits;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// A low-level Engine.IO transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

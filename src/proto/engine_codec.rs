@@ -9,6 +9,8 @@
 
 use super::error::DecodeError;
 use super::json;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// The packet separator of polling payloads (ASCII record separator).
 pub const SEPARATOR: char = '\x1e';

@@ -1,5 +1,7 @@
 //! Decode errors of the codecs (JSON scanner, Engine.IO, Socket.IO).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 /// Why a JSON text was rejected by the scanner in [`crate::proto::json`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonError {
@@ -98,7 +100,7 @@ impl core::fmt::Display for JsonError {
     }
 }
 
-impl std::error::Error for JsonError {}
+impl core::error::Error for JsonError {}
 
 impl core::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -106,7 +108,7 @@ impl core::fmt::Display for DecodeError {
     }
 }
 
-impl std::error::Error for DecodeError {}
+impl core::error::Error for DecodeError {}
 
 impl From<JsonError> for DecodeError {
     fn from(e: JsonError) -> Self {

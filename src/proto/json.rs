@@ -12,6 +12,8 @@
 //! [`parse_string`] rejects them since a Rust `String` cannot hold them).
 
 pub use super::error::JsonError;
+#[allow(unused_imports)]
+use crate::prelude::*;
 use core::ops::Range;
 
 /// The default maximum nesting depth accepted by the scanner.

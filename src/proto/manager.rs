@@ -3,7 +3,9 @@
 //!
 //! See the [module documentation](crate::proto) for the run loop.
 
-use std::collections::VecDeque;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::collections::VecDeque;
 
 use super::backoff::Backoff;
 use super::config::{normalize_path, ManagerConfig, SocketConfig, TransportKind};

@@ -17,6 +17,8 @@
 
 use super::error::DecodeError;
 use super::json::{self, Event, Kind, Scanner};
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// Event names a peer must not send: they have a special meaning.
 pub const RESERVED_EVENTS: [&str; 6] = [

@@ -11,7 +11,9 @@
 //! then polling is paused (waiting for the in-flight GET and POST), `5` is
 //! sent on the WebSocket, the write buffer is flushed there.
 
-use std::collections::VecDeque;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::collections::VecDeque;
 
 use super::config::{ManagerConfig, TransportKind};
 use super::engine_codec::{self, Data, EnginePacket, Frame, Handshake};

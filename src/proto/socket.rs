@@ -6,7 +6,9 @@
 //! recovery (`pid` / `offset`). The Manager owns the sockets and calls in
 //! with an [`Io`] view of itself.
 
-use std::collections::{BTreeMap, VecDeque};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::collections::VecDeque;
 
 use super::config::{Auth, SocketConfig};
 use super::engine_codec::Data;
@@ -244,9 +246,29 @@ pub(crate) struct Socket {
     pub(crate) recovered: bool,
     receive_buffer: VecDeque<Received>,
     send_buffer: VecDeque<Outgoing>,
-    acks: BTreeMap<u64, PendingAck>,
+    /// Pending acks by wire id, in id (= insertion) order.
+    acks: AckTable,
     next_ack_id: u64,
     queue: VecDeque<Queued>,
+}
+
+/// Pending acks keyed by wire id. Ids only grow, so pushing keeps the order
+/// a B-tree map would give, at a fraction of the code size; the table is
+/// small (bounded by `max_pending_acks`, usually a few entries).
+#[derive(Debug, Clone, Default)]
+struct AckTable(Vec<(u64, PendingAck)>);
+
+impl AckTable {
+    fn insert(&mut self, wire: u64, ack: PendingAck) {
+        self.0.push((wire, ack));
+    }
+    fn remove(&mut self, wire: &u64) -> Option<PendingAck> {
+        let i = self.0.iter().position(|(w, _)| w == wire)?;
+        Some(self.0.remove(i).1)
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
 }
 
 impl Socket {
@@ -265,7 +287,7 @@ impl Socket {
             recovered: false,
             receive_buffer: VecDeque::new(),
             send_buffer: VecDeque::new(),
-            acks: BTreeMap::new(),
+            acks: AckTable::default(),
             next_ack_id: 0,
             queue: VecDeque::new(),
         }
@@ -364,17 +386,13 @@ impl Socket {
     /// Settles the acks whose packet is not in the send buffer: error-first
     /// ones fail with `Disconnected`, plain callbacks are dropped.
     fn clear_acks(&mut self, io: &mut Io) {
-        let mut buffered: Vec<u64> = self
-            .send_buffer
-            .iter()
-            .filter_map(|o| o.packet.id)
-            .collect();
-        buffered.sort_unstable();
+        let buffered = |id: &u64| self.send_buffer.iter().any(|o| o.packet.id == Some(*id));
         let ids: Vec<u64> = self
             .acks
-            .keys()
-            .copied()
-            .filter(|id| buffered.binary_search(id).is_err())
+            .0
+            .iter()
+            .map(|(wire, _)| *wire)
+            .filter(|id| !buffered(id))
             .collect();
         for wire in ids {
             let Some(ack) = self.acks.remove(&wire) else {
@@ -507,7 +525,7 @@ impl Socket {
 
     /// An ack deadline passed; false when `request` is not this socket's.
     pub(crate) fn on_ack_timeout(&mut self, io: &mut Io, request: RequestId) -> bool {
-        let Some((&wire, &ack)) = self.acks.iter().find(|(_, a)| a.request == request) else {
+        let Some(&(wire, ack)) = self.acks.0.iter().find(|(_, a)| a.request == request) else {
             return false;
         };
         self.acks.remove(&wire);
@@ -569,7 +587,7 @@ impl Socket {
         let (data, attachments) = (head.data.clone(), head.attachments.clone());
         self.next_ack_id = self.next_ack_id.wrapping_add(1);
         // A forced resend replaces the previous try's ack.
-        self.acks.retain(|_, a| a.request != request);
+        self.acks.0.retain(|(_, a)| a.request != request);
         if let Some(ms) = timeout {
             io.timers
                 .set(Timer::Ack(request), io.now.saturating_add(ms));

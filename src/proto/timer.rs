@@ -4,9 +4,9 @@
 //! runtime only ever sees the earliest one through `poll_timeout()`. Times are
 //! milliseconds on the runtime's clock (any monotonic origin).
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use super::socket::RequestId;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// What a deadline is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -23,54 +23,70 @@ pub enum Timer {
     Ack(RequestId),
 }
 
-/// Deadlines indexed both by timer and by time.
+/// Armed deadlines, one per timer. A plain vector: a handful of timers are
+/// armed at a time (a pending ack with a deadline adds one), and it keeps
+/// the wasm small (a B-tree map and set cost 18 KB of code).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TimerTable {
-    by_timer: BTreeMap<Timer, u64>,
-    by_time: BTreeSet<(u64, Timer)>,
+    armed: Vec<(u64, Timer)>,
 }
 
 impl TimerTable {
     /// Arms (or re-arms) `timer` to fire at `at`.
     pub(crate) fn set(&mut self, timer: Timer, at: u64) {
-        if let Some(old) = self.by_timer.insert(timer, at) {
-            self.by_time.remove(&(old, timer));
+        match self.armed.iter_mut().find(|(_, t)| *t == timer) {
+            Some(entry) => entry.0 = at,
+            None => self.armed.push((at, timer)),
         }
-        self.by_time.insert((at, timer));
     }
 
     /// Disarms `timer` (no effect when it is not armed).
     pub(crate) fn stop(&mut self, timer: Timer) {
-        if let Some(old) = self.by_timer.remove(&timer) {
-            self.by_time.remove(&(old, timer));
-        }
+        self.armed.retain(|(_, t)| *t != timer);
     }
 
     /// The deadline of `timer`, if armed.
     #[cfg(test)]
     pub(crate) fn get(&self, timer: Timer) -> Option<u64> {
-        self.by_timer.get(&timer).copied()
+        self.armed
+            .iter()
+            .find(|(_, t)| *t == timer)
+            .map(|(at, _)| *at)
     }
 
     /// The earliest deadline.
     pub(crate) fn next(&self) -> Option<u64> {
-        self.by_time.first().map(|(at, _)| *at)
+        self.armed.iter().map(|(at, _)| *at).min()
+    }
+
+    /// Index of the earliest `(deadline, timer)`.
+    fn earliest(&self) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for (i, entry) in self.armed.iter().enumerate() {
+            if best
+                .and_then(|b| self.armed.get(b))
+                .is_none_or(|b| entry < b)
+            {
+                best = Some(i);
+            }
+        }
+        best
     }
 
     /// Disarms and returns the earliest timer whose deadline is `<= now`.
     pub(crate) fn pop_expired(&mut self, now: u64) -> Option<Timer> {
-        let &(at, timer) = self.by_time.first()?;
+        let i = self.earliest()?;
+        let &(at, timer) = self.armed.get(i)?;
         if at > now {
             return None;
         }
-        self.by_time.remove(&(at, timer));
-        self.by_timer.remove(&timer);
+        self.armed.swap_remove(i);
         Some(timer)
     }
 
     /// Number of armed timers.
     pub(crate) fn len(&self) -> usize {
-        self.by_timer.len()
+        self.armed.len()
     }
 }
 

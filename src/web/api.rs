@@ -1,10 +1,12 @@
 //! The Rust API of the browser runtime: the same objects the npm package's
 //! `io()` wraps, usable from Rust wasm apps (Leptos, Yew) without any JS.
-use std::cell::Cell;
-use std::future::Future;
-use std::pin::Pin;
-use std::rc::{Rc, Weak};
-use std::task::{Context, Poll, Waker};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::{Rc, Weak};
+use core::cell::Cell;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
 
 use super::driver::{pump, AckCallback, AuthProvider, Driver, Shared};
 use super::event::{EventData, Payload};
@@ -13,7 +15,7 @@ use super::sys::now_ms;
 use crate::proto::{
     AckError, AckMode, Auth, Emit, EmitError, ManagerConfig, SocketConfig, SocketId,
 };
-use std::cell::RefCell;
+use core::cell::RefCell;
 
 /// One connection to one server (socket.io-client's `Manager`). Clones share
 /// the connection.

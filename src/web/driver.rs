@@ -1,9 +1,11 @@
 //! The run loop: feeds browser inputs to the core, carries out its transmits,
 //! keeps one `setTimeout` on its next deadline, and dispatches its events to
 //! listeners. Every browser resource here is owned and released on drop.
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
-use std::rc::{Rc, Weak};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::collections::VecDeque;
+use alloc::rc::{Rc, Weak};
+use core::cell::{Cell, RefCell};
 
 use wasm_bindgen::prelude::*;
 
@@ -17,6 +19,7 @@ use crate::proto::{
     self, AckError, Event, ManagerConfig, RequestId, SocketId, Transmit, TransportId,
     TransportInput,
 };
+use crate::text::{cat, num};
 
 pub(crate) type Shared = Rc<RefCell<Driver>>;
 
@@ -351,7 +354,7 @@ fn dispatch(shared: &Shared, event: Event) {
             // The core flushed its send buffer on CONNECT: tell the outgoing
             // listeners before `connect`, in send order.
             let unsent = match shared.try_borrow_mut() {
-                Ok(mut driver) => std::mem::take(&mut driver.slot(socket).unsent),
+                Ok(mut driver) => core::mem::take(&mut driver.slot(socket).unsent),
                 Err(_) => VecDeque::new(),
             };
             let target = Target::Socket(socket);
@@ -443,81 +446,89 @@ fn take_ack(shared: &Shared, socket: SocketId, request: RequestId) -> Option<Ack
 // ----- debug descriptions: kinds, ids and sizes, never contents -----------
 
 fn describe_transmit(transmit: &Transmit) -> String {
-    match transmit {
-        Transmit::OpenWebSocket { transport, .. } => format!("open websocket #{}", transport.0),
-        Transmit::SendText { transport, text } => {
-            format!("send text on #{} ({} bytes)", transport.0, text.len())
-        }
-        Transmit::SendBinary { transport, data } => {
-            format!("send binary on #{} ({} bytes)", transport.0, data.len())
-        }
-        Transmit::PollGet { transport, .. } => format!("poll GET on #{}", transport.0),
+    let (what, transport, size) = match transmit {
+        Transmit::OpenWebSocket { transport, .. } => ("open websocket", transport, None),
+        Transmit::SendText { transport, text } => ("send text", transport, Some(text.len())),
+        Transmit::SendBinary { transport, data } => ("send binary", transport, Some(data.len())),
+        Transmit::PollGet { transport, .. } => ("poll GET", transport, None),
         Transmit::PollPost {
             transport, body, ..
-        } => {
-            format!("poll POST on #{} ({} bytes)", transport.0, body.len())
-        }
-        Transmit::Close { transport } => format!("close #{}", transport.0),
-    }
+        } => ("poll POST", transport, Some(body.len())),
+        Transmit::Close { transport } => ("close", transport, None),
+    };
+    cat(&[what, " #", &num(transport.0), &bytes(size)])
+}
+
+/// ` (N bytes)`, or nothing.
+fn bytes(size: Option<usize>) -> String {
+    size.map_or_else(String::new, |n| cat(&[" (", &num(n as u64), " bytes)"]))
 }
 
 fn describe_input(transport: TransportId, input: &TransportInput) -> String {
-    let what = match input {
-        TransportInput::Opened => String::from("opened"),
-        TransportInput::Text(text) => format!("text ({} bytes)", text.len()),
-        TransportInput::Binary(data) => format!("binary ({} bytes)", data.len()),
-        TransportInput::PollResponse(body) => format!("poll response ({} bytes)", body.len()),
-        TransportInput::PostDone => String::from("post done"),
-        TransportInput::Closed { description } => format!("closed: {description}"),
-        TransportInput::Error { description } => format!("error: {description}"),
+    let (what, size, detail) = match input {
+        TransportInput::Opened => ("opened", None, ""),
+        TransportInput::Text(text) => ("text", Some(text.len()), ""),
+        TransportInput::Binary(data) => ("binary", Some(data.len()), ""),
+        TransportInput::PollResponse(body) => ("poll response", Some(body.len()), ""),
+        TransportInput::PostDone => ("post done", None, ""),
+        TransportInput::Closed { description } => ("closed: ", None, description.as_str()),
+        TransportInput::Error { description } => ("error: ", None, description.as_str()),
     };
-    format!("#{}: {what}", transport.0)
+    cat(&["#", &num(transport.0), ": ", what, detail, &bytes(size)])
 }
 
 fn describe_event(event: &Event) -> String {
+    let on = |socket: &SocketId| cat(&[" on socket ", &num(u64::from(socket.index()))]);
     match event {
         Event::Event {
             socket,
             data,
             attachments,
             ack_id,
-        } => format!(
-            "event {:?} on socket {} ({} bytes, {} attachments{})",
-            proto::packet::event_name(data).unwrap_or_default(),
-            socket.index(),
-            data.len(),
-            attachments.len(),
+        } => cat(&[
+            "event \"",
+            &proto::packet::event_name(data).unwrap_or_default(),
+            "\"",
+            &on(socket),
+            &bytes(Some(data.len())),
+            " ",
+            &num(attachments.len() as u64),
+            " attachments",
             if ack_id.is_some() {
                 ", wants an ack"
             } else {
                 ""
-            }
-        ),
+            },
+        ]),
         Event::AckResponse {
             socket, request, ..
-        } => format!(
-            "ack {} settled on socket {}",
-            request.value(),
-            socket.index()
-        ),
+        } => cat(&["ack ", &num(request.value()), " settled", &on(socket)]),
         Event::ConnectError {
             socket, message, ..
-        } => format!("connect_error on socket {}: {message}", socket.index()),
+        } => cat(&["connect_error", &on(socket), ": ", message]),
         Event::Connect {
             socket, recovered, ..
-        } => format!(
-            "connect on socket {} (recovered: {recovered})",
-            socket.index()
-        ),
+        } => cat(&[
+            "connect",
+            &on(socket),
+            if *recovered { " (recovered)" } else { "" },
+        ]),
         Event::Disconnect { socket, reason, .. } => {
-            format!(
-                "disconnect on socket {}: {}",
-                socket.index(),
-                reason.as_str()
-            )
+            cat(&["disconnect", &on(socket), ": ", reason.as_str()])
         }
-        Event::Close { reason, .. } => format!("close: {}", reason.as_str()),
-        Event::NeedAuth { socket } => format!("auth asked for socket {}", socket.index()),
-        other => format!("{:?}", other),
+        Event::Close { reason, .. } => cat(&["close: ", reason.as_str()]),
+        Event::NeedAuth { socket } => cat(&["auth asked", &on(socket)]),
+        Event::Open => String::from("open"),
+        Event::Error { description } => cat(&["error: ", description]),
+        Event::Ping => String::from("ping"),
+        Event::ReconnectAttempt(n) => cat(&["reconnect_attempt ", &num(u64::from(*n))]),
+        Event::Reconnect(n) => cat(&["reconnect ", &num(u64::from(*n))]),
+        Event::ReconnectError { description } => cat(&["reconnect_error: ", description]),
+        Event::ReconnectFailed => String::from("reconnect_failed"),
+        Event::Upgrade { .. } => String::from("upgrade"),
+        Event::UpgradeError { .. } => String::from("upgrade error"),
+        Event::AckDropped { socket, request } => {
+            cat(&["ack ", &num(request.value()), " dropped", &on(socket)])
+        }
     }
 }

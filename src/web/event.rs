@@ -1,13 +1,15 @@
 //! What listeners receive.
-use std::cell::{Cell, OnceCell};
-use std::rc::Weak;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::Weak;
+use core::cell::{Cell, OnceCell};
 
 use wasm_bindgen::JsValue;
 
 use super::driver::{pump, Driver};
 use super::payload;
 use crate::proto::SocketId;
-use std::cell::RefCell;
+use core::cell::RefCell;
 
 /// The arguments of one event, as the core carries them: JSON array text
 /// (`["name", ...args]`, binary as placeholders) and the binary attachments.
@@ -57,7 +59,7 @@ pub struct Incoming {
     /// Its arguments.
     pub args: EventData,
     /// Present when the server asked for an acknowledgement.
-    pub ack: Option<std::rc::Rc<AckResponder>>,
+    pub ack: Option<alloc::rc::Rc<AckResponder>>,
 }
 
 /// Answers a server event's acknowledgement, once.

@@ -1,6 +1,8 @@
 //! The listener registry shared by a Manager and its sockets: one table, one
 //! id per registration, so a handle removes exactly what it added.
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::Rc;
 
 use wasm_bindgen::JsValue;
 

@@ -1,6 +1,8 @@
 //! Event arguments between JS values and the core's JSON text. The browser's
 //! own `JSON.stringify`/`JSON.parse` do the work (fast, and free in bundle
 //! size); binary values become `{"_placeholder":true,"num":n}` attachments.
+#[allow(unused_imports)]
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"

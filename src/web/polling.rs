@@ -1,5 +1,7 @@
 //! HTTP long-polling with `fetch`: one GET and one POST at most in flight
 //! (the core guarantees it); the GET is aborted on drop.
+#[allow(unused_imports)]
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};

@@ -1,4 +1,6 @@
 //! A WebSocket transport: owns the socket and its four handlers.
+#[allow(unused_imports)]
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
@@ -6,7 +8,7 @@ use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 use crate::proto::TransportInput;
 
 /// Receives what happens on a transport.
-pub(crate) type Sink = std::rc::Rc<dyn Fn(TransportInput)>;
+pub(crate) type Sink = alloc::rc::Rc<dyn Fn(TransportInput)>;
 
 pub(crate) struct WsTransport {
     ws: WebSocket,
