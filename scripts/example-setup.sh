@@ -30,6 +30,11 @@ mkdir -p "$packdir"
 rm -f "$packdir"/*.tgz
 tarball="$(npm pack --silent --pack-destination "$packdir" | tail -1)"
 [ -f "$packdir/$tarball" ] || die "npm pack produced no tarball"
+# The glue imports pkg/snippets/: a tarball without them cannot be bundled
+# (a concurrent wasm-pack run can leave a pkg/.gitignore that hides them).
+if [ -d pkg/snippets ] && ! tar -tzf "$packdir/$tarball" | grep '^package/pkg/snippets/' >/dev/null; then
+  die "$tarball lacks pkg/snippets/ (is pkg/.gitignore back? rebuild with scripts/build.sh)"
+fi
 hash="$(sha256sum "$packdir/$tarball" | cut -d' ' -f1)"
 stamp="$EXAMPLE/node_modules/.socketio-wasm-tarball-hash"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ] || [ ! -f "$EXAMPLE/node_modules/socketio-wasm/package.json" ]; then
@@ -42,7 +47,7 @@ fi
 inputs_hash="$( (cat "$stamp"; find "$EXAMPLE/src" "$EXAMPLE/index.html" "$EXAMPLE/vite.config.ts" -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1)"
 built="$EXAMPLE/dist/.inputs-hash"
 if [ ! -f "$built" ] || [ "$(cat "$built")" != "$inputs_hash" ]; then
-  log "vite build (example-react)"
-  (cd "$EXAMPLE" && ./node_modules/.bin/vite build --logLevel warn)
+  log "tsc + vite build (example-react)"
+  (cd "$EXAMPLE" && ./node_modules/.bin/tsc --noEmit -p tsconfig.json && ./node_modules/.bin/vite build --logLevel warn)
   echo "$inputs_hash" >"$built"
 fi
