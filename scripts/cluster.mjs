@@ -10,8 +10,10 @@
 // free ports. DB_FILE and JWT_SECRET as for the server (default: the files in
 // example-react/data/). Prints one JSON line
 //   {"event":"cluster","url":...,"nodes":[{"name","port","pid"}],"redis":{"port","pid"},"nginx":{"port","pid"},"dir"}
-// then relays the nodes' JSON logs. A node that dies is reported and not
-// restarted: its users fail over to the other node.
+// then relays the nodes' JSON logs. A node that exits is restarted on its
+// port after RESPAWN_DELAY_MS (default 2000; "off": never), as a process
+// manager would; meanwhile its users fail over to the other node. Its
+// `{"event":"node-restarted","name","pid"}` line tells when it is back.
 //
 // nginx: WebSocket upgrade headers, and sticky sessions for HTTP long-polling
 // with a cookie: the first response sets `sio_node` to a random value and
@@ -33,6 +35,7 @@ const HOST = "127.0.0.1";
 const children = new Map(); // name -> ChildProcess
 let dir;
 let stopping = false;
+const respawnDelay = process.env.RESPAWN_DELAY_MS === "off" ? null : Number(process.env.RESPAWN_DELAY_MS ?? 2000);
 
 const log = (event, fields = {}) =>
   process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level: "info", event, node: "cluster", ...fields }) + "\n");
@@ -226,15 +229,26 @@ async function main() {
     { name: "node-1", port: port1 },
     { name: "node-2", port: port2 },
   ];
-  // One after the other: the first creates the SQLite schema.
-  for (const node of nodes) {
+  const startNode = async (node) => {
     const child = start(node.name, process.execPath, [join(EXAMPLE, "server/index.mjs")], {
       env: { ...common, PORT: String(node.port), NODE_NAME: node.name },
       json: true,
     });
+    child.once("exit", () => {
+      if (stopping || respawnDelay === null) return;
+      setTimeout(() => {
+        if (stopping) return;
+        startNode(node).then(
+          () => log("node-restarted", { name: node.name, pid: node.pid, port: node.port }),
+          (error) => log("node-restart-failed", { name: node.name, error: error.message }),
+        );
+      }, respawnDelay);
+    });
     await waitForListening(child, node.name);
     node.pid = child.pid;
-  }
+  };
+  // One after the other: the first creates the SQLite schema.
+  for (const node of nodes) await startNode(node);
 
   // --- nginx in front.
   writeFileSync(join(dir, "nginx.conf"), nginxConfig({ port: lbPort, nodes }));

@@ -270,14 +270,17 @@ export function createExampleServer(config) {
       const { room } = payload;
       const already = socket.rooms.has(room);
       socket.join(room);
-      const members = await presence(room);
-      if (!already && payload.rejoin !== true) {
+      log.info("join", { sid: socket.id, user: user.id, room, rejoin: payload.rejoin === true });
+      // Presence asks every node: it may wait for one that just died (until
+      // its heartbeat times out), so the answer does not wait for it. The
+      // room gets a "presence" event, the joiner included.
+      void presence(room).then((members) => {
+        if (already || payload.rejoin === true) return;
         for (const member of members) {
           if (member.id !== user.id) notify(member.id, { kind: "join", text: `${user.name} joined #${room}`, room, fromName: user.name });
         }
-      }
-      log.info("join", { sid: socket.id, user: user.id, room, rejoin: payload.rejoin === true });
-      return [null, { room, history: storage.history(room, historyLimit), users: members.map((m) => m.name), node }];
+      });
+      return [null, { room, history: storage.history(room, historyLimit), node }];
     });
 
     handle(socket, "leave", async (payload) => {

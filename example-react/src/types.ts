@@ -18,7 +18,6 @@ export interface Message {
 export interface Joined {
   room: string;
   history: Message[];
-  users: string[];
   /** The server process that answered (the cluster has two). */
   node: string;
 }
@@ -36,6 +35,7 @@ export interface Notification {
 /** /chat: server → client */
 export interface ChatEvents {
   message: (message: Message) => void;
+  /** Who is in the room (on every node): after each join, leave and disconnect. */
   presence: (presence: { room: string; users: string[] }) => void;
   typing: (typing: { room: string; user: string; typing: boolean }) => void;
   /** Sent on every connection: the server process, and whether the session was recovered. */

@@ -3,6 +3,9 @@
 // A user on node 1 and a user on node 2 chat across nodes; node 1 is stopped
 // and its user fails over to node 2 with the session recovered
 // (socket.recovered === true), and no message is lost in either direction.
+// Then node 1 (restarted by the script) crashes with SIGKILL: nothing saved
+// its sessions, so its user gets a new one on node 2 and catches up from the
+// history; nothing is lost either.
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -177,6 +180,33 @@ describe("example app, clustered (nginx + 2 nodes + redis streams adapter)", () 
     // Node 2 restored alice's session (not a new one).
     expect(logs.some((l) => l.event === "connect" && l.node === "node-2" && l.recovered === true)).toBe(true);
     await alice.screenshot({ path: join(ROOT, "artifacts/example-cluster-failover.png") });
+  });
+
+  it("node 1 crashes (SIGKILL): its user gets a new session on node 2, catches up from the history, loses nothing", async () => {
+    // The script restarted node 1 after the previous test.
+    await expect.poll(() => logs.find((l) => l.event === "node-restarted" && l.name === "node-1"), { timeout: 20_000 }).toBeTruthy();
+    const restarted = logs.find((l) => l.event === "node-restarted" && l.name === "node-1")!;
+    const carolName = uniqueName("carol");
+    const carol = await pageOn("node-1");
+    await signUp(carol, carolName);
+    await expect.poll(() => servedBy(carol)).toBe("served by node-1");
+    await expect.poll(() => count(carol, "after failover"), { timeout: 10_000 }).toBe(1); // history on join
+    const before = (await bannerLog(carol)).length;
+
+    process.kill(restarted.pid as number, "SIGKILL");
+    const fromAlice = "alice while node 1 is down";
+    const fromCarol = "carol while her node is down";
+    await send(alice, fromAlice);
+    await send(carol, fromCarol);
+
+    await expect.poll(() => servedBy(carol), { timeout: 20_000 }).toBe("served by node-2");
+    await expect.poll(() => banner(carol).textContent(), { timeout: 20_000 }).toBe("Online");
+    expect((await bannerLog(carol)).slice(before)[0]).toMatch(/^Reconnecting/);
+    for (const page of [alice, bob, carol]) {
+      for (const text of [fromAlice, fromCarol]) await expect.poll(() => count(page, text), { timeout: 15_000 }).toBe(1);
+    }
+    expect(await texts(carol, "pending")).toEqual([]);
+    await carol.screenshot({ path: join(ROOT, "artifacts/example-cluster-crash.png") });
   });
 
   it("no page error happened", () => {

@@ -90,7 +90,6 @@ export function ChatComponent({ me }: { me: string }) {
         if (cancelled || !res) return;
         joined.current = room;
         setJoinError(null);
-        setUsers(res.users);
         setNode(res.node);
         dispatch({ type: "merge", messages: res.history });
       })
