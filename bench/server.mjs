@@ -25,12 +25,17 @@ async function serve(req, res) {
   const url = new URL(req.url ?? "/", `http://${HOST}`);
   const path = normalize(url.pathname);
   let file = FILES[path];
-  if (!file && (path.startsWith("/socketio-wasm/dist/") || path.startsWith("/socketio-wasm/pkg/"))) {
+  let root = ROOT;
+  if (!file && path.startsWith("/socketio-wasm/pkg/") && process.env.BENCH_PKG_DIR) {
+    // A build with function names, for profiling (bench/profile.mjs).
+    root = process.env.BENCH_PKG_DIR;
+    file = path.slice("/socketio-wasm/pkg/".length);
+  } else if (!file && (path.startsWith("/socketio-wasm/dist/") || path.startsWith("/socketio-wasm/pkg/"))) {
     file = path.slice("/socketio-wasm/".length);
   }
   if (!file) return res.writeHead(404).end();
   try {
-    const body = await readFile(join(ROOT, file));
+    const body = await readFile(join(root, file));
     res.writeHead(200, {
       "content-type": TYPES[extname(file)] ?? "application/octet-stream",
       // Fine timers (cross-origin isolation) and no cache: a cold connect is cold.

@@ -3,14 +3,7 @@
 // This file only adapts calling conventions (variadic arguments, trailing ack
 // callbacks, flags, `using`) and types; every protocol decision, listener
 // table and timer lives in the wasm module.
-import init, {
-  initSync,
-  parseUrl,
-  RawHandle,
-  RawManager,
-  RawSocket,
-  version,
-} from "../pkg/socketio_wasm.js";
+import init, { initSync, parseUrl, RawManager, RawSocket, version } from "../pkg/socketio_wasm.js";
 
 const wasmUrl = new URL("../pkg/socketio_wasm_bg.wasm", import.meta.url);
 
@@ -130,18 +123,24 @@ export interface SocketOptions {
   maxPendingAcks?: number;
 }
 
-/** A listener registration; `off()` removes exactly it. Works with `using`. */
+/**
+ * A listener registration; `off()` removes exactly it. Works with `using`.
+ * It holds only the registration's id: no wasm memory, nothing to free.
+ */
 export class ListenerHandle {
-  readonly #raw: RawHandle;
-  constructor(raw: RawHandle) {
+  readonly #raw: RawManager;
+  readonly #id: number;
+  /** @internal */
+  constructor(raw: RawManager, id: number) {
     this.#raw = raw;
+    this.#id = id;
   }
   /** Removes the listener; true the first time, false after. */
   off(): boolean {
-    return this.#raw.off();
+    return this.#raw.offId(this.#id);
   }
   [Symbol.dispose](): void {
-    this.#raw.off();
+    this.#raw.offId(this.#id);
   }
 }
 
@@ -204,7 +203,7 @@ export class Manager {
         callback(error);
       });
     }
-    this.#raw.open();
+    this.#raw.open(true);
     return this;
   }
   connect(callback?: (error?: Error) => void): this {
@@ -212,7 +211,7 @@ export class Manager {
   }
 
   on<Ev extends keyof ManagerReservedEvents>(event: Ev, listener: ManagerReservedEvents[Ev]): ListenerHandle {
-    return new ListenerHandle(this.#raw.on(event, listener, this));
+    return new ListenerHandle(this.#raw, this.#raw.on(event, listener, this));
   }
   once<Ev extends keyof ManagerReservedEvents>(event: Ev, listener: ManagerReservedEvents[Ev]): ListenerHandle {
     const handle: ListenerHandle = this.on(event, ((...args: unknown[]) => {
@@ -225,46 +224,46 @@ export class Manager {
   reconnection(): boolean;
   reconnection(value: boolean): this;
   reconnection(value?: boolean): boolean | this {
-    if (value === undefined) return this.#raw.getReconnection();
-    this.#raw.setReconnection(value);
+    if (value === undefined) return this.#raw.option(0, NaN) !== 0;
+    this.#raw.option(0, value ? 1 : 0);
     return this;
   }
   reconnectionAttempts(): number;
   reconnectionAttempts(value: number): this;
   reconnectionAttempts(value?: number): number | this {
-    if (value === undefined) return this.#raw.getReconnectionAttempts();
-    this.#raw.setReconnectionAttempts(value);
+    if (value === undefined) return this.#raw.option(1, NaN);
+    this.#raw.option(1, value);
     return this;
   }
   reconnectionDelay(): number;
   reconnectionDelay(value: number): this;
   reconnectionDelay(value?: number): number | this {
-    if (value === undefined) return this.#raw.getReconnectionDelay();
-    this.#raw.setReconnectionDelay(value);
+    if (value === undefined) return this.#raw.option(2, NaN);
+    this.#raw.option(2, value);
     return this;
   }
   reconnectionDelayMax(): number;
   reconnectionDelayMax(value: number): this;
   reconnectionDelayMax(value?: number): number | this {
-    if (value === undefined) return this.#raw.getReconnectionDelayMax();
-    this.#raw.setReconnectionDelayMax(value);
+    if (value === undefined) return this.#raw.option(3, NaN);
+    this.#raw.option(3, value);
     return this;
   }
   randomizationFactor(): number;
   randomizationFactor(value: number): this;
   randomizationFactor(value?: number): number | this {
-    if (value === undefined) return this.#raw.getRandomizationFactor();
-    this.#raw.setRandomizationFactor(value);
+    if (value === undefined) return this.#raw.option(4, NaN);
+    this.#raw.option(4, value);
     return this;
   }
   timeout(): number | false;
   timeout(value: number | false): this;
   timeout(value?: number | false): number | false | this {
     if (value === undefined) {
-      const ms = this.#raw.getTimeout();
+      const ms = this.#raw.option(5, NaN);
       return ms < 0 ? false : ms;
     }
-    this.#raw.setTimeout(value === false ? -1 : value);
+    this.#raw.option(5, value === false ? -1 : value);
     return this;
   }
 }
@@ -284,48 +283,57 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   readonly io: Manager;
   readonly nsp: string;
   readonly #raw: RawSocket;
+  readonly #manager: RawManager;
   readonly #flags: Flags;
 
   /** @internal created by Manager.socket() */
-  constructor(io: Manager, manager: RawManager | RawSocket, nsp: string, options: SocketOptions, flags?: Flags) {
+  constructor(
+    io: Manager,
+    manager: RawManager,
+    nsp: string,
+    options: SocketOptions,
+    flags?: Flags,
+    raw?: RawSocket,
+  ) {
     this.io = io;
     this.nsp = nsp;
-    this.#raw = manager instanceof RawSocket ? manager : manager.socket(nsp, options, this);
+    this.#manager = manager;
+    this.#raw = raw ?? manager.socket(nsp, options, this);
     this.#flags = flags ?? { volatile: false, timeout: undefined };
     if (!flags && io.autoConnect) this.connect();
   }
 
   get id(): string | undefined {
-    return this.#raw.id;
+    return this.#raw.id();
   }
   get connected(): boolean {
-    return this.#raw.connected;
+    return (this.#raw.state() & 1) !== 0;
   }
   get disconnected(): boolean {
-    return !this.#raw.connected;
+    return !this.connected;
   }
   get active(): boolean {
-    return this.#raw.active;
+    return (this.#raw.state() & 2) !== 0;
   }
   get recovered(): boolean {
-    return this.#raw.recovered;
+    return (this.#raw.state() & 4) !== 0;
   }
   get auth(): SocketOptions["auth"] {
-    return this.#raw.auth as SocketOptions["auth"];
+    return this.#raw.auth(false, undefined) as SocketOptions["auth"];
   }
   set auth(value: SocketOptions["auth"]) {
-    this.#raw.auth = value;
+    this.#raw.auth(true, value);
   }
 
   connect(): this {
-    this.#raw.connect();
+    this.#raw.connect(true);
     return this;
   }
   open(): this {
     return this.connect();
   }
   disconnect(): this {
-    this.#raw.disconnect();
+    this.#raw.connect(false);
     return this;
   }
   close(): this {
@@ -333,7 +341,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   }
 
   #with(flags: Partial<Flags>): this {
-    return new Socket(this.io, this.#raw, this.nsp, {}, { ...this.#flags, ...flags }) as this;
+    return new Socket(this.io, this.#manager, this.nsp, {}, { ...this.#flags, ...flags }, this.#raw) as this;
   }
   /** The next emit is dropped instead of buffered while offline. */
   get volatile(): this {
@@ -382,55 +390,60 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     event: Ev,
     listener: Ev extends keyof ReservedSocketEvents ? ReservedSocketEvents[Ev] : L[Ev & keyof L],
   ): ListenerHandle {
-    return new ListenerHandle(this.#raw.on(event, listener, false, false));
+    return this.#on(0, event, listener, false, false);
   }
   once<Ev extends EventNames<L> | keyof ReservedSocketEvents>(
     event: Ev,
     listener: Ev extends keyof ReservedSocketEvents ? ReservedSocketEvents[Ev] : L[Ev & keyof L],
   ): ListenerHandle {
-    return new ListenerHandle(this.#raw.on(event, listener, true, false));
+    return this.#on(0, event, listener, true, false);
   }
+  /** `kind`: 0 a named event, 1 `onAny`, 2 `onAnyOutgoing`. */
+  #on(kind: number, event: string, listener: unknown, once: boolean, prepend: boolean): ListenerHandle {
+    return new ListenerHandle(this.#manager, this.#raw.on(kind, event, listener, once, prepend));
+  }
+
   /** `off(event, fn)`: that listener; `off(event)`: all of the event; `off()`: all. */
   off(event?: string, listener?: AnyFn): this {
-    this.#raw.off(event, listener);
+    this.#raw.off(0, event, listener);
     return this;
   }
   removeAllListeners(event?: string): this {
-    this.#raw.off(event, undefined);
+    this.#raw.off(0, event, undefined);
     return this;
   }
   listeners(event: string): AnyFn[] {
-    return this.#raw.listeners(event) as AnyFn[];
+    return this.#raw.listeners(0, event) as AnyFn[];
   }
   hasListeners(event: string): boolean {
-    return this.#raw.listeners(event).length > 0;
+    return this.#raw.listeners(0, event).length > 0;
   }
 
   onAny(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
-    return new ListenerHandle(this.#raw.onAny(listener, false, false));
+    return this.#on(1, "", listener, false, false);
   }
   prependAny(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
-    return new ListenerHandle(this.#raw.onAny(listener, true, false));
+    return this.#on(1, "", listener, false, true);
   }
   offAny(listener?: AnyFn): this {
-    this.#raw.offAny(listener, false);
+    this.#raw.off(1, undefined, listener);
     return this;
   }
   listenersAny(): AnyFn[] {
-    return this.#raw.listenersAny(false) as AnyFn[];
+    return this.#raw.listeners(1, undefined) as AnyFn[];
   }
   onAnyOutgoing(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
-    return new ListenerHandle(this.#raw.onAny(listener, false, true));
+    return this.#on(2, "", listener, false, false);
   }
   prependAnyOutgoing(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
-    return new ListenerHandle(this.#raw.onAny(listener, true, true));
+    return this.#on(2, "", listener, false, true);
   }
   offAnyOutgoing(listener?: AnyFn): this {
-    this.#raw.offAny(listener, true);
+    this.#raw.off(2, undefined, listener);
     return this;
   }
   listenersAnyOutgoing(): AnyFn[] {
-    return this.#raw.listenersAny(true) as AnyFn[];
+    return this.#raw.listeners(2, undefined) as AnyFn[];
   }
 }
 
@@ -452,10 +465,7 @@ export function io<L extends EventsMap = DefaultEventsMap, E extends EventsMap =
     options = uri;
     uri = undefined;
   }
-  const parsed = parseUrl(uri ?? "", options);
-  const key = parsed.key;
-  const nsp = parsed.nsp;
-  parsed.free();
+  const [key, nsp] = parseUrl(uri ?? "", options) as [string, string];
   const cached = managers.get(key);
   const fresh = options.forceNew || options.multiplex === false || (cached?.hasSocket(nsp) ?? false);
   let manager: Manager;

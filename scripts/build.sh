@@ -11,6 +11,8 @@ log "wasm-pack build $profile"
 # allocator and a trapping panic handler instead of std's panic formatting
 # (see src/tiny.rs and the size log in README.md). Dev builds keep std and
 # print panics on the console.
+# Stale snippets from an older build would be shipped by `npm pack`.
+rm -rf pkg/snippets
 features=()
 if [ "$profile" = "--release" ]; then features=(-- --no-default-features); fi
 wasm-pack --quiet build "$profile" --target web --out-dir pkg --out-name socketio_wasm --no-pack "${features[@]}"

@@ -202,6 +202,8 @@ const SUITES = {
   ]),
   "cargo-test": rustTests("cargo", ["test"]),
   build: check("bash", ["scripts/build.sh"]),
+  // wasm + JS gzip under the budget in scripts/size.mjs (needs `build`).
+  size: check("node", ["scripts/size.mjs", "--budget"]),
   tsc: check("tsc", ["--noEmit", "-p", "tsconfig.json"]),
   "wasm-browser": withFixture((fixtureEnv) =>
     // What `wasm-pack test --headless --chrome` runs, minus its `--tests`, which

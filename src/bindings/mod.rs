@@ -14,25 +14,17 @@ use wasm_bindgen::JsCast;
 use crate::proto::{AckError, AckMode, EmitError};
 use crate::text::cat;
 use crate::web::{
-    self, AuthProvider, AuthReply, DetachedHandle, EmitOptions, EventData, Key, Payload,
-    Registration,
+    self, glue, AuthProvider, AuthReply, EmitOptions, EventData, Key, Payload, Registration,
 };
 
+#[cfg(all(debug_assertions, feature = "std"))]
 #[wasm_bindgen]
 extern "C" {
-    /// Reports a listener's exception the way an uncaught one would be,
-    /// without unwinding through the run loop.
-    #[wasm_bindgen(js_name = reportError, catch)]
-    fn report_error(error: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     fn console_error(error: &JsValue);
 }
 
-fn report(error: &JsValue) {
-    if report_error(error).is_err() {
-        console_error(error);
-    }
-}
+use crate::web::glue::report;
 
 fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(message).into()
@@ -75,12 +67,13 @@ impl RawManager {
         })
     }
 
-    pub fn open(&self) {
-        self.inner.open();
-    }
-
-    pub fn close(&self) {
-        self.inner.close();
+    /// `open()` (true) or `close()` (false).
+    pub fn open(&self, open: bool) {
+        if open {
+            self.inner.open();
+        } else {
+            self.inner.close();
+        }
     }
 
     /// The socket of `nsp`; `this_arg` is the JS object listeners see as `this`.
@@ -108,19 +101,19 @@ impl RawManager {
         })
     }
 
-    /// Listens to a Manager event.
-    pub fn on(
-        &self,
-        event: &str,
-        listener: &JsValue,
-        this_arg: JsValue,
-    ) -> Result<RawHandle, JsValue> {
+    /// Listens to a Manager event; returns the registration's id.
+    pub fn on(&self, event: &str, listener: &JsValue, this_arg: JsValue) -> Result<f64, JsValue> {
         let function = listener_function(event, listener)?;
-        let callback = js_callback(function.clone(), this_arg, false);
+        let callback = js_callback(function, this_arg, false);
         let handle = self.inner.on(event, move |p| callback(p));
-        Ok(RawHandle {
-            inner: handle.detach(),
-        })
+        Ok(handle.detach().id() as f64)
+    }
+
+    /// Removes the listener registered as `id` (of the Manager or any of its
+    /// sockets); true the first time, false after.
+    #[wasm_bindgen(js_name = offId)]
+    pub fn off_id(&self, id: f64) -> bool {
+        self.inner.remove_listener(id as u64)
     }
 
     /// Open transports plus 1 when the timer is armed: 0 means nothing of
@@ -131,67 +124,38 @@ impl RawManager {
         transports + usize::from(timer)
     }
 
-    #[wasm_bindgen(js_name = getReconnection)]
-    pub fn get_reconnection(&self) -> bool {
-        self.inner.with_core(|c| c.config().reconnection)
-    }
-    #[wasm_bindgen(js_name = setReconnection)]
-    pub fn set_reconnection(&self, value: bool) {
-        self.inner.with_core(|c| c.set_reconnection(value));
-    }
-    #[wasm_bindgen(js_name = getReconnectionAttempts)]
-    pub fn get_reconnection_attempts(&self) -> f64 {
+    /// Reads, and sets unless `value` is NaN, one reconnection option:
+    /// 0 `reconnection` (0 or 1), 1 `reconnectionAttempts` (Infinity: no
+    /// bound), 2 `reconnectionDelay`, 3 `reconnectionDelayMax`,
+    /// 4 `randomizationFactor`, 5 `timeout` (negative: none). One export for
+    /// the twelve accessors keeps the module small.
+    pub fn option(&self, which: u8, value: f64) -> f64 {
+        let set = !value.is_nan();
         self.inner.with_core(|c| {
-            c.config()
-                .reconnection_attempts
-                .map_or(f64::INFINITY, f64::from)
+            if set {
+                match which {
+                    0 => c.set_reconnection(value != 0.0),
+                    1 => c.set_reconnection_attempts(options::attempts(value)),
+                    2 => c.set_reconnection_delay(options::millis(value)),
+                    3 => c.set_reconnection_delay_max(options::millis(value)),
+                    4 => c.set_randomization_factor(value.clamp(0.0, 1.0)),
+                    _ => c.set_timeout(
+                        (value.is_finite() && value >= 0.0).then(|| options::millis(value)),
+                    ),
+                }
+            }
+            let config = c.config();
+            match which {
+                0 => f64::from(u8::from(config.reconnection)),
+                1 => config
+                    .reconnection_attempts
+                    .map_or(f64::INFINITY, f64::from),
+                2 => config.reconnection_delay as f64,
+                3 => config.reconnection_delay_max as f64,
+                4 => config.randomization_factor,
+                _ => config.timeout.map_or(-1.0, |t| t as f64),
+            }
         })
-    }
-    #[wasm_bindgen(js_name = setReconnectionAttempts)]
-    pub fn set_reconnection_attempts(&self, value: f64) {
-        let attempts = options::attempts(value);
-        self.inner
-            .with_core(|c| c.set_reconnection_attempts(attempts));
-    }
-    #[wasm_bindgen(js_name = getReconnectionDelay)]
-    pub fn get_reconnection_delay(&self) -> f64 {
-        self.inner
-            .with_core(|c| c.config().reconnection_delay as f64)
-    }
-    #[wasm_bindgen(js_name = setReconnectionDelay)]
-    pub fn set_reconnection_delay(&self, ms: f64) {
-        self.inner
-            .with_core(|c| c.set_reconnection_delay(options::millis(ms)));
-    }
-    #[wasm_bindgen(js_name = getReconnectionDelayMax)]
-    pub fn get_reconnection_delay_max(&self) -> f64 {
-        self.inner
-            .with_core(|c| c.config().reconnection_delay_max as f64)
-    }
-    #[wasm_bindgen(js_name = setReconnectionDelayMax)]
-    pub fn set_reconnection_delay_max(&self, ms: f64) {
-        self.inner
-            .with_core(|c| c.set_reconnection_delay_max(options::millis(ms)));
-    }
-    #[wasm_bindgen(js_name = getRandomizationFactor)]
-    pub fn get_randomization_factor(&self) -> f64 {
-        self.inner.with_core(|c| c.config().randomization_factor)
-    }
-    #[wasm_bindgen(js_name = setRandomizationFactor)]
-    pub fn set_randomization_factor(&self, value: f64) {
-        self.inner
-            .with_core(|c| c.set_randomization_factor(value.clamp(0.0, 1.0)));
-    }
-    #[wasm_bindgen(js_name = getTimeout)]
-    pub fn get_timeout(&self) -> f64 {
-        self.inner
-            .with_core(|c| c.config().timeout.map_or(-1.0, |t| t as f64))
-    }
-    /// A negative or non-finite value disables the connection timeout.
-    #[wasm_bindgen(js_name = setTimeout)]
-    pub fn set_timeout(&self, ms: f64) {
-        let timeout = (ms.is_finite() && ms >= 0.0).then(|| options::millis(ms));
-        self.inner.with_core(|c| c.set_timeout(timeout));
     }
 }
 
@@ -252,6 +216,30 @@ fn drain(socket: &web::Socket, ack_timeout: Option<u64>, outbox: &Outbox) {
 }
 
 fn send(socket: &web::Socket, ack_timeout: Option<u64>, request: Outgoing) -> Result<(), JsValue> {
+    let encoded =
+        web::encode_args(&request.args).map_err(|error| serialize_error(&request.name, &error))?;
+    send_encoded(socket, ack_timeout, request, encoded)
+}
+
+fn serialize_error(name: &str, error: &JsValue) -> JsValue {
+    let detail = error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_default();
+    type_error(&cat(&[
+        "emit(\"",
+        name,
+        "\"): the arguments cannot be serialized: ",
+        &detail,
+    ]))
+}
+
+fn send_encoded(
+    socket: &web::Socket,
+    ack_timeout: Option<u64>,
+    request: Outgoing,
+    (data, attachments): (String, Vec<Vec<u8>>),
+) -> Result<(), JsValue> {
     let Outgoing {
         name,
         args,
@@ -259,18 +247,6 @@ fn send(socket: &web::Socket, ack_timeout: Option<u64>, request: Outgoing) -> Re
         mode,
         volatile,
     } = request;
-    let (data, attachments) = web::encode_args(&args).map_err(|error| {
-        let detail = error
-            .dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .unwrap_or_default();
-        type_error(&cat(&[
-            "emit(\"",
-            &name,
-            "\"): the arguments cannot be serialized: ",
-            &detail,
-        ]))
-    })?;
     let error_first = match mode {
         AckMode::Callback => ack_timeout.is_some(),
         _ => true,
@@ -303,44 +279,45 @@ pub struct RawSocket {
 const ACK_NONE: u8 = 0;
 const ACK_CALLBACK: u8 = 1;
 
+/// Which listeners (`kind` in `on`, `off`, `listeners`): 0 of a named event,
+/// 1 catch-all (`onAny`), 2 catch-all of sent events (`onAnyOutgoing`).
+fn key(kind: u8, event: Option<String>) -> Option<Key> {
+    match kind {
+        0 => event.map(Key::Named),
+        1 => Some(Key::Any),
+        _ => Some(Key::AnyOutgoing),
+    }
+}
+
 #[wasm_bindgen]
 impl RawSocket {
-    pub fn connect(&self) {
-        self.inner.connect();
+    /// `connect()` (true) or `disconnect()` (false).
+    pub fn connect(&self, connect: bool) {
+        if connect {
+            self.inner.connect();
+        } else {
+            self.inner.disconnect();
+        }
     }
 
-    pub fn disconnect(&self) {
-        self.inner.disconnect();
+    /// 1 connected, 2 active, 4 recovered (bits).
+    pub fn state(&self) -> u8 {
+        u8::from(self.inner.connected())
+            | (u8::from(self.inner.active()) << 1)
+            | (u8::from(self.inner.recovered()) << 2)
     }
 
-    #[wasm_bindgen(getter)]
-    pub fn connected(&self) -> bool {
-        self.inner.connected()
-    }
-
-    #[wasm_bindgen(getter)]
-    pub fn active(&self) -> bool {
-        self.inner.active()
-    }
-
-    #[wasm_bindgen(getter)]
-    pub fn recovered(&self) -> bool {
-        self.inner.recovered()
-    }
-
-    #[wasm_bindgen(getter)]
+    /// The server-given id while connected.
     pub fn id(&self) -> Option<String> {
         self.inner.id()
     }
 
-    #[wasm_bindgen(getter)]
-    pub fn auth(&self) -> JsValue {
+    /// The `auth` option; replaced by `value` when `set`.
+    pub fn auth(&self, set: bool, value: JsValue) -> JsValue {
+        if set {
+            *self.auth.borrow_mut() = value;
+        }
         self.auth.borrow().clone()
-    }
-
-    #[wasm_bindgen(setter)]
-    pub fn set_auth(&self, value: JsValue) {
-        *self.auth.borrow_mut() = value;
     }
 
     /// Sends `args` (`[event, ...args]`). `ack_mode`: 0 none, 1 callback,
@@ -373,10 +350,18 @@ impl RawSocket {
             mode,
             volatile,
         };
-        let has_blob = web::has_blob(args);
-        if !has_blob && self.outbox.borrow().is_empty() {
-            return send(&self.inner, self.ack_timeout, request);
-        }
+        let has_blob = if self.outbox.borrow().is_empty() {
+            // The common case: encoded and sent now, one call to JS.
+            match web::encode_unless_blob(args, true) {
+                Ok(Some(encoded)) => {
+                    return send_encoded(&self.inner, self.ack_timeout, request, encoded)
+                }
+                Ok(None) => true,
+                Err(error) => return Err(serialize_error(&request.name, &error)),
+            }
+        } else {
+            web::has_blob(args)
+        };
         // A Blob is read asynchronously; this emit and every one after it
         // wait in the outbox so the server sees them in call order.
         if crate::proto::packet::RESERVED_EVENTS.contains(&request.name.as_str()) {
@@ -408,102 +393,45 @@ impl RawSocket {
         Ok(())
     }
 
-    /// Adds a listener of `event`; returns its handle.
+    /// Adds a listener (`kind`: see [`key`]); returns its id (for
+    /// `RawManager.offId`).
     pub fn on(
         &self,
+        kind: u8,
         event: &str,
         listener: &JsValue,
         once: bool,
         prepend: bool,
-    ) -> Result<RawHandle, JsValue> {
-        let function = listener_function(event, listener)?;
-        Ok(self.listen(
-            Key::Named(String::from(event)),
-            function,
-            once,
-            prepend,
-            false,
-        ))
-    }
-
-    /// Adds a catch-all listener (`outgoing`: of sent events).
-    #[wasm_bindgen(js_name = onAny)]
-    pub fn on_any(
-        &self,
-        listener: &JsValue,
-        prepend: bool,
-        outgoing: bool,
-    ) -> Result<RawHandle, JsValue> {
-        let function = listener_function("onAny", listener)?;
-        let key = if outgoing { Key::AnyOutgoing } else { Key::Any };
-        Ok(self.listen(key, function, false, prepend, true))
-    }
-
-    /// `off(event, fn)`, `off(event)`, `off()`.
-    pub fn off(&self, event: Option<String>, listener: Option<Function>) -> usize {
-        let key = event.map(Key::Named);
-        self.inner
-            .remove(key.as_ref(), listener.as_ref().map(|f| f.as_ref()))
-    }
-
-    /// `offAny(fn)`, `offAny()` (`outgoing`: the outgoing ones).
-    #[wasm_bindgen(js_name = offAny)]
-    pub fn off_any(&self, listener: Option<Function>, outgoing: bool) -> usize {
-        let key = if outgoing { Key::AnyOutgoing } else { Key::Any };
-        self.inner
-            .remove(Some(&key), listener.as_ref().map(|f| f.as_ref()))
-    }
-
-    /// The functions listening to `event`.
-    pub fn listeners(&self, event: &str) -> Array {
-        self.inner
-            .listener_functions(&Key::Named(String::from(event)))
-            .into_iter()
-            .collect()
-    }
-
-    /// The catch-all functions (`outgoing`: of sent events).
-    #[wasm_bindgen(js_name = listenersAny)]
-    pub fn listeners_any(&self, outgoing: bool) -> Array {
-        let key = if outgoing { Key::AnyOutgoing } else { Key::Any };
-        self.inner.listener_functions(&key).into_iter().collect()
-    }
-
-    fn listen(
-        &self,
-        key: Key,
-        function: Function,
-        once: bool,
-        prepend: bool,
-        with_name: bool,
-    ) -> RawHandle {
-        let callback = js_callback(function.clone(), self.this_arg.clone(), with_name);
+    ) -> Result<f64, JsValue> {
+        let function = listener_function(if kind == 0 { event } else { "onAny" }, listener)?;
+        let key = key(kind, Some(String::from(event))).unwrap_or(Key::Any);
+        let callback = js_callback(function.clone(), self.this_arg.clone(), kind != 0);
         let handle = self.inner.listen(
             key,
             callback,
             Registration {
-                once,
+                once: once && kind == 0,
                 prepend,
                 identity: Some(function.into()),
             },
         );
-        RawHandle {
-            inner: handle.detach(),
-        }
+        Ok(handle.detach().id() as f64)
     }
-}
 
-/// A listener registration; `off()` removes exactly it.
-#[wasm_bindgen]
-pub struct RawHandle {
-    inner: DetachedHandle,
-}
+    /// `off(event, fn)`, `off(event)`, `off()` (kind 0); `offAny(fn)`,
+    /// `offAny()` (1), `offAnyOutgoing(...)` (2).
+    pub fn off(&self, kind: u8, event: Option<String>, listener: Option<Function>) -> usize {
+        let key = key(kind, event);
+        self.inner
+            .remove(key.as_ref(), listener.as_ref().map(|f| f.as_ref()))
+    }
 
-#[wasm_bindgen]
-impl RawHandle {
-    /// Removes the listener; true the first time, false after.
-    pub fn off(&self) -> bool {
-        self.inner.off()
+    /// The functions listening (`kind`: see [`key`]).
+    pub fn listeners(&self, kind: u8, event: Option<String>) -> Array {
+        match key(kind, event) {
+            Some(key) => self.inner.listener_functions(&key).into_iter().collect(),
+            None => Array::new(),
+        }
     }
 }
 
@@ -532,19 +460,31 @@ fn emit_error(name: &str, error: EmitError) -> JsValue {
 /// A JS listener as a runtime callback. `with_name`: catch-all listeners get
 /// the event name first.
 fn js_callback(function: Function, this_arg: JsValue, with_name: bool) -> web::Callback {
-    Rc::new(move |payload: &Payload| {
-        let args = js_args(payload, with_name);
-        if let Err(error) = function.apply(&this_arg, &args) {
-            report(&error);
+    Rc::new(move |payload: &Payload| match payload {
+        // The hot path: the parsed arguments (built once per event, however
+        // many listeners) go to JS with the ack, in one call.
+        Payload::Event(incoming) => glue::call_listener(
+            &function,
+            &this_arg,
+            incoming.args.js_array(),
+            u32::from(!with_name),
+            incoming
+                .ack
+                .as_ref()
+                .map(|responder| ack_responder(responder.clone())),
+        ),
+        Payload::Outgoing(data) => {
+            glue::call_listener(&function, &this_arg, data.js_array(), 0, None)
         }
+        other => glue::call_listener(&function, &this_arg, &js_args(other), 0, None),
     })
 }
 
-fn js_args(payload: &Payload, with_name: bool) -> Array {
+/// The arguments of a Manager or lifecycle event.
+fn js_args(payload: &Payload) -> JsValue {
     match payload {
-        Payload::Unit => Array::new(),
-        Payload::Attempt(n) => Array::of1(&JsValue::from(*n)),
-        Payload::Error { message, data } => Array::of1(&error_with_data(message, *data)),
+        Payload::Attempt(n) => Array::of1(&JsValue::from(*n)).into(),
+        Payload::Error { message, data } => Array::of1(&error_with_data(message, *data)).into(),
         Payload::Close {
             reason,
             description,
@@ -553,47 +493,20 @@ fn js_args(payload: &Payload, with_name: bool) -> Array {
             if let Some(description) = description {
                 args.push(&JsValue::from_str(description));
             }
-            args
+            args.into()
         }
-        Payload::Event(incoming) => {
-            let all: Array = incoming
-                .args
-                .js_array()
-                .clone()
-                .dyn_into()
-                .unwrap_or_default();
-            let args = all.slice(if with_name { 0 } else { 1 }, u32::MAX);
-            if let Some(responder) = &incoming.ack {
-                let responder = responder.clone();
-                let ack =
-                    Closure::<dyn Fn(Array)>::new(move |reply: Array| {
-                        match web::encode_args(&reply) {
-                            Ok((data, attachments)) => responder.respond(data, attachments),
-                            Err(error) => report(&error),
-                        }
-                    });
-                args.push(&variadic(ack));
-            }
-            args
-        }
-        Payload::Outgoing(data) => data
-            .js_array()
-            .clone()
-            .dyn_into::<Array>()
-            .unwrap_or_default()
-            .slice(0, u32::MAX),
+        _ => Array::new().into(),
     }
 }
 
-/// A JS function `(...args) => f(args)`, freed by the GC.
-fn variadic(f: Closure<dyn Fn(Array)>) -> JsValue {
-    make_variadic(&f.into_js_value())
-}
-
-#[wasm_bindgen(inline_js = "export function makeVariadic(f) { return (...args) => f(args); }")]
-extern "C" {
-    #[wasm_bindgen(js_name = makeVariadic)]
-    fn make_variadic(f: &JsValue) -> JsValue;
+/// The function a listener calls to answer a server's acknowledgement request.
+fn ack_responder(responder: Rc<web::AckResponder>) -> JsValue {
+    let ack = Closure::<dyn Fn(Array)>::new(move |reply: Array| match web::encode_args(&reply) {
+        Ok((data, attachments)) => responder.respond(data, attachments),
+        Err(error) => report(&error),
+    });
+    // `(...args) => f(args)`, freed by the GC.
+    glue::make_variadic(&ack.into_js_value())
 }
 
 fn error_with_data(message: &str, data: Option<&str>) -> JsValue {
@@ -606,24 +519,12 @@ fn error_with_data(message: &str, data: Option<&str>) -> JsValue {
 }
 
 fn ack_callback(function: Function, error_first: bool) -> web::AckCallback {
-    Box::new(move |result: Result<&EventData, AckError>| {
-        let outcome = match result {
-            Ok(data) => {
-                let args = data
-                    .js_array()
-                    .clone()
-                    .dyn_into::<Array>()
-                    .unwrap_or_default()
-                    .slice(0, u32::MAX);
-                if error_first {
-                    args.unshift(&JsValue::NULL);
-                }
-                function.apply(&JsValue::UNDEFINED, &args)
-            }
-            Err(error) => function.call1(&JsValue::UNDEFINED, &js_sys::Error::new(error.as_str())),
-        };
-        if let Err(error) = outcome {
-            report(&error);
-        }
+    Box::new(move |result: Result<&EventData, AckError>| match result {
+        Ok(data) => glue::call_ack(&function, data.js_array(), error_first),
+        Err(error) => glue::call_ack(
+            &function,
+            &Array::of1(&js_sys::Error::new(error.as_str())),
+            false,
+        ),
     })
 }

@@ -1,10 +1,10 @@
 //! socket.io-client's options and URLs, read from JS values.
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::web::glue;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::Url;
 
 use super::type_error;
 use crate::proto::{ManagerConfig, SocketConfig, TransportKind};
@@ -60,8 +60,7 @@ pub(crate) fn attempts(value: f64) -> Option<u32> {
 }
 
 /// The parts of an `io()` URL.
-#[wasm_bindgen]
-pub struct ParsedUrl {
+pub(crate) struct ParsedUrl {
     secure: bool,
     host_port: String,
     nsp: String,
@@ -69,17 +68,9 @@ pub struct ParsedUrl {
     path: String,
 }
 
-#[wasm_bindgen]
 impl ParsedUrl {
-    /// The namespace: the URL's path (`/` when empty).
-    #[wasm_bindgen(getter)]
-    pub fn nsp(&self) -> String {
-        self.nsp.clone()
-    }
-
     /// The Manager cache key: scheme, host, port, Engine.IO path and query.
-    #[wasm_bindgen(getter)]
-    pub fn key(&self) -> String {
+    fn key(&self) -> String {
         let mut key = String::from(if self.secure { "https://" } else { "http://" });
         key.push_str(&self.host_port);
         key.push_str(&self.path);
@@ -93,24 +84,21 @@ impl ParsedUrl {
     }
 }
 
+/// `io()`'s view of a URL: `[manager cache key, namespace]`.
+#[wasm_bindgen(js_name = parseUrl)]
+pub fn url_key(uri: &str, options: &JsValue) -> Result<Array, JsValue> {
+    let url = parse_url(uri, options)?;
+    Ok(Array::of2(&url.key().into(), &url.nsp.into()))
+}
+
 /// Parses `uri` as `io()` does: relative to the page (or the page's origin
 /// when empty); `http(s)` or `ws(s)`. `options.path` and `options.query` join in.
-#[wasm_bindgen(js_name = parseUrl)]
-pub fn parse_url(uri: &str, options: &JsValue) -> Result<ParsedUrl, JsValue> {
-    let base = page_location("href");
-    // No URL means the page's server: its origin, not its path (which would
-    // otherwise become the namespace).
-    let uri = match (uri.is_empty(), page_location("origin")) {
-        (true, Some(origin)) => origin,
-        _ => String::from(uri),
-    };
-    let uri = uri.as_str();
-    let url = match &base {
-        Some(base) => Url::new_with_base(uri, base),
-        None => Url::new(uri),
-    }
-    .map_err(|_| type_error(&cat(&["invalid URL \"", uri, "\""])))?;
-    let secure = match url.protocol().as_str() {
+pub(crate) fn parse_url(uri: &str, options: &JsValue) -> Result<ParsedUrl, JsValue> {
+    let parts =
+        glue::parse_url(uri).map_err(|_| type_error(&cat(&["invalid URL \"", uri, "\""])))?;
+    let part = |i: u32| parts.get(i).as_string().unwrap_or_default();
+    let protocol = part(0);
+    let secure = match protocol.as_str() {
         "https:" | "wss:" => true,
         "http:" | "ws:" => false,
         other => {
@@ -124,14 +112,10 @@ pub fn parse_url(uri: &str, options: &JsValue) -> Result<ParsedUrl, JsValue> {
         }
     };
     let mut query = Vec::new();
-    let params = url.search_params();
-    let entries = js_sys::try_iter(&params).ok().flatten();
-    for entry in entries.into_iter().flatten().flatten() {
-        let pair = Array::from(&entry);
-        query.push((
-            pair.get(0).as_string().unwrap_or_default(),
-            pair.get(1).as_string().unwrap_or_default(),
-        ));
+    let mut i = 3;
+    while i + 1 < parts.length() {
+        query.push((part(i), part(i + 1)));
+        i += 2;
     }
     let extra = get(options, "query");
     if extra.is_object() {
@@ -152,23 +136,17 @@ pub fn parse_url(uri: &str, options: &JsValue) -> Result<ParsedUrl, JsValue> {
     let path = path_option
         .as_string()
         .unwrap_or_else(|| String::from("/socket.io"));
-    let nsp = match url.pathname().as_str() {
+    let nsp = match part(2).as_str() {
         "" => String::from("/"),
         p => String::from(p),
     };
     Ok(ParsedUrl {
         secure,
-        host_port: url.host(),
+        host_port: part(1),
         nsp,
         query,
         path,
     })
-}
-
-/// `location[field]` of the page (or worker), when there is one.
-fn page_location(field: &str) -> Option<String> {
-    let location = Reflect::get(&js_sys::global(), &"location".into()).ok()?;
-    Reflect::get(&location, &field.into()).ok()?.as_string()
 }
 
 /// The core's Manager configuration and `withCredentials`.

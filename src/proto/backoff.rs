@@ -182,7 +182,17 @@ mod tests {
 
     #[test]
     fn floor_and_pow2_match_std() {
-        for x in [0.0, 0.5, 1.0, 1.999, 2.5e9, -0.5, -3.0, 1e300, f64::INFINITY] {
+        for x in [
+            0.0,
+            0.5,
+            1.0,
+            1.999,
+            2.5e9,
+            -0.5,
+            -3.0,
+            1e300,
+            f64::INFINITY,
+        ] {
             assert_eq!(super::floor(x), x.floor(), "{x}");
         }
         assert!(super::floor(f64::NAN).is_nan());
@@ -190,5 +200,4 @@ mod tests {
             assert_eq!(super::pow2(e), 2f64.powi(e), "{e}");
         }
     }
-
 }

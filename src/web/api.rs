@@ -80,6 +80,12 @@ impl Manager {
         )
     }
 
+    /// Removes the listener registered as `id` (a handle's [`DetachedHandle::id`]);
+    /// true the first time.
+    pub(crate) fn remove_listener(&self, id: u64) -> bool {
+        remove_by_id(&self.shared, id)
+    }
+
     /// Browser resources held now: (open transports, timer armed). After the
     /// last socket disconnects both are zero: nothing is left running.
     pub fn resources(&self) -> (usize, bool) {
@@ -159,7 +165,7 @@ impl Socket {
     /// acknowledgement when `options.ack` asks for one.
     pub fn emit(
         &self,
-        args: EventData,
+        mut args: EventData,
         options: EmitOptions,
         callback: Option<AckCallback>,
     ) -> Result<(), EmitError> {
@@ -168,28 +174,37 @@ impl Socket {
         } else {
             AckMode::None
         };
-        let emit = Emit {
-            data: args.data.clone(),
-            attachments: args.attachments.clone(),
-            ack,
-            volatile: options.volatile,
-        };
-        let connected = self.connected();
         let volatile = options.volatile;
-        let request = self
-            .shared
-            .borrow_mut()
-            .core
-            .emit(now_ms(), self.id, emit)?;
+        let target = Target::Socket(self.id);
         let outgoing_now = {
             let mut driver = self.shared.borrow_mut();
+            let connected = driver.core.is_connected(self.id);
+            // The arguments are needed after the core took them only by
+            // outgoing listeners and the offline buffer: copy them only then.
+            let outgoing = driver.listeners.has(target, &Key::AnyOutgoing);
+            let keep = outgoing || (!connected && !volatile);
+            let (data, attachments) = if keep {
+                (args.data.clone(), args.attachments.clone())
+            } else {
+                (
+                    core::mem::take(&mut args.data),
+                    core::mem::take(&mut args.attachments),
+                )
+            };
+            let emit = Emit {
+                data,
+                attachments,
+                ack,
+                volatile,
+            };
+            let request = driver.core.emit(now_ms(), self.id, emit)?;
             let buffered = driver.core.buffered(self.id);
             let slot = driver.slot(self.id);
             if let (Some(request), Some(callback)) = (request, callback) {
                 slot.acks.push((request, callback));
             }
             if connected {
-                Some(args)
+                outgoing.then_some(args)
             } else {
                 if !volatile {
                     slot.unsent.push_back(args);
@@ -203,7 +218,7 @@ impl Socket {
         if let Some(args) = outgoing_now {
             super::driver::emit_local(
                 &self.shared,
-                Target::Socket(self.id),
+                target,
                 &Key::AnyOutgoing,
                 &Payload::Outgoing(&args),
             );
@@ -377,7 +392,19 @@ pub struct DetachedHandle {
     id: u64,
 }
 
+fn remove_by_id(shared: &Shared, id: u64) -> bool {
+    match shared.try_borrow_mut() {
+        Ok(mut driver) => driver.listeners.remove(Target::Manager, Selector::Id(id)) > 0,
+        Err(_) => false,
+    }
+}
+
 impl DetachedHandle {
+    /// The registration's id, unique on its Manager.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
     /// Removes the listener; true the first time, false after.
     pub fn off(&self) -> bool {
         let Some(shared) = self.driver.upgrade() else {

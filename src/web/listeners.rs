@@ -113,6 +113,13 @@ impl Listeners {
         before - self.entries.len()
     }
 
+    /// Whether `target` has a listener of `key`.
+    pub(crate) fn has(&self, target: Target, key: &Key) -> bool {
+        self.entries
+            .iter()
+            .any(|e| e.target == target && &e.key == key)
+    }
+
     /// The callbacks to run for `key` on `target`, in order; `once`
     /// registrations are removed here, before they run.
     pub(crate) fn take_matching(&mut self, target: Target, key: &Key) -> Vec<Callback> {

@@ -2,19 +2,17 @@
 //! (the core guarantees it); the GET is aborted on drop.
 #[allow(unused_imports)]
 use crate::prelude::*;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{AbortController, RequestCredentials, RequestInit, Response};
 
-use super::sys;
+use super::glue::{self, Abort};
 use super::websocket::Sink;
 use crate::proto::TransportInput;
 
 pub(crate) struct PollTransport {
     sink: Sink,
     with_credentials: bool,
-    get_abort: Option<AbortController>,
+    get_abort: Option<Abort>,
 }
 
 impl PollTransport {
@@ -26,31 +24,16 @@ impl PollTransport {
         }
     }
 
-    fn init(&self, method: &str) -> RequestInit {
-        let init = RequestInit::new();
-        init.set_method(method);
-        init.set_credentials(if self.with_credentials {
-            RequestCredentials::Include
-        } else {
-            RequestCredentials::SameOrigin
-        });
-        init
-    }
-
     pub(crate) fn get(&mut self, url: &str) {
-        let init = self.init("GET");
         // The core keeps at most one GET in flight, so there is no older
         // one to abort here.
-        self.get_abort = AbortController::new().ok();
-        if let Some(abort) = &self.get_abort {
-            init.set_signal(Some(&abort.signal()));
-        }
+        let pair = glue::request(url, "GET", None, self.with_credentials);
+        self.get_abort = Some(pair.get(1).unchecked_into());
         let sink = self.sink.clone();
-        let request = sys::fetch(url, &init);
         spawn_local(async move {
-            match body_text(request).await {
-                Ok(body) => sink(TransportInput::PollResponse(body)),
-                Err(()) => sink(TransportInput::Error {
+            match body_text(pair.get(0)).await {
+                Some(body) => sink(TransportInput::PollResponse(body)),
+                None => sink(TransportInput::Error {
                     description: String::from("xhr poll error"),
                 }),
             }
@@ -58,21 +41,12 @@ impl PollTransport {
     }
 
     pub(crate) fn post(&self, url: &str, body: &str) {
-        let init = self.init("POST");
-        init.set_body(&JsValue::from_str(body));
-        let headers = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(
-            &headers,
-            &JsValue::from_str("content-type"),
-            &JsValue::from_str("text/plain;charset=UTF-8"),
-        );
-        init.set_headers(&headers);
+        let pair = glue::request(url, "POST", Some(String::from(body)), self.with_credentials);
         let sink = self.sink.clone();
-        let request = sys::fetch(url, &init);
         spawn_local(async move {
-            match body_text(request).await {
-                Ok(_) => sink(TransportInput::PostDone),
-                Err(()) => sink(TransportInput::Error {
+            match body_text(pair.get(0)).await {
+                Some(_) => sink(TransportInput::PostDone),
+                None => sink(TransportInput::Error {
                     description: String::from("xhr post error"),
                 }),
             }
@@ -80,20 +54,12 @@ impl PollTransport {
     }
 }
 
-/// The body of a 2xx response; any failure (network, abort, status) is `Err`.
-async fn body_text(request: js_sys::Promise) -> Result<String, ()> {
-    let response: Response = JsFuture::from(request)
+/// The body of a 2xx response; any failure (network, abort, status) is `None`.
+async fn body_text(request: wasm_bindgen::JsValue) -> Option<String> {
+    JsFuture::from(js_sys::Promise::from(request))
         .await
-        .map_err(|_| ())?
-        .dyn_into()
-        .map_err(|_| ())?;
-    if !response.ok() {
-        return Err(());
-    }
-    let text = JsFuture::from(response.text().map_err(|_| ())?)
-        .await
-        .map_err(|_| ())?;
-    text.as_string().ok_or(())
+        .ok()?
+        .as_string()
 }
 
 impl Drop for PollTransport {

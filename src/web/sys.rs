@@ -14,9 +14,6 @@ extern "C" {
 
     #[wasm_bindgen(js_name = clearTimeout)]
     pub(crate) fn clear_timeout(id: &JsValue);
-
-    #[wasm_bindgen(js_name = fetch)]
-    pub(crate) fn fetch(url: &str, init: &web_sys::RequestInit) -> js_sys::Promise;
 }
 
 /// Monotonic milliseconds: the core's clock.
