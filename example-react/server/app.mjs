@@ -313,8 +313,13 @@ export function createExampleServer(config) {
       return [null, message];
     });
 
+    let lastTyping = 0;
     socket.on("typing", (payload) => {
       if (checkRoom(payload) || !socket.rooms.has(payload.room)) return;
+      // A hint, relayed at most 4 times a second per socket (a stop always).
+      const now = Date.now();
+      if (payload.typing !== false && now - lastTyping < 250) return;
+      lastTyping = now;
       socket.to(payload.room).emit("typing", { room: payload.room, user: user.name, typing: payload.typing !== false });
     });
 
