@@ -4,20 +4,23 @@
 //   server -> client: `auth` is a function, so every (re)connection tells the
 //     server the last sequence number handled (`lastSeq`); a message at or
 //     below it is a duplicate and is not handed to the app; one past a gap
-//     asks for a replay.
+//     is dropped too, and the app asks the server to replay after lastSeq.
 //   client -> server: each message has an id; `emitWithAck` with the socket's
 //     `ackTimeout` + `retries`; if it is rejected (retries ran out), the app
 //     emits it again with the same id after a pause.
-import { io } from "/socketio-wasm/dist/index.js";
-
 const params = new URLSearchParams(location.search);
+// `client=reference` runs the same app on socket.io-client, for comparison.
+const reference = params.get("client") === "reference";
+const { io } = await import(reference ? "/socket.io-client.esm.js" : "/socketio-wasm/dist/index.js");
+
 const server = params.get("server");
 const total = Number(params.get("messages") ?? 20_000);
 const window_ = Number(params.get("window") ?? 200);
 const transports = (params.get("transports") ?? "polling,websocket").split(",");
 
 const stats = {
-  s2c: { handled: 0, lastSeq: 0, duplicatesDropped: 0, gaps: 0, raw: 0, wrongBody: 0, order: true },
+  s2c: { handled: 0, lastSeq: 0, duplicatesDropped: 0, gaps: 0, droppedAwaitingReplay: 0, raw: 0, wrongBody: 0 },
+  gapLog: [],
   c2s: { emits: 0, answered: 0, rejected: 0, rejectedBy: {}, acked: 0, inflight: 0, serverSawDuplicate: 0 },
   connects: 0,
   recovered: 0,
@@ -40,7 +43,21 @@ const socket = io(server, {
   auth: (cb) => cb({ lastSeq: stats.s2c.lastSeq }),
 });
 
+let connectedAt = 0;
+let replaying = false;
+async function requestReplay() {
+  replaying = true;
+  try {
+    await socket.emitWithAck("replay", stats.s2c.lastSeq);
+  } catch {
+    // Rejected after its retries: the next gap asks again.
+  } finally {
+    replaying = false;
+  }
+}
+
 socket.on("connect", () => {
+  connectedAt = Date.now();
   stats.connects += 1;
   if (socket.recovered) stats.recovered += 1;
 });
@@ -65,10 +82,18 @@ socket.on("msg", (message) => {
     return;
   }
   if (seq !== stats.s2c.lastSeq + 1) {
-    // A gap: ask for a replay (reconnecting sends lastSeq) and wait for it.
+    // A gap: something was skipped. Drop this one and ask the server to
+    // replay its log after lastSeq (one request at a time; what arrives
+    // meanwhile is dropped too and comes again with the replay).
+    if (replaying) {
+      stats.s2c.droppedAwaitingReplay += 1;
+      return;
+    }
     stats.s2c.gaps += 1;
-    stats.s2c.order = false;
-    socket.disconnect().connect();
+    if (stats.gapLog.length < 20) {
+      stats.gapLog.push({ at: Date.now(), lastSeq: stats.s2c.lastSeq, got: seq, sinceConnect: Date.now() - connectedAt });
+    }
+    void requestReplay();
     return;
   }
   if (message.body !== body(seq)) stats.s2c.wrongBody += 1;

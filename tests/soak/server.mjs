@@ -8,6 +8,10 @@
 //     restart loses the in-memory recovery state), the server replays the log
 //     after `auth.lastSeq`, which the client's auth function reports on every
 //     (re)connection. The client drops what it already has (seq <= lastSeq).
+//     A message skipped within a connection (over long-polling, a poll
+//     response lost to a reset connection that the browser silently resends)
+//     shows as a gap (seq > lastSeq + 1): the client asks for `replay` of the
+//     log after lastSeq.
 //   client -> server: every message carries a client-chosen id and is emitted
 //     with `ackTimeout` + `retries`; the server records the id durably before
 //     it acknowledges, and acknowledges a known id again without handling it
@@ -40,6 +44,19 @@ const seen = new Set(lines(C2S_LOG));
 export const body = (seq) => `message ${seq} ${"·".repeat(seq % 64)}`;
 
 const http = createServer();
+// Each Engine.IO polling request carries a fresh random `t`; seeing one twice
+// means the browser sent the same request again by itself (Chromium resends a
+// request whose reused keep-alive connection was reset before any response
+// byte arrived). Logged to retries.log: "METHOD t time".
+const RETRIES_LOG = join(dir, "retries.log");
+const tokens = new Set();
+function noteRequest(req) {
+  const t = new URL(req.url ?? "/", "http://x").searchParams.get("t");
+  if (!t) return;
+  const key = `${req.method} ${t}`;
+  if (tokens.has(key)) appendFileSync(RETRIES_LOG, `${key} ${Date.now()}\n`);
+  else tokens.add(key);
+}
 const io = new Server(http, {
   cors: { origin: true, credentials: true },
   pingInterval: 2_000,
@@ -54,6 +71,12 @@ io.on("connection", (socket) => {
     const after = Number(socket.handshake.auth?.lastSeq ?? 0);
     for (let seq = after + 1; seq <= produced; seq++) socket.emit("msg", { seq, body: body(seq) });
   }
+  // The client saw a gap: replay the log after `after`, in order.
+  socket.on("replay", (after, ack) => {
+    appendFileSync(join(dir, "replays.log"), `${Date.now()} ${after} ${produced}\n`);
+    for (let seq = Number(after) + 1; seq <= produced; seq++) socket.emit("msg", { seq, body: body(seq) });
+    if (typeof ack === "function") ack(produced);
+  });
   socket.on("msg", (message, ack) => {
     const id = String(message?.id);
     appendFileSync(C2S_LOG, `${id}\n`);
@@ -89,6 +112,9 @@ function tick() {
   }
   if (produced >= total) clearInterval(producer);
 }
+
+// After socket.io attached (it wraps the request listeners it finds).
+http.prependListener("request", noteRequest);
 
 http.listen(port, "127.0.0.1", () => {
   console.log(JSON.stringify({ event: "listening", port: http.address().port, produced, received: seen.size }));

@@ -33,6 +33,8 @@ const STALLS = Number(process.env.STALLS ?? 2);
 const SEED = Number(process.env.SEED ?? Date.now() % 1_000_000);
 const DEADLINE_S = Number(process.env.DEADLINE_S ?? 420);
 const TRANSPORTS = process.env.TRANSPORTS ?? "polling,websocket";
+// CLIENT=socket.io-client runs the same app on socket.io-client 4.8, for comparison.
+const CLIENT = process.env.CLIENT ?? "socketio-wasm";
 const STALL_MS = 2_000 + 2_000 + 1_000; // the server's pingInterval + pingTimeout + 1 s
 
 // mulberry32: a seeded schedule, reproducible with SEED.
@@ -48,6 +50,7 @@ function rng32(seed) {
 }
 const rng = rng32(SEED);
 const t0 = Date.now();
+const t0Wall = t0; // the page and the server use the same clock: times in the report are ms since the start
 const log = (line) => console.log(`[soak ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -113,6 +116,7 @@ const pages = createServer(async (req, res) => {
     return;
   }
   if (path === "client.js") file = join(ROOT, "tests/soak/client.js");
+  else if (path === "socket.io-client.esm.js") file = join(ROOT, "node_modules/socket.io-client/dist/socket.io.esm.min.js");
   else if (path.startsWith("socketio-wasm/dist/") || path.startsWith("socketio-wasm/pkg/")) {
     file = join(ROOT, path.slice("socketio-wasm/".length));
   }
@@ -148,7 +152,10 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 }
 
 try {
-  log(`seed ${SEED}, ${MESSAGES} messages each way, server rate ${RATE}/s, transports ${TRANSPORTS}, deadline ${DEADLINE_S} s`);
+  log(
+    `${CLIENT}: seed ${SEED}, ${MESSAGES} messages each way, server rate ${RATE}/s, ` +
+      `transports ${TRANSPORTS}, deadline ${DEADLINE_S} s`,
+  );
   await startServer();
   proxy = new FaultProxy({ targetPort: serverPort, log });
   const proxyPort = await proxy.listen(0);
@@ -177,7 +184,12 @@ try {
       pageErrors.push(message.text());
     }
   });
-  const query = new URLSearchParams({ server: `http://${HOST}:${proxyPort}`, messages: String(MESSAGES), transports: TRANSPORTS });
+  const query = new URLSearchParams({
+    server: `http://${HOST}:${proxyPort}`,
+    messages: String(MESSAGES),
+    transports: TRANSPORTS,
+    client: CLIENT === "socket.io-client" ? "reference" : "socketio-wasm",
+  });
   await page.goto(`http://${HOST}:${pagesPort}/soak.html?${query}`);
   await page.waitForFunction(() => window.soak?.stats().connects > 0, undefined, { timeout: 15_000 });
   log("the client is connected: faults start");
@@ -243,7 +255,10 @@ try {
   const c2sLost = expectedIds.filter((id) => !unique.has(id)).length;
   const s2cLost = MESSAGES - handled.unique;
   const settled = stats.c2s.answered + stats.c2s.rejected;
+  const resent = readLines("retries.log");
   const report = {
+    client: CLIENT,
+    transports: TRANSPORTS,
     seed: SEED,
     seconds: Number(((Date.now() - t0) / 1000).toFixed(1)),
     messages: { perDirection: MESSAGES, serverProduced: produced.length },
@@ -254,8 +269,13 @@ try {
       restarts: faults.restarts,
       refusedWhileDown: proxy.stats.refused,
       tcpConnections: proxy.stats.connections,
+      // Polling requests the browser sent again by itself after a reset.
+      browserResentRequests: {
+        GET: resent.filter((l) => l.startsWith("GET")).length,
+        POST: resent.filter((l) => l.startsWith("POST")).length,
+      },
     },
-    client: {
+    connections: {
       connects: stats.connects,
       recovered: stats.recovered,
       disconnects: stats.disconnects,
@@ -269,7 +289,13 @@ try {
       duplicatesDeliveredToApp: handled.count - handled.unique,
       duplicatesDroppedByRecipe: stats.s2c.duplicatesDropped,
       rawDeliveries: stats.s2c.raw,
-      gaps: stats.s2c.gaps,
+      // Messages skipped within a connection (each repaired by a replay of
+      // the server's log after lastSeq), and when; compare with the times
+      // the browser resent a poll GET by itself.
+      gapsRepaired: stats.s2c.gaps,
+      droppedAwaitingReplay: stats.s2c.droppedAwaitingReplay,
+      gapTimes: stats.gapLog.map((g) => ({ ...g, at: g.at - t0Wall })),
+      resentGetTimes: resent.filter((l) => l.startsWith("GET")).map((l) => Number(l.split(" ")[2]) - t0Wall),
       wrongBody: stats.s2c.wrongBody,
     },
     clientToServer: {
@@ -306,7 +332,8 @@ try {
       `lost ${s2cLost} + ${c2sLost}; duplicates reaching the app ` +
       `${report.serverToClient.duplicatesDeliveredToApp} + ${report.clientToServer.duplicatesHandledByServerApp} (dropped by the recipe: ` +
       `${stats.s2c.duplicatesDropped} + ${received.length - unique.size}); acks settled ${settled}/${stats.c2s.emits} ` +
-      `(${stats.c2s.answered} answered, ${stats.c2s.rejected} rejected with an error)`,
+      `(${stats.c2s.answered} answered, ${stats.c2s.rejected} rejected with an error); ` +
+      `gaps within a connection repaired by the recipe ${stats.s2c.gaps}`,
   );
   if (problems.length) {
     log(`FAILED: ${problems.join("; ")}`);
