@@ -4,15 +4,16 @@
 // server on loopback. Client order alternates between repetitions; the table
 // gives medians, min–max and ratios.
 //
-//   node bench/run.mjs [--reps N] [--quick] [--json FILE]
+//   node bench/run.mjs [--reps N] [--quick] [--clients wasm,ref,raw] [--json FILE]
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 import os from "node:os";
 import { launch } from "./cdp.mjs";
+import { files } from "../scripts/size.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -24,7 +25,7 @@ const QUICK = argv.includes("--quick");
 const REPS = Number(opt("reps", QUICK ? 1 : 5));
 const JSON_OUT = opt("json", join(ROOT, "artifacts/bench.json"));
 
-const CLIENTS = ["wasm", "ref", "raw"];
+const CLIENTS = opt("clients", "wasm,ref,raw").split(",");
 const NAMES = { wasm: "socketio-wasm", ref: "socket.io-client", raw: "raw WebSocket" };
 const N = QUICK ? 20_000 : 100_000; // small events
 const N10K = QUICK ? 500 : 2_000; // 10 KiB events
@@ -33,24 +34,38 @@ const CYCLES = QUICK ? 20_000 : 100_000;
 const log = (...a) => console.error("[bench]", ...a);
 
 // ------------------------------------------------------------------ size --
-const ours = [
-  "pkg/socketio_wasm_bg.wasm",
-  "pkg/socketio_wasm.js",
-  "dist/index.js",
-  ...snippets(),
-];
-function snippets() {
-  // Whatever the glue imports from pkg/snippets is loaded too.
-  const glue = join(ROOT, "pkg/socketio_wasm.js");
-  if (!existsSync(glue)) return [];
-  return [...readFileSync(glue, "utf8").matchAll(/from '\.\/(snippets\/[^']+)'/g)].map((m) => `pkg/${m[1]}`);
-}
+// What an app loads for `io()` (wasm, glue, its snippets, dist/index.js).
+const ours = files();
 function sizeOf(files) {
   let raw = 0;
   let gzip = 0;
   let brotli = 0;
   for (const f of files) {
     const bytes = readFileSync(join(ROOT, f));
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+    brotli += brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  }
+  return { raw, gzip, brotli, files };
+}
+
+/** The same files with their JS minified (terser, as an app's bundler would). */
+async function minifiedSizeOf(files) {
+  let terser;
+  try {
+    terser = await import("terser");
+  } catch {
+    return null; // not installed: the table says so
+  }
+  let raw = 0;
+  let gzip = 0;
+  let brotli = 0;
+  for (const f of files) {
+    let bytes = readFileSync(join(ROOT, f));
+    if (f.endsWith(".js") && !f.endsWith(".min.js")) {
+      const out = await terser.minify(bytes.toString("utf8"), { module: true, compress: true, mangle: true });
+      bytes = Buffer.from(out.code);
+    }
     raw += bytes.length;
     gzip += gzipSync(bytes, { level: 9 }).length;
     brotli += brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
@@ -203,11 +218,12 @@ const started = Date.now();
 const size = sizeOf(ours);
 const ref = sizeOf(["node_modules/socket.io-client/dist/socket.io.esm.min.js"]);
 const raw = sizeOf(["bench/raw.js"]);
+const minified = await minifiedSizeOf(ours);
 log(`size: socketio-wasm ${size.gzip} B gzip / ${size.brotli} B brotli; socket.io-client ${ref.gzip} / ${ref.brotli}`);
 
 const server = await startServer();
 const browser = await launch();
-const results = { wasm: [], ref: [], raw: [] };
+const results = Object.fromEntries(CLIENTS.map((c) => [c, []]));
 try {
   for (let rep = 0; rep < REPS; rep++) {
     // Rotate the order so no client always runs first (or last) in a round.
@@ -237,8 +253,11 @@ const sizeTable = [
   "| what an app loads for `io()` | raw | gzip | brotli |",
   "| --- | --- | --- | --- |",
   `| socketio-wasm (wasm + JS: ${size.files.length} files) | ${fmt(size.raw, "B")} | ${fmt(size.gzip, "B")} | ${fmt(size.brotli, "B")} |`,
+  minified
+    ? `| socketio-wasm, its JS minified (terser; as an app's bundler ships it) | ${fmt(minified.raw, "B")} | ${fmt(minified.gzip, "B")} | ${fmt(minified.brotli, "B")} |`
+    : "| socketio-wasm, JS minified | (terser not installed) | | |",
   `| socket.io-client 4.8 \`socket.io.esm.min.js\` | ${fmt(ref.raw, "B")} | ${fmt(ref.gzip, "B")} | ${fmt(ref.brotli, "B")} |`,
-  `| ratio (socketio-wasm / socket.io-client) | ${(size.raw / ref.raw).toFixed(2)}× | ${(size.gzip / ref.gzip).toFixed(2)}× | ${(size.brotli / ref.brotli).toFixed(2)}× |`,
+  `| ratio (socketio-wasm as shipped / socket.io-client) | ${(size.raw / ref.raw).toFixed(2)}× | ${(size.gzip / ref.gzip).toFixed(2)}× | ${(size.brotli / ref.brotli).toFixed(2)}× |`,
   `| raw client (bench/raw.js, unminified, for scale) | ${fmt(raw.raw, "B")} | ${fmt(raw.gzip, "B")} | ${fmt(raw.brotli, "B")} |`,
 ].join("\n");
 
@@ -251,6 +270,9 @@ console.log("\n" + sizeTable);
 console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s)`);
 
 mkdirSync(dirname(JSON_OUT), { recursive: true });
-writeFileSync(JSON_OUT, JSON.stringify({ date: new Date().toISOString(), machine, reps: REPS, size, ref, results, summary }, null, 2));
+writeFileSync(
+  JSON_OUT,
+  JSON.stringify({ date: new Date().toISOString(), machine, reps: REPS, size, minified, ref, results, summary }, null, 2),
+);
 log(`raw results: ${JSON_OUT}`);
 process.exit(0);

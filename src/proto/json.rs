@@ -275,6 +275,13 @@ impl<'a> Scanner<'a> {
     fn scan_string(&mut self) -> Result<(), JsonError> {
         self.pos += 1;
         loop {
+            // Skip plain characters in one tight loop (payload strings are
+            // long and mostly plain; this is the receive path's hot spot).
+            let rest = self.bytes.get(self.pos..).unwrap_or_default();
+            self.pos += rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
             let Some(b) = self.peek() else {
                 return Err(JsonError::UnexpectedEnd);
             };

@@ -68,8 +68,35 @@ pub(crate) struct SocketSlot {
     pub(crate) unsent: VecDeque<EventData>,
 }
 
+/// A copy of the last WebSocket text frame this connection received, so that
+/// an event whose JSON text is that frame's tail can be parsed from the JS
+/// string itself (glue.js `decodeTail`).
+#[derive(Default)]
+pub(crate) struct LastFrame {
+    text: String,
+    ascii: bool,
+    number: u32,
+}
+
+impl LastFrame {
+    fn remember(&mut self, text: &str) {
+        self.text.clear();
+        self.text.push_str(text);
+        self.ascii = text.is_ascii();
+        self.number = super::glue::last_frame();
+    }
+
+    /// `(frame number, UTF-16 length)` when `data` is the tail of the last
+    /// text frame of all connections (ASCII, so bytes are UTF-16 units).
+    fn tail_of(&self, data: &str) -> Option<(u32, u32)> {
+        (self.ascii && self.number == super::glue::last_frame() && self.text.ends_with(data))
+            .then_some((self.number, data.len() as u32))
+    }
+}
+
 pub(crate) struct Driver {
     pub(crate) core: proto::Manager,
+    frame: LastFrame,
     pub(crate) listeners: Listeners,
     pub(crate) sockets: Vec<SocketSlot>,
     pub(crate) with_credentials: bool,
@@ -91,6 +118,7 @@ impl Driver {
             let on_timer = weak.clone();
             RefCell::new(Driver {
                 core: proto::Manager::new(config, sys::random_seed()),
+                frame: LastFrame::default(),
                 listeners: Listeners::default(),
                 sockets: Vec::new(),
                 with_credentials,
@@ -140,6 +168,9 @@ impl Driver {
             // is borrowed; if that ever changed, the input would be dropped
             // here rather than panic.
             if let Ok(mut driver) = shared.try_borrow_mut() {
+                if let TransportInput::Text(text) = &input {
+                    driver.frame.remember(text);
+                }
                 driver.core.handle_transport(now_ms(), transport, input);
             }
             pump(&shared);
@@ -397,8 +428,12 @@ fn dispatch(shared: &Shared, event: Event) {
         } => {
             // The decoder has validated the name; an empty one cannot match.
             let name = proto::packet::event_name(&data).unwrap_or_default();
+            let tail = match shared.try_borrow() {
+                Ok(driver) => driver.frame.tail_of(&data),
+                Err(_) => None,
+            };
             let incoming = Incoming {
-                args: EventData::new(data, attachments),
+                args: EventData::from_frame(data, attachments, tail),
                 ack: ack_id.map(|id| {
                     Rc::new(AckResponder {
                         driver: Rc::downgrade(shared),

@@ -3,6 +3,11 @@
 // glue stays small). No protocol decision is made here: this file only moves
 // data between the browser's objects and the Rust runtime.
 
+// ---- clock ------------------------------------------------------------------
+
+const perf = globalThis.performance;
+export const now = perf.now.bind(perf);
+
 // ---- event arguments: JSON text + binary attachments ----------------------
 
 const isBinary = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
@@ -67,6 +72,17 @@ export async function resolveBlobs(value) {
   return value;
 }
 
+// The last WebSocket text frame. The runtime counts frames the same way
+// (websocket.rs), and when an event's JSON text is, byte for byte, the tail
+// of this frame (ASCII), it asks for `decodeTail(n)`: JSON.parse of the JS
+// string the browser gave us, instead of copying the text back out of wasm
+// memory and decoding it from UTF-8 again.
+let frame = "";
+
+export function decodeTail(n, buffers) {
+  return decodeArgs(frame.slice(frame.length - n), buffers);
+}
+
 // The JS array for JSON text and attachments (`buffers`: Uint8Arrays, or
 // undefined); null when the text does not parse.
 export function decodeArgs(json, buffers) {
@@ -118,10 +134,14 @@ export function makeVariadic(f) {
 
 // ---- WebSocket --------------------------------------------------------------
 
-// Opens a WebSocket; `onText(string)` gets text frames, `onEvent(kind, data)`
-// the rest: 0 open, 1 close, 2 error, 3 binary frame (Uint8Array). Returns
-// the socket, or the constructor's error message.
-export function openWs(url, onText, onEvent) {
+const encoder = new TextEncoder();
+
+// Opens a WebSocket. Text frames go to `onText(string)`, or, when long, to
+// `onBytes(0, utf8)` (TextEncoder is native; wasm-bindgen's string copy is a
+// JS loop over the characters); binary frames to `onBytes(1, bytes)`; the
+// rest to `onEvent(kind)`: 0 open, 1 close, 2 error. Returns the socket, or
+// the constructor's error message.
+export function openWs(url, onText, onBytes, onEvent) {
   let ws;
   try {
     ws = new WebSocket(url);
@@ -130,7 +150,13 @@ export function openWs(url, onText, onEvent) {
   }
   ws.binaryType = "arraybuffer";
   ws.onopen = () => onEvent(0);
-  ws.onmessage = (e) => (typeof e.data === "string" ? onText(e.data) : onEvent(3, new Uint8Array(e.data)));
+  ws.onmessage = (e) => {
+    const data = e.data;
+    if (typeof data !== "string") return onBytes(1, new Uint8Array(data));
+    frame = data;
+    if (data.length < 256) onText(data);
+    else onBytes(0, encoder.encode(data));
+  };
   ws.onclose = () => onEvent(1);
   ws.onerror = () => onEvent(2);
   return ws;

@@ -14,10 +14,19 @@ extern "C" {
     pub(crate) fn encode_args(args: &JsValue, blobs: bool) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = decodeArgs)]
     pub(crate) fn decode_args(json: &str, buffers: Option<Array>) -> JsValue;
+    /// `decodeArgs` of the last `n` UTF-16 units of the last WebSocket text
+    /// frame (see `frame_tail`).
+    #[wasm_bindgen(js_name = decodeTail)]
+    pub(crate) fn decode_tail(n: u32, buffers: Option<Array>) -> JsValue;
     #[wasm_bindgen(js_name = hasBlob)]
     pub(crate) fn has_blob(args: &JsValue) -> bool;
     #[wasm_bindgen(js_name = resolveBlobs)]
     pub(crate) fn resolve_blobs(args: &JsValue) -> Promise;
+
+    /// `performance.now()`, bound once (the receive path reads the clock
+    /// once per frame; looking `performance` up on the global each time
+    /// showed in profiles).
+    pub(crate) fn now() -> f64;
 
     /// Reports an exception the way an uncaught one would be.
     pub(crate) fn report(error: &JsValue);
@@ -36,7 +45,12 @@ extern "C" {
 
     /// The socket, or the constructor's error message (a string).
     #[wasm_bindgen(js_name = openWs)]
-    pub(crate) fn open_ws(url: &str, on_text: &JsValue, on_event: &JsValue) -> JsValue;
+    pub(crate) fn open_ws(
+        url: &str,
+        on_text: &JsValue,
+        on_bytes: &JsValue,
+        on_event: &JsValue,
+    ) -> JsValue;
     #[wasm_bindgen(js_name = wsSend)]
     pub(crate) fn ws_send_text(ws: &Ws, data: &str) -> bool;
     #[wasm_bindgen(js_name = wsSend)]
@@ -59,4 +73,18 @@ extern "C" {
     /// `[protocol, host, pathname, name1, value1, ...]`; throws on a bad URL.
     #[wasm_bindgen(js_name = parseUrl, catch)]
     pub(crate) fn parse_url(uri: &str) -> Result<Array, JsValue>;
+}
+
+/// WebSocket text frames handed to the runtime so far (all connections), in
+/// step with `frame` in glue.js: both change on every text frame.
+static FRAMES: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
+
+/// Counts a WebSocket text frame (glue.js has just remembered it).
+pub(crate) fn frame_received() -> u32 {
+    FRAMES.fetch_add(1, core::sync::atomic::Ordering::Relaxed) + 1
+}
+
+/// The number of the last WebSocket text frame.
+pub(crate) fn last_frame() -> u32 {
+    FRAMES.load(core::sync::atomic::Ordering::Relaxed)
 }

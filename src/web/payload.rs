@@ -30,10 +30,7 @@ pub(crate) fn encode(args: &JsValue) -> Result<Encoded, JsValue> {
 }
 
 /// As [`encode`], or `None` when `args` holds a `Blob` and `blobs` is set.
-pub(crate) fn encode_unless_blob(
-    args: &JsValue,
-    blobs: bool,
-) -> Result<Option<Encoded>, JsValue> {
+pub(crate) fn encode_unless_blob(args: &JsValue, blobs: bool) -> Result<Option<Encoded>, JsValue> {
     let encoded = glue::encode_args(args, blobs)?;
     if let Some(json) = encoded.as_string() {
         return Ok(Some((json, Vec::new())));
@@ -55,12 +52,22 @@ pub(crate) fn encode_unless_blob(
 /// placeholders); `null` if the text does not parse (the core has validated
 /// it, so only an engine limit can cause that).
 pub(crate) fn decode(json: &str, attachments: &[Vec<u8>]) -> JsValue {
+    glue::decode_args(json, buffers(attachments))
+}
+
+/// As [`decode`], for JSON text that is the last `n` UTF-16 units of the last
+/// WebSocket text frame (parsed from the browser's own string).
+pub(crate) fn decode_tail(n: u32, attachments: &[Vec<u8>]) -> JsValue {
+    glue::decode_tail(n, buffers(attachments))
+}
+
+fn buffers(attachments: &[Vec<u8>]) -> Option<js_sys::Array> {
     if attachments.is_empty() {
-        return glue::decode_args(json, None);
+        return None;
     }
     let buffers = js_sys::Array::new();
     for bytes in attachments {
         buffers.push(&js_sys::Uint8Array::from(bytes.as_slice()));
     }
-    glue::decode_args(json, Some(buffers))
+    Some(buffers)
 }

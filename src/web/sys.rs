@@ -6,9 +6,6 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = performance, js_name = now)]
-    fn performance_now() -> f64;
-
     #[wasm_bindgen(js_name = setTimeout)]
     pub(crate) fn set_timeout(callback: &JsValue, delay_ms: i32) -> JsValue;
 
@@ -18,7 +15,7 @@ extern "C" {
 
 /// Monotonic milliseconds: the core's clock.
 pub(crate) fn now_ms() -> u64 {
-    performance_now() as u64
+    super::glue::now() as u64
 }
 
 /// A seed for the core's jitter RNG (reconnection delays only: no security

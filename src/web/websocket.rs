@@ -14,7 +14,8 @@ pub(crate) type Sink = alloc::rc::Rc<dyn Fn(TransportInput)>;
 pub(crate) struct WsTransport {
     ws: Ws,
     _on_text: Closure<dyn FnMut(String)>,
-    _on_event: Closure<dyn FnMut(u32, JsValue)>,
+    _on_bytes: Closure<dyn FnMut(u32, Vec<u8>)>,
+    _on_event: Closure<dyn FnMut(u32)>,
 }
 
 impl WsTransport {
@@ -22,27 +23,39 @@ impl WsTransport {
     /// through `sink` after the caller's turn, like a network failure.
     pub(crate) fn open(url: &str, sink: Sink) -> Result<WsTransport, String> {
         let s = sink.clone();
-        let on_text =
-            Closure::<dyn FnMut(String)>::new(move |text: String| s(TransportInput::Text(text)));
-        let on_event = Closure::<dyn FnMut(u32, JsValue)>::new(move |kind: u32, data: JsValue| {
+        let on_text = Closure::<dyn FnMut(String)>::new(move |text: String| {
+            glue::frame_received();
+            s(TransportInput::Text(text))
+        });
+        let s = sink.clone();
+        let on_bytes = Closure::<dyn FnMut(u32, Vec<u8>)>::new(move |kind: u32, bytes: Vec<u8>| {
+            s(if kind == 0 {
+                glue::frame_received();
+                // Long text frames arrive as UTF-8 (TextEncoder: always valid).
+                TransportInput::Text(String::from_utf8(bytes).unwrap_or_default())
+            } else {
+                TransportInput::Binary(bytes)
+            })
+        });
+        let on_event = Closure::<dyn FnMut(u32)>::new(move |kind: u32| {
             sink(match kind {
                 0 => TransportInput::Opened,
                 1 => TransportInput::Closed {
                     description: String::from("websocket connection closed"),
                 },
-                3 => TransportInput::Binary(js_sys::Uint8Array::new(&data).to_vec()),
                 _ => TransportInput::Error {
                     description: String::from("websocket error"),
                 },
             })
         });
-        let ws = glue::open_ws(url, on_text.as_ref(), on_event.as_ref());
+        let ws = glue::open_ws(url, on_text.as_ref(), on_bytes.as_ref(), on_event.as_ref());
         if let Some(message) = ws.as_string() {
             return Err(message);
         }
         Ok(WsTransport {
             ws: ws.unchecked_into(),
             _on_text: on_text,
+            _on_bytes: on_bytes,
             _on_event: on_event,
         })
     }
