@@ -102,12 +102,46 @@ fn fold_digits(text: &str) -> String {
     out
 }
 
+/// The distinct timers named in the `timers: TimerTable { .. }` part of the
+/// Manager's `Debug` text (whatever indexes the table keeps).
+fn armed_timers(debug: &str) -> usize {
+    let Some(start) = debug.find("timers: TimerTable") else {
+        return 0;
+    };
+    let rest = &debug[start..];
+    let mut depth = 0usize;
+    let mut end = rest.len();
+    for (i, c) in rest.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    end = i;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let table = &rest[..end];
+    let mut names: Vec<&str> = ["Heartbeat", "OpenTimeout", "Reconnect"]
+        .into_iter()
+        .filter(|n| table.contains(n))
+        .collect();
+    let mut acks: Vec<&str> = table
+        .match_indices("Ack(RequestId(")
+        .filter_map(|(i, _)| table[i..].find("))").map(|j| &table[i..i + j]))
+        .collect();
+    acks.sort_unstable();
+    acks.dedup();
+    names.extend(acks);
+    names.len()
+}
+
 fn sizes(m: &Manager, sockets: &[SocketId]) -> Sizes {
     let debug = format!("{m:?}");
-    let timers = debug
-        .split_once("by_timer: {")
-        .and_then(|(_, rest)| rest.split_once('}'))
-        .map_or(0, |(inside, _)| inside.matches(": ").count());
+    let timers = armed_timers(&debug);
     Sizes {
         buffered: sockets.iter().map(|s| m.buffered(*s)).sum(),
         pending_acks: sockets.iter().map(|s| m.pending_acks(*s)).sum(),
@@ -286,6 +320,9 @@ fn ten_thousand_reconnect_cycles_leave_no_growth() {
     );
 
     let (_, base, base_live, _) = baseline.expect("warm-up checkpoint");
+    // Connected: the heartbeat is armed and one session is open (also checks
+    // that the `Debug` text still shows what `sizes` looks for).
+    assert!(base.timers >= 1 && base.sessions == 1, "{base:?}");
     for (n, s, live, _) in &checkpoints[1..] {
         assert_eq!(*s, base, "after {n} cycles the core's sizes changed");
         // A leak of one byte per cycle would show as > 9 KB here; ids that
