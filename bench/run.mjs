@@ -22,13 +22,14 @@ const opt = (name, fallback) => {
   return i < 0 ? fallback : argv[i + 1];
 };
 const QUICK = argv.includes("--quick");
-const REPS = Number(opt("reps", QUICK ? 1 : 5));
+const REPS = Number(opt("reps", QUICK ? 1 : 3));
 const JSON_OUT = opt("json", join(ROOT, "artifacts/bench.json"));
 
 const CLIENTS = opt("clients", "wasm,ref,raw").split(",");
 const NAMES = { wasm: "socketio-wasm", ref: "socket.io-client", raw: "raw WebSocket" };
 const N = QUICK ? 20_000 : 100_000; // small events
-const N10K = QUICK ? 500 : 2_000; // 10 KiB events
+const N10K = QUICK ? 500 : 1_000; // 10 KiB events
+const NET_ACKS = QUICK ? 500 : 1_000; // sequential acks over the network
 const ACKS = QUICK ? 2_000 : 10_000;
 const CYCLES = QUICK ? 20_000 : 100_000;
 const log = (...a) => console.error("[bench]", ...a);
@@ -103,6 +104,12 @@ async function startServer() {
 /** Every measurement of one client in one repetition. */
 async function measureClient(browser, base, kind) {
   const out = {};
+  const phases = [];
+  let t = Date.now();
+  const phase = (name) => {
+    phases.push(`${name} ${((Date.now() - t) / 1000).toFixed(1)}s`);
+    t = Date.now();
+  };
   // Client cost without the network: the fake WebSocket page.
   {
     const page = await browser.newPage(`${base}/bench/page.html?client=${kind}&fake`);
@@ -110,28 +117,10 @@ async function measureClient(browser, base, kind) {
     out.fakeRecv = await page.eval(`bench.run("fakeRecv", { n: ${N} })`);
     out.fakeSend = await page.eval(`bench.run("fakeSend", { n: ${N} })`);
     out.fakeAcks = await page.eval(`bench.run("fakeAcks", { m: ${ACKS} })`);
-    await page.close();
-  }
-  // Over the network: cold connect at page load, then the rest on one connection.
-  {
-    const page = await browser.newPage(`${base}/bench/page.html?client=${kind}&cold`);
-    out.connectCold = { ms: await page.waitFor("globalThis.coldMs") };
-    await page.send("Performance.enable", { timeDomain: "threadTicks" });
-    out.connectWarm = await page.eval(`bench.run("connectWarm", { reps: 10 })`);
-    const timed = async (name, args, n) => {
-      const before = await page.metrics();
-      const result = await page.eval(`bench.run(${JSON.stringify(name)}, ${JSON.stringify(args)})`);
-      const after = await page.metrics();
-      result.scriptUsPerEvent = ((after.ScriptDuration - before.ScriptDuration) * 1e6) / n;
-      return result;
-    };
-    out.recvSmall = await timed("recv", { n: N, size: 0 }, N);
-    out.recv10k = await timed("recv", { n: N10K, size: 10_240 }, N10K);
-    out.sendSmall = await timed("send", { n: N, size: 0 }, N);
-    out.send10k = await timed("send", { n: N10K, size: 10_240 }, N10K);
-    out.binEcho = await page.eval(`bench.run("binEcho", { size: ${1 << 20}, reps: 10 })`);
-    out.acks = await page.eval(`bench.run("acks", { m: 2000 })`);
-    // Memory: after warm-up and GC, then after the cycles and acks and GC.
+    phase("fake");
+    // Memory, on the same in-memory server: right after connect (after a
+    // warm-up) and after the cycles and acks, each after a full GC.
+    await page.eval(`bench.run("open")`);
     await page.eval(`bench.run("cycles", { n: 1000 })`);
     await page.eval(`bench.run("acks", { m: 100 })`);
     await page.gc();
@@ -145,7 +134,37 @@ async function measureClient(browser, base, kind) {
     out.memory = { heapGrowth: heap1 - heap0, wasmGrowth: wasm1 - wasm0, heap: heap1, wasm: wasm1 };
     await page.eval(`bench.run("close")`);
     await page.close();
+    phase("memory");
   }
+  // Over the network: cold connect at page load, then the rest on one connection.
+  {
+    const page = await browser.newPage(`${base}/bench/page.html?client=${kind}&cold`);
+    out.connectCold = { ms: await page.waitFor("globalThis.coldMs") };
+    await page.send("Performance.enable", { timeDomain: "threadTicks" });
+    out.connectWarm = await page.eval(`bench.run("connectWarm", { reps: 5 })`);
+    const timed = async (name, args, n) => {
+      const before = await page.metrics();
+      const result = await page.eval(`bench.run(${JSON.stringify(name)}, ${JSON.stringify(args)})`);
+      const after = await page.metrics();
+      result.scriptUsPerEvent = ((after.ScriptDuration - before.ScriptDuration) * 1e6) / n;
+      return result;
+    };
+    // Warm-up (JIT and wasm tier-up) on a twentieth of the traffic.
+    await page.eval(`bench.run("recv", { n: ${N / 20}, size: 0 })`);
+    await page.eval(`bench.run("send", { n: ${N / 20}, size: 0 })`);
+    out.recvSmall = await timed("recv", { n: N, size: 0 }, N);
+    phase("net recv small");
+    out.recv10k = await timed("recv", { n: N10K, size: 10_240 }, N10K);
+    out.sendSmall = await timed("send", { n: N, size: 0 }, N);
+    phase("net send small");
+    out.send10k = await timed("send", { n: N10K, size: 10_240 }, N10K);
+    out.binEcho = await page.eval(`bench.run("binEcho", { size: ${1 << 20}, reps: 10 })`);
+    out.acks = await page.eval(`bench.run("acks", { m: ${NET_ACKS} })`);
+    await page.eval(`bench.run("close")`);
+    await page.close();
+    phase("net rest");
+  }
+  out.phases = phases.join(", ");
   return out;
 }
 
@@ -223,6 +242,13 @@ log(`size: socketio-wasm ${size.gzip} B gzip / ${size.brotli} B brotli; socket.i
 
 const server = await startServer();
 const browser = await launch();
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, async () => {
+    await browser.close();
+    server.stop();
+    process.exit(130);
+  });
+}
 const results = Object.fromEntries(CLIENTS.map((c) => [c, []]));
 try {
   for (let rep = 0; rep < REPS; rep++) {
@@ -232,7 +258,8 @@ try {
     for (const kind of order) {
       const t = Date.now();
       results[kind].push(await measureClient(browser, server.base, kind));
-      log(`rep ${rep + 1}/${REPS} ${NAMES[kind]}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      const r = results[kind].at(-1);
+      log(`rep ${rep + 1}/${REPS} ${NAMES[kind]}: ${((Date.now() - t) / 1000).toFixed(1)} s (${r.phases})`);
     }
   }
 } finally {

@@ -21,4 +21,9 @@ wasm-pack --quiet build "$profile" --target web --out-dir pkg --out-name socketi
 rm -f pkg/.gitignore
 log "tsc (js/ -> dist/)"
 tsc -p tsconfig.build.json
+# What an app loads goes without comments (about 2.4 KB gzip less); the .d.ts
+# files keep theirs for editors, and the sources keep them for readers.
+tsc -p tsconfig.build.json --removeComments --declaration false
+mapfile -t snippets < <(find pkg/snippets -name '*.js')
+node scripts/strip-comments.mjs pkg/socketio_wasm.js "${snippets[@]}"
 node scripts/size.mjs

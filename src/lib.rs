@@ -78,17 +78,16 @@ mod text {
 
     /// `n` in decimal.
     pub(crate) fn num(mut n: u64) -> String {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
+        // No indexing: a bounds check would keep panic formatting in the wasm.
+        let mut digits = Vec::new();
         loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
+            digits.push(char::from(b'0' + (n % 10) as u8));
             n /= 10;
             if n == 0 {
                 break;
             }
         }
-        digits[i..].iter().map(|&d| char::from(d)).collect()
+        digits.iter().rev().collect()
     }
 }
 

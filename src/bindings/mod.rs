@@ -187,7 +187,6 @@ fn auth_json(value: &JsValue) -> Option<String> {
 
 /// An emit as the app made it.
 struct Outgoing {
-    name: String,
     args: Array,
     ack: Option<Function>,
     mode: AckMode,
@@ -217,18 +216,24 @@ fn drain(socket: &web::Socket, ack_timeout: Option<u64>, outbox: &Outbox) {
 
 fn send(socket: &web::Socket, ack_timeout: Option<u64>, request: Outgoing) -> Result<(), JsValue> {
     let encoded =
-        web::encode_args(&request.args).map_err(|error| serialize_error(&request.name, &error))?;
+        web::encode_args(&request.args).map_err(|error| serialize_error(&request.args, &error))?;
     send_encoded(socket, ack_timeout, request, encoded)
 }
 
-fn serialize_error(name: &str, error: &JsValue) -> JsValue {
+/// The event name of `[event, ...args]`, read only to word an error (the
+/// hot path does not copy it out of JS).
+fn event_name(args: &Array) -> String {
+    args.get(0).as_string().unwrap_or_default()
+}
+
+fn serialize_error(args: &Array, error: &JsValue) -> JsValue {
     let detail = error
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .unwrap_or_default();
     type_error(&cat(&[
         "emit(\"",
-        name,
+        &event_name(args),
         "\"): the arguments cannot be serialized: ",
         &detail,
     ]))
@@ -241,7 +246,6 @@ fn send_encoded(
     (data, attachments): (String, Vec<Vec<u8>>),
 ) -> Result<(), JsValue> {
     let Outgoing {
-        name,
         args,
         ack,
         mode,
@@ -252,16 +256,17 @@ fn send_encoded(
         _ => true,
     };
     let callback = ack.map(|function| ack_callback(function, error_first));
+    let name = || event_name(&args);
     socket
         .emit(
-            EventData::with_js(data, attachments, args.into()),
+            EventData::with_js(data, attachments, args.clone().into()),
             EmitOptions {
                 ack: mode,
                 volatile,
             },
             callback,
         )
-        .map_err(|error| emit_error(&name, error))
+        .map_err(|error| emit_error(&name(), error))
 }
 
 /// One namespace (wrapped by the JS `Socket`).
@@ -332,9 +337,6 @@ impl RawSocket {
         timeout_ms: f64,
         volatile: bool,
     ) -> Result<(), JsValue> {
-        let Some(name) = args.get(0).as_string() else {
-            return Err(type_error("emit: the event name must be a string"));
-        };
         let mode = match (ack.is_some(), ack_mode) {
             (false, _) | (_, ACK_NONE) => AckMode::None,
             _ if timeout_ms >= 0.0 && timeout_ms.is_finite() => {
@@ -344,7 +346,6 @@ impl RawSocket {
             _ => AckMode::WithError,
         };
         let request = Outgoing {
-            name,
             args: args.clone(),
             ack,
             mode,
@@ -352,20 +353,25 @@ impl RawSocket {
         };
         let has_blob = if self.outbox.borrow().is_empty() {
             // The common case: encoded and sent now, one call to JS.
+            // (glue.js checks that the name is a string: no copy of it here.)
             match web::encode_unless_blob(args, true) {
                 Ok(Some(encoded)) => {
                     return send_encoded(&self.inner, self.ack_timeout, request, encoded)
                 }
                 Ok(None) => true,
-                Err(error) => return Err(serialize_error(&request.name, &error)),
+                Err(error) if error.is_null() => return Err(name_type_error()),
+                Err(error) => return Err(serialize_error(args, &error)),
             }
         } else {
             web::has_blob(args)
         };
+        let Some(name) = args.get(0).as_string() else {
+            return Err(name_type_error());
+        };
         // A Blob is read asynchronously; this emit and every one after it
         // wait in the outbox so the server sees them in call order.
-        if crate::proto::packet::RESERVED_EVENTS.contains(&request.name.as_str()) {
-            return Err(emit_error(&request.name, EmitError::ReservedEvent));
+        if crate::proto::packet::RESERVED_EVENTS.contains(&name.as_str()) {
+            return Err(emit_error(&name, EmitError::ReservedEvent));
         }
         let ready = Rc::new(core::cell::Cell::new(!has_blob));
         self.outbox.borrow_mut().push_back((ready.clone(), request));
@@ -444,6 +450,10 @@ fn listener_function(event: &str, listener: &JsValue) -> Result<Function, JsValu
             &listener.js_typeof().as_string().unwrap_or_default(),
         ]))
     })
+}
+
+fn name_type_error() -> JsValue {
+    type_error("emit: the event name must be a string")
 }
 
 fn emit_error(name: &str, error: EmitError) -> JsValue {

@@ -277,11 +277,7 @@ impl<'a> Scanner<'a> {
         loop {
             // Skip plain characters in one tight loop (payload strings are
             // long and mostly plain; this is the receive path's hot spot).
-            let rest = self.bytes.get(self.pos..).unwrap_or_default();
-            self.pos += rest
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-                .unwrap_or(rest.len());
+            self.pos += plain_run(self.bytes.get(self.pos..).unwrap_or_default());
             let Some(b) = self.peek() else {
                 return Err(JsonError::UnexpectedEnd);
             };
@@ -354,6 +350,38 @@ fn unexpected(c: Option<u8>) -> JsonError {
 }
 
 /// Reads four hex digits at `pos`.
+/// How many bytes at the start of `bytes` need no attention inside a string
+/// (not `"`, `\\`, or a control character). Eight bytes at a time (SWAR):
+/// payload strings are long and mostly plain, and this loop is the receive
+/// path's hot spot.
+fn plain_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// Whether some byte of `v` is below `n` (`n <= 128`; exact).
+    fn any_below(v: u64, n: u8) -> bool {
+        (v.wrapping_sub(ONES * u64::from(n)) & !v & HIGH) != 0
+    }
+    let mut done = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word);
+        // A byte equal to c is a zero byte of v ^ c: "below 1".
+        if any_below(v ^ (ONES * u64::from(b'"')), 1)
+            || any_below(v ^ (ONES * u64::from(b'\\')), 1)
+            || any_below(v, 0x20)
+        {
+            break;
+        }
+        done += 8;
+    }
+    let rest = bytes.get(done..).unwrap_or_default();
+    done + rest
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .unwrap_or(rest.len())
+}
+
 fn hex4(bytes: &[u8], pos: usize) -> Option<u32> {
     let quad = bytes.get(pos..)?.get(..4)?;
     let mut v = 0u32;
@@ -732,5 +760,21 @@ mod tests {
                 (Event::End, Kind::Object, 11, 12, 0),
             ]
         );
+    }
+
+    #[test]
+    fn plain_run_stops_at_specials() {
+        for special in [b'"', b'\\', 0x00, 0x1f] {
+            for at in 0..20 {
+                let mut text = vec![b'a'; 24];
+                text[at] = special;
+                assert_eq!(super::plain_run(&text), at, "{special} at {at}");
+            }
+        }
+        assert_eq!(
+            super::plain_run("é€😀 plain ~\x7f".as_bytes()),
+            "é€😀 plain ~\x7f".len()
+        );
+        assert_eq!(super::plain_run(b""), 0);
     }
 }

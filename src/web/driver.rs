@@ -99,6 +99,7 @@ pub(crate) struct Driver {
     frame: LastFrame,
     pub(crate) listeners: Listeners,
     pub(crate) sockets: Vec<SocketSlot>,
+    spare: SocketSlot,
     pub(crate) with_credentials: bool,
     transports: Vec<(TransportId, Transport)>,
     /// The armed `setTimeout`: its deadline and id.
@@ -121,6 +122,7 @@ impl Driver {
                 frame: LastFrame::default(),
                 listeners: Listeners::default(),
                 sockets: Vec::new(),
+                spare: SocketSlot::default(),
                 with_credentials,
                 transports: Vec::new(),
                 timer: None,
@@ -152,7 +154,12 @@ impl Driver {
         if self.sockets.len() <= index {
             self.sockets.resize_with(index + 1, SocketSlot::default);
         }
-        &mut self.sockets[index]
+        // `get_mut`, not `[index]`: no bounds-check panic, whose message
+        // formatting would stay in the wasm (`spare` is never used).
+        match self.sockets.get_mut(index) {
+            Some(slot) => slot,
+            None => &mut self.spare,
+        }
     }
 
     /// Where a transport's browser events go: into the core, then the loop.

@@ -10,6 +10,7 @@ export const now = perf.now.bind(perf);
 
 // ---- event arguments: JSON text + binary attachments ----------------------
 
+const encoder = new TextEncoder();
 const isBinary = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
 const isBlob = (v) => typeof Blob !== "undefined" && v instanceof Blob;
 const toBytes = (v) =>
@@ -42,10 +43,12 @@ export function hasBlob(args) {
 // `args` as JSON text (a string), or `[json, ...attachments]` when it holds
 // binary values (placeholders in their place), or null when it holds a Blob
 // and `blobs` is set (read it first). Throws what JSON.stringify throws
-// (cycles, BigInt).
-export function encodeArgs(args, blobs) {
+// (cycles, BigInt), and null when `named` and the event name is not a string.
+export function encodeArgs(args, blobs, named) {
+  // An emit's event name must be a string: thrown as null, worded by the caller.
+  if (named && typeof args[0] !== "string") throw null;
   const found = scan(args, 0, true);
-  if (found === 0) return JSON.stringify(args);
+  if (found === 0) return text(JSON.stringify(args));
   if (found === 2 && blobs) return null;
   const out = [null];
   out[0] = JSON.stringify(args, function (key, value) {
@@ -56,8 +59,13 @@ export function encodeArgs(args, blobs) {
     }
     return value;
   });
+  out[0] = text(out[0]);
   return out;
 }
+
+// Long JSON text goes to wasm as UTF-8 bytes (native TextEncoder; wasm-bindgen's
+// string copy is a JS loop over the characters).
+const text = (json) => (json === undefined || json.length < 256 ? json : encoder.encode(json));
 
 // A copy of `value` with every Blob read into an ArrayBuffer (arrays and
 // plain objects are copied along the way; the app's objects stay untouched).
@@ -133,8 +141,6 @@ export function makeVariadic(f) {
 }
 
 // ---- WebSocket --------------------------------------------------------------
-
-const encoder = new TextEncoder();
 
 // Opens a WebSocket. Text frames go to `onText(string)`, or, when long, to
 // `onBytes(0, utf8)` (TextEncoder is native; wasm-bindgen's string copy is a

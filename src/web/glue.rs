@@ -11,7 +11,8 @@ extern "C" {
     pub(crate) type Ws;
 
     #[wasm_bindgen(js_name = encodeArgs, catch)]
-    pub(crate) fn encode_args(args: &JsValue, blobs: bool) -> Result<JsValue, JsValue>;
+    pub(crate) fn encode_args(args: &JsValue, blobs: bool, named: bool)
+        -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = decodeArgs)]
     pub(crate) fn decode_args(json: &str, buffers: Option<Array>) -> JsValue;
     /// `decodeArgs` of the last `n` UTF-16 units of the last WebSocket text

@@ -5,6 +5,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::glue;
 
@@ -19,6 +20,13 @@ pub(crate) async fn resolve_blobs(args: &js_sys::Array) -> Result<js_sys::Array,
     Ok(js_sys::Array::from(&resolved))
 }
 
+/// JSON text from `encodeArgs`: a string, or long text as UTF-8 bytes.
+fn json_text(value: &JsValue) -> String {
+    value.as_string().unwrap_or_else(|| {
+        String::from_utf8(value.unchecked_ref::<js_sys::Uint8Array>().to_vec()).unwrap_or_default()
+    })
+}
+
 /// JSON text and binary attachments, as the core carries event arguments.
 pub(crate) type Encoded = (String, Vec<Vec<u8>>);
 
@@ -29,17 +37,21 @@ pub(crate) fn encode(args: &JsValue) -> Result<Encoded, JsValue> {
     encode_unless_blob(args, false).map(|encoded| encoded.unwrap_or_default())
 }
 
-/// As [`encode`], or `None` when `args` holds a `Blob` and `blobs` is set.
+/// As [`encode`], or `None` when `args` holds a `Blob` and `blobs` is set
+/// (an emit: then a first element that is not a string fails with `null`).
 pub(crate) fn encode_unless_blob(args: &JsValue, blobs: bool) -> Result<Option<Encoded>, JsValue> {
-    let encoded = glue::encode_args(args, blobs)?;
+    let encoded = glue::encode_args(args, blobs, blobs)?;
     if let Some(json) = encoded.as_string() {
         return Ok(Some((json, Vec::new())));
     }
     if encoded.is_null() {
         return Ok(None);
     }
+    if !js_sys::Array::is_array(&encoded) {
+        return Ok(Some((json_text(&encoded), Vec::new())));
+    }
     let parts = js_sys::Array::from(&encoded);
-    let json = parts.get(0).as_string().unwrap_or_default();
+    let json = json_text(&parts.get(0));
     let attachments = parts
         .iter()
         .skip(1)
