@@ -192,7 +192,8 @@ pub struct Manager {
 
 impl Manager {
     /// A closed Manager. `seed` feeds the jitter of the reconnection delays
-    /// (the browser runtime takes it from `crypto.getRandomValues`).
+    /// (the browser runtime draws it from `Math.random`: jitter needs spread,
+    /// not secrecy).
     pub fn new(config: ManagerConfig, seed: u64) -> Manager {
         let mut config = config;
         config.path = normalize_path(&config.path);

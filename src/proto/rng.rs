@@ -1,8 +1,8 @@
 //! A small seedable pseudo-random generator (SplitMix64).
 //!
 //! The core never draws randomness by itself: the runtime hands a seed to
-//! [`crate::proto::Manager::new`] (the browser runtime takes it from
-//! `crypto.getRandomValues`), and tests pass a fixed seed to get a
+//! [`crate::proto::Manager::new`] (the browser runtime draws it from
+//! `Math.random`), and tests pass a fixed seed to get a
 //! reproducible reconnection schedule. Not cryptographic.
 
 #[allow(unused_imports)]
