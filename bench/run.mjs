@@ -270,7 +270,9 @@ try {
 const { markdown, summary } = table(results);
 const chromium = await import("node:child_process").then(({ execFileSync }) => {
   try {
-    return execFileSync(process.env.CHROMIUM ?? "/usr/bin/chromium", ["--version"]).toString().trim();
+    return execFileSync(process.env.CHROMIUM ?? "/usr/bin/chromium", ["--version"], { stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
   } catch {
     return "chromium";
   }
