@@ -255,6 +255,13 @@ fn check_payload(
     let mut levels: Vec<Level> = Vec::new();
     let mut token = Some(root);
     while let Some(t) = token {
+        if !name_pending && attachments == 0 {
+            // Nothing left to look at but validity (depth, syntax, trailing
+            // data): scan on without slicing each token (the receive path's
+            // hot loop).
+            while s.next_token()?.is_some() {}
+            return Ok(());
+        }
         let raw = json::slice(text, t.range())?;
         if name_pending && t.event != Event::Begin {
             // the token after the root `[`: the event name
