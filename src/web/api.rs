@@ -336,9 +336,11 @@ fn add(
         registration.prepend,
     );
     ListenerHandle {
-        driver: Rc::downgrade(shared),
-        target,
-        id,
+        registration: DetachedHandle {
+            driver: Rc::downgrade(shared),
+            target,
+            id,
+        },
         remove_on_drop: true,
     }
 }
@@ -346,34 +348,21 @@ fn add(
 /// One listener registration. [`ListenerHandle::off`] removes exactly it;
 /// so does dropping the handle, unless [`ListenerHandle::detach`] was called.
 pub struct ListenerHandle {
-    driver: Weak<RefCell<Driver>>,
-    target: Target,
-    id: u64,
+    registration: DetachedHandle,
     remove_on_drop: bool,
 }
 
 impl ListenerHandle {
     /// Removes the listener; true the first time, false after.
     pub fn off(&self) -> bool {
-        let Some(shared) = self.driver.upgrade() else {
-            return false;
-        };
-        let removed = match shared.try_borrow_mut() {
-            Ok(mut driver) => driver.listeners.remove(self.target, Selector::Id(self.id)),
-            Err(_) => 0,
-        };
-        removed > 0
+        self.registration.off()
     }
 
     /// Keeps the listener after the handle drops (JS handles are garbage
     /// collected whenever the engine likes; the listener must not go with them).
     pub fn detach(mut self) -> DetachedHandle {
         self.remove_on_drop = false;
-        DetachedHandle {
-            driver: self.driver.clone(),
-            target: self.target,
-            id: self.id,
-        }
+        self.registration.clone()
     }
 }
 
@@ -386,6 +375,7 @@ impl Drop for ListenerHandle {
 }
 
 /// A registration that stays until [`DetachedHandle::off`].
+#[derive(Clone)]
 pub struct DetachedHandle {
     driver: Weak<RefCell<Driver>>,
     target: Target,
