@@ -3,21 +3,15 @@
 // instruments the measured pages (Playwright subscribes to every frame and
 // network event of the pages it owns, which slows them several times).
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import WebSocket from "ws";
 
+/** The project's headless flags, plus what keeps measured pages at full speed. */
 export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
+  ...JSON.parse(readFileSync(new URL("../tests/chromium-flags.json", import.meta.url), "utf8")),
   "--disable-extensions",
   "--disable-background-timer-throttling",
   "--disable-renderer-backgrounding",

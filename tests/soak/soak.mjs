@@ -164,16 +164,7 @@ try {
 
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: JSON.parse(readFileSync(new URL("../chromium-flags.json", import.meta.url), "utf8")),
   });
   const page = await browser.newPage();
   const pageErrors = [];
