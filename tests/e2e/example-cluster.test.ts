@@ -65,15 +65,23 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A value of nginx's sticky cookie that it sends to `node`. */
+/**
+ * A value of nginx's sticky cookie that it sends to `node`. A node that just
+ * came back stays marked down in nginx for `fail_timeout` (3 s) after its
+ * last failed request, so the search goes on for a while before giving up.
+ */
 async function cookieFor(node: string): Promise<string> {
-  for (let i = 0; i < 200; i++) {
-    const value = `sticky-${i}`;
-    const res = await fetch(new URL("/api/health", info.url), { headers: { cookie: `sio_node=${value}` } });
-    const body = (await res.json()) as { node: string };
-    if (body.node === node) return value;
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    for (let i = 0; i < 64; i++) {
+      const value = `sticky-${i}`;
+      const res = await fetch(new URL("/api/health", info.url), { headers: { cookie: `sio_node=${value}` } });
+      const body = (await res.json()) as { node: string };
+      if (body.node === node) return value;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`no cookie value reaches ${node}`);
+  throw new Error(`no cookie value reaches ${node} in 20 s`);
 }
 
 /** A browser (its own cookies and storage) pinned to `node` by nginx's sticky cookie. */
