@@ -22,6 +22,13 @@ async function load(): Promise<void> {
   await init({ module_or_path: wasmUrl });
 }
 
+/** A socket's express lane (src/web/glue.js `Lane`): plain emits sent without entering wasm. */
+interface Lane {
+  send(list: unknown[]): boolean;
+  sendWithAck(list: unknown[], raw: RawSocket, ack: AnyFn, mode: number, timeout: number): boolean;
+  learn(name: string): void;
+}
+
 /** Resolves once the wasm module is instantiated (the import already waits for it). */
 export const ready: Promise<void> = load();
 await ready;
@@ -283,6 +290,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   readonly io: Manager;
   readonly nsp: string;
   readonly #raw: RawSocket;
+  readonly #lane: Lane;
   readonly #manager: RawManager;
   readonly #flags: Flags;
 
@@ -299,6 +307,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     this.nsp = nsp;
     this.#manager = manager;
     this.#raw = raw ?? manager.socket(nsp, options, this);
+    this.#lane = this.#raw.lane as Lane;
     this.#flags = flags ?? { volatile: false, timeout: undefined };
     if (!flags && io.autoConnect) this.connect();
   }
@@ -358,10 +367,31 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
 
   /** Sends an event; a trailing function receives the server's acknowledgement. */
   emit<Ev extends EventNames<E>>(event: Ev, ...args: EventParams<E, Ev>): this {
-    const list: unknown[] = [event, ...args];
-    let ack: AnyFn | undefined;
-    if (list.length > 1 && typeof list[list.length - 1] === "function") ack = list.pop() as AnyFn;
-    this.#raw.emit(list, ack, ack ? 1 : 0, this.#flags.timeout ?? -1, this.#flags.volatile);
+    return this.#emit([event, ...args]);
+  }
+
+  /** `[event, ...args, ack?]`, a trailing function being the ack callback. */
+  #emit(list: unknown[]): this {
+    const last = list[list.length - 1];
+    const ack = list.length > 1 && typeof last === "function" ? (list.pop() as AnyFn) : undefined;
+    return this.#send(list, ack, ack ? 1 : 0);
+  }
+
+  /**
+   * Tries the express lane first (see `Lane` in src/web/glue.js: while the
+   * core lets it, the JSON text never enters wasm), else the core's path.
+   * `mode`: 0 no ack, 1 callback, 2 error-first.
+   */
+  #send(list: unknown[], ack: AnyFn | undefined, mode: number): this {
+    const timeout = this.#flags.timeout ?? -1;
+    const sent =
+      ack === undefined
+        ? this.#lane.send(list)
+        : this.#lane.sendWithAck(list, this.#raw, ack, mode, timeout);
+    if (sent) return this;
+    this.#raw.emit(list, ack, mode, timeout, this.#flags.volatile);
+    // Accepted by the core: not a reserved name, so the lane may carry it.
+    if (typeof list[0] === "string") this.#lane.learn(list[0]);
     return this;
   }
 
@@ -373,17 +403,13 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     return new Promise((resolve, reject) => {
       const ack = (error: Error | null, value: AckResult<Last<EventParams<E, Ev>>>) =>
         error ? reject(error) : resolve(value);
-      this.#raw.emit([event, ...args], ack, 2, this.#flags.timeout ?? -1, this.#flags.volatile);
+      this.#send([event, ...args], ack, 2);
     });
   }
 
   /** `emit("message", ...args)`. */
   send(...args: unknown[]): this {
-    const list: unknown[] = ["message", ...args];
-    let ack: AnyFn | undefined;
-    if (list.length > 1 && typeof list[list.length - 1] === "function") ack = list.pop() as AnyFn;
-    this.#raw.emit(list, ack, ack ? 1 : 0, this.#flags.timeout ?? -1, this.#flags.volatile);
-    return this;
+    return this.#emit(["message", ...args]);
   }
 
   on<Ev extends EventNames<L> | keyof ReservedSocketEvents>(

@@ -24,7 +24,7 @@ extern "C" {
     fn console_error(error: &JsValue);
 }
 
-use crate::web::glue::report;
+use crate::web::glue::{hold_lane, report, Lane};
 
 fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(message).into()
@@ -93,6 +93,7 @@ impl RawManager {
         };
         let socket = self.inner.socket(nsp, config, Some(provider));
         Ok(RawSocket {
+            lane: socket.lane(),
             inner: socket,
             outbox: Outbox::default(),
             auth: auth_cell,
@@ -197,8 +198,9 @@ struct Outgoing {
 type Outbox =
     Rc<core::cell::RefCell<alloc::collections::VecDeque<(Rc<core::cell::Cell<bool>>, Outgoing)>>>;
 
-/// Sends the ready emits at the head of the outbox, in order.
-fn drain(socket: &web::Socket, ack_timeout: Option<u64>, outbox: &Outbox) {
+/// Sends the ready emits at the head of the outbox, in order; the express
+/// lane opens again once it is empty.
+fn drain(socket: &web::Socket, lane: &Lane, ack_timeout: Option<u64>, outbox: &Outbox) {
     loop {
         let next = {
             let mut queue = outbox.borrow_mut();
@@ -211,6 +213,9 @@ fn drain(socket: &web::Socket, ack_timeout: Option<u64>, outbox: &Outbox) {
         if let Err(error) = send(socket, ack_timeout, request) {
             report(&error);
         }
+    }
+    if outbox.borrow().is_empty() {
+        hold_lane(lane, false);
     }
 }
 
@@ -251,11 +256,7 @@ fn send_encoded(
         mode,
         volatile,
     } = request;
-    let error_first = match mode {
-        AckMode::Callback => ack_timeout.is_some(),
-        _ => true,
-    };
-    let callback = ack.map(|function| ack_callback(function, error_first));
+    let callback = ack.map(|function| ack_callback(function, mode, ack_timeout));
     let name = || event_name(&args);
     socket
         .emit(
@@ -273,6 +274,7 @@ fn send_encoded(
 #[wasm_bindgen]
 pub struct RawSocket {
     inner: web::Socket,
+    lane: Lane,
     outbox: Outbox,
     auth: Rc<core::cell::RefCell<JsValue>>,
     ack_timeout: Option<u64>,
@@ -283,6 +285,19 @@ pub struct RawSocket {
 /// 1 callback, anything else error-first (`emitWithAck`).
 const ACK_NONE: u8 = 0;
 const ACK_CALLBACK: u8 = 1;
+
+/// The core's mode for an emit's `ack_mode` and `timeout_ms` (>= 0 sets a
+/// deadline, error-first).
+fn ack_mode_of(has_ack: bool, ack_mode: u8, timeout_ms: f64) -> AckMode {
+    match (has_ack, ack_mode) {
+        (false, _) | (_, ACK_NONE) => AckMode::None,
+        _ if timeout_ms >= 0.0 && timeout_ms.is_finite() => {
+            AckMode::WithTimeout(options::millis(timeout_ms))
+        }
+        (_, ACK_CALLBACK) => AckMode::Callback,
+        _ => AckMode::WithError,
+    }
+}
 
 /// Which listeners (`kind` in `on`, `off`, `listeners`): 0 of a named event,
 /// 1 catch-all (`onAny`), 2 catch-all of sent events (`onAnyOutgoing`).
@@ -303,6 +318,12 @@ impl RawSocket {
         } else {
             self.inner.disconnect();
         }
+    }
+
+    /// The express lane the JS `Socket` sends plain emits on (glue.js `Lane`).
+    #[wasm_bindgen(getter)]
+    pub fn lane(&self) -> JsValue {
+        self.lane.clone().into()
     }
 
     /// 1 connected, 2 active, 4 recovered (bits).
@@ -337,14 +358,7 @@ impl RawSocket {
         timeout_ms: f64,
         volatile: bool,
     ) -> Result<(), JsValue> {
-        let mode = match (ack.is_some(), ack_mode) {
-            (false, _) | (_, ACK_NONE) => AckMode::None,
-            _ if timeout_ms >= 0.0 && timeout_ms.is_finite() => {
-                AckMode::WithTimeout(options::millis(timeout_ms))
-            }
-            (_, ACK_CALLBACK) => AckMode::Callback,
-            _ => AckMode::WithError,
-        };
+        let mode = ack_mode_of(ack.is_some(), ack_mode, timeout_ms);
         let request = Outgoing {
             args: args.clone(),
             ack,
@@ -375,9 +389,12 @@ impl RawSocket {
         }
         let ready = Rc::new(core::cell::Cell::new(!has_blob));
         self.outbox.borrow_mut().push_back((ready.clone(), request));
+        // Later emits must not overtake this one on the express lane.
+        hold_lane(&self.lane, true);
         if has_blob {
             let outbox = self.outbox.clone();
             let socket = self.inner.clone();
+            let lane = self.lane.clone();
             let ack_timeout = self.ack_timeout;
             let args = args.clone();
             wasm_bindgen_futures::spawn_local(async move {
@@ -393,10 +410,23 @@ impl RawSocket {
                     }
                 }
                 ready.set(true);
-                drain(&socket, ack_timeout, &outbox);
+                drain(&socket, &lane, ack_timeout, &outbox);
             });
         }
         Ok(())
+    }
+
+    /// Books the ack of an emit the express lane sends (glue.js `Lane`):
+    /// the wire ack id, or -1 when the lane is closed (emit the usual way;
+    /// that also words any error).
+    #[wasm_bindgen(js_name = laneAck)]
+    pub fn lane_ack(&self, ack: Function, ack_mode: u8, timeout_ms: f64) -> f64 {
+        let mode = ack_mode_of(true, ack_mode, timeout_ms);
+        let callback = ack_callback(ack, mode, self.ack_timeout);
+        match self.inner.emit_express_ack(mode, callback) {
+            Ok(Some(wire)) => wire as f64,
+            _ => -1.0,
+        }
     }
 
     /// Adds a listener (`kind`: see [`key`]); returns its id (for
@@ -528,7 +558,13 @@ fn error_with_data(message: &str, data: Option<&str>) -> JsValue {
     error.into()
 }
 
-fn ack_callback(function: Function, error_first: bool) -> web::AckCallback {
+/// Settles an emit's ack callback: error-first unless a plain callback
+/// without `ackTimeout` (as socket.io-client).
+fn ack_callback(function: Function, mode: AckMode, ack_timeout: Option<u64>) -> web::AckCallback {
+    let error_first = match mode {
+        AckMode::Callback => ack_timeout.is_some(),
+        _ => true,
+    };
     Box::new(move |result: Result<&EventData, AckError>| match result {
         Ok(data) => glue::call_ack(&function, data.js_array(), error_first),
         Err(error) => glue::call_ack(

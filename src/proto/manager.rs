@@ -13,7 +13,9 @@ use super::engine_codec::Data;
 use super::packet::{Decoded, Decoder};
 use super::rng::Rng;
 use super::session::{Ctx, EngineEvent, Session, Transmit, TransportId, TransportInput};
-use super::socket::{AckData, AckError, After, Emit, EmitError, Io, RequestId, Socket, SocketId};
+use super::socket::{
+    AckData, AckError, AckMode, After, Emit, EmitError, Io, RequestId, Socket, SocketId,
+};
 use super::timer::{Timer, TimerTable};
 
 /// Why a Manager closed or a socket disconnected (socket.io-client's
@@ -169,6 +171,17 @@ enum ReadyState {
 /// At most this many closed sessions keep draining their last POST.
 const MAX_DRAINING: usize = 4;
 
+/// A standing permission for the runtime to send plain emits itself; see
+/// [`Manager::express_lane`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExpressLane {
+    /// The WebSocket the frames go to.
+    pub transport: TransportId,
+    /// The last clock reading (ms) at which the lane holds: the heartbeat
+    /// deadline, past which an emit finds the connection expired.
+    pub until: u64,
+}
+
 /// One connection to one server, driven by the runtime's loop.
 #[derive(Debug)]
 pub struct Manager {
@@ -298,6 +311,50 @@ impl Manager {
     /// Emits of the socket waiting for an acknowledgement.
     pub fn pending_acks(&self, socket: SocketId) -> usize {
         self.sock(socket).map_or(0, |s| s.pending_acks())
+    }
+
+    /// The express lane of `socket`, while open: an emit on it without ack,
+    /// binary attachments or reserved name would do nothing but send one
+    /// WebSocket text frame, [`Manager::plain_event_prefix`] followed by the
+    /// JSON array text, on `lane.transport`. Until the next input to this
+    /// Manager, and while the clock reads at most `lane.until`, the runtime
+    /// may send such frames itself without calling [`Manager::emit`]: the
+    /// result is the same, and the payload never enters the core. Any input
+    /// may close the lane; ask again after each one.
+    pub fn express_lane(&self, socket: SocketId) -> Option<ExpressLane> {
+        if !self.sock(socket)?.writes_plain_emits_through() {
+            return None;
+        }
+        let (transport, until) = self.engine.as_ref()?.direct_until()?;
+        Some(ExpressLane { transport, until })
+    }
+
+    /// An emit with an acknowledgement (`ack` is not [`AckMode::None`]) on
+    /// the express lane: books the ack exactly as [`Manager::emit`] would
+    /// (wire id, deadline, limit) and returns the request to match the
+    /// [`Event::AckResponse`] and the wire ack id. The runtime then sends
+    /// `plain_event_prefix`, the ack id and the JSON array text itself.
+    /// `Ok(None)` when the lane is closed at `now`: use [`Manager::emit`].
+    pub fn emit_express_ack(
+        &mut self,
+        now: u64,
+        socket: SocketId,
+        ack: AckMode,
+    ) -> Result<Option<(RequestId, u64)>, EmitError> {
+        if ack == AckMode::None || self.express_lane(socket).is_none_or(|l| now > l.until) {
+            return Ok(None);
+        }
+        let booked = self
+            .with_socket(now, socket, |s, io| s.book_express_ack(io, ack))
+            .unwrap_or(Err(EmitError::UnknownSocket));
+        self.after();
+        booked.map(Some)
+    }
+
+    /// The frame prefix of a plain emit on `socket` (see
+    /// [`Manager::express_lane`]): `42`, then the namespace unless it is `/`.
+    pub fn plain_event_prefix(&self, socket: SocketId) -> Option<String> {
+        self.sock(socket).map(|s| s.plain_event_prefix())
     }
 
     fn sock(&self, id: SocketId) -> Option<&Socket> {

@@ -336,6 +336,21 @@ impl Session {
         self.state == State::Open && self.ping_deadline.is_some_and(|d| now > d)
     }
 
+    /// `Some(until)` while a MESSAGE queued now would leave at once as one
+    /// WebSocket frame of its own, with nothing queued ahead of it: an open
+    /// session on an open, writable WebSocket, no upgrade in progress, an
+    /// empty write buffer. `until` is the heartbeat deadline (`u64::MAX`
+    /// without one), past which an emit must find the session expired.
+    pub(crate) fn direct_until(&self) -> Option<(TransportId, u64)> {
+        (self.state == State::Open
+            && self.transport.kind == TransportKind::WebSocket
+            && self.transport.state == TState::Open
+            && self.transport.writable
+            && !self.upgrading
+            && self.write_buffer.is_empty())
+        .then(|| (self.transport.id, self.ping_deadline.unwrap_or(u64::MAX)))
+    }
+
     /// The current transport's kind.
     pub(crate) fn transport_kind(&self) -> TransportKind {
         self.transport.kind

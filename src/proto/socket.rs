@@ -303,6 +303,25 @@ impl Socket {
         self.acks.len()
     }
 
+    /// Whether a plain emit (no ack, no attachments, a name not reserved)
+    /// goes straight to the engine: connected, and no retry queue in the way.
+    pub(crate) fn writes_plain_emits_through(&self) -> bool {
+        self.connected && self.cfg.retries == 0
+    }
+
+    /// The WebSocket text frame of a plain emit, up to its JSON array:
+    /// `42` and the namespace (`42/chat,`).
+    pub(crate) fn plain_event_prefix(&self) -> String {
+        let mut frame = String::from("4");
+        frame.push_str(&packet::encode(&self.packet(
+            PacketType::Event,
+            None,
+            None,
+            0,
+        )));
+        frame
+    }
+
     fn packet(&self, kind: PacketType, id: Option<u64>, data: Option<String>, n: usize) -> Packet {
         Packet {
             kind,
@@ -655,23 +674,7 @@ impl Socket {
         let mut request = None;
         let mut wire = None;
         if e.ack != AckMode::None {
-            if self.acks.len() >= self.cfg.max_pending_acks {
-                return Err(EmitError::TooManyPendingAcks);
-            }
-            let r = io.request();
-            let w = self.next_ack_id;
-            self.next_ack_id = self.next_ack_id.wrapping_add(1);
-            if let Some(ms) = timeout {
-                io.timers.set(Timer::Ack(r), io.now.saturating_add(ms));
-            }
-            self.acks.insert(
-                w,
-                PendingAck {
-                    request: r,
-                    with_error: timeout.is_some() || e.ack != AckMode::Callback,
-                    queued: false,
-                },
-            );
+            let (r, w) = self.book_ack(io, e.ack, timeout)?;
             request = Some(r);
             wire = Some(w);
         }
@@ -693,6 +696,50 @@ impl Socket {
             After::Nothing
         };
         Ok((request, after))
+    }
+
+    /// Records an emit's pending acknowledgement (and its deadline): the
+    /// request to settle and the wire ack id to send.
+    fn book_ack(
+        &mut self,
+        io: &mut Io,
+        mode: AckMode,
+        timeout: Option<u64>,
+    ) -> Result<(RequestId, u64), EmitError> {
+        if self.acks.len() >= self.cfg.max_pending_acks {
+            return Err(EmitError::TooManyPendingAcks);
+        }
+        let request = io.request();
+        let wire = self.next_ack_id;
+        self.next_ack_id = self.next_ack_id.wrapping_add(1);
+        if let Some(ms) = timeout {
+            io.timers
+                .set(Timer::Ack(request), io.now.saturating_add(ms));
+        }
+        self.acks.insert(
+            wire,
+            PendingAck {
+                request,
+                with_error: timeout.is_some() || mode != AckMode::Callback,
+                queued: false,
+            },
+        );
+        Ok((request, wire))
+    }
+
+    /// The ack of an emit on the express lane (the caller checked that the
+    /// lane is open, so the emit is written at once): booked as
+    /// [`Socket::emit`] books it; the runtime writes the frame.
+    pub(crate) fn book_express_ack(
+        &mut self,
+        io: &mut Io,
+        mode: AckMode,
+    ) -> Result<(RequestId, u64), EmitError> {
+        let timeout = match mode {
+            AckMode::WithTimeout(ms) => Some(ms),
+            _ => self.cfg.ack_timeout,
+        };
+        self.book_ack(io, mode, timeout)
     }
 
     /// Answers a server event's ack id.

@@ -153,6 +153,11 @@ impl Socket {
             .map(String::from)
     }
 
+    /// The socket's express lane (glue.js `Lane`), for the JS `Socket`.
+    pub(crate) fn lane(&self) -> super::glue::Lane {
+        self.shared.borrow_mut().lane(self.id)
+    }
+
     /// The Manager this socket belongs to.
     pub fn manager(&self) -> Manager {
         Manager {
@@ -204,6 +209,9 @@ impl Socket {
                 slot.acks.push((request, callback));
             }
             if connected {
+                // The frame leaves before outgoing listeners run: one of
+                // them may emit, on an express lane too.
+                driver.flush();
                 outgoing.then_some(args)
             } else {
                 if !volatile {
@@ -225,6 +233,24 @@ impl Socket {
         }
         pump(&self.shared);
         Ok(())
+    }
+
+    /// Books an emit's acknowledgement for the express lane (see
+    /// `Manager::emit_express_ack`): the wire ack id to send, or `None` when
+    /// the lane is closed (emit the usual way).
+    pub(crate) fn emit_express_ack(
+        &self,
+        ack: AckMode,
+        callback: AckCallback,
+    ) -> Result<Option<u64>, EmitError> {
+        let mut driver = self.shared.borrow_mut();
+        let Some((request, wire)) = driver.core.emit_express_ack(now_ms(), self.id, ack)? else {
+            return Ok(None);
+        };
+        driver.slot(self.id).acks.push((request, callback));
+        // Arms the ack's deadline.
+        driver.flush();
+        Ok(Some(wire))
     }
 
     /// Sends `args` and resolves with the server's acknowledgement (its
@@ -327,7 +353,10 @@ fn add(
     callback: Callback,
     registration: Registration,
 ) -> ListenerHandle {
-    let id = shared.borrow_mut().listeners.add(
+    let mut driver = shared.borrow_mut();
+    // An outgoing listener must hear every emit: the lane closes now.
+    let outgoing = key == Key::AnyOutgoing;
+    let id = driver.listeners.add(
         target,
         key,
         callback,
@@ -335,6 +364,10 @@ fn add(
         registration.once,
         registration.prepend,
     );
+    if outgoing {
+        driver.update_lanes();
+    }
+    drop(driver);
     ListenerHandle {
         registration: DetachedHandle {
             driver: Rc::downgrade(shared),

@@ -11,12 +11,13 @@ use wasm_bindgen::prelude::*;
 
 use super::debug;
 use super::event::{AckResponder, EventData, Incoming, Payload};
+use super::glue;
 use super::listeners::{Key, Listeners, Target};
 use super::polling::PollTransport;
 use super::sys::{self, now_ms};
 use super::websocket::{Sink, WsTransport};
 use crate::proto::{
-    self, AckError, Event, ManagerConfig, RequestId, SocketId, Transmit, TransportId,
+    self, AckError, Event, ExpressLane, ManagerConfig, RequestId, SocketId, Transmit, TransportId,
     TransportInput,
 };
 use crate::text::{cat, num};
@@ -66,6 +67,10 @@ pub(crate) struct SocketSlot {
     /// listeners, which hear them when they are flushed (as in
     /// socket.io-client). Never longer than the core's buffer.
     pub(crate) unsent: VecDeque<EventData>,
+    /// The socket's express lane, once the JS side asked for it.
+    lane: Option<glue::Lane>,
+    /// What the lane was last set to.
+    granted: Option<ExpressLane>,
 }
 
 /// A copy of the last WebSocket text frame this connection received, so that
@@ -203,7 +208,7 @@ impl Driver {
     }
 
     /// Carries out the core's transmits, queues its events, re-arms the timer.
-    fn flush(&mut self) {
+    pub(crate) fn flush(&mut self) {
         while let Some(transmit) = self.core.poll_transmit() {
             if self.debug {
                 debug::log(&describe_transmit(&transmit));
@@ -254,6 +259,55 @@ impl Driver {
             self.queue.push_back(event);
         }
         self.rearm();
+        self.update_lanes();
+    }
+
+    /// The express lane of `socket` (glue.js `Lane`), in step with the core.
+    pub(crate) fn lane(&mut self, socket: SocketId) -> glue::Lane {
+        let slot = self.slot(socket);
+        let lane = slot.lane.get_or_insert_with(glue::new_lane).clone();
+        slot.granted = None;
+        self.update_lanes();
+        lane
+    }
+
+    /// Opens or closes each socket's express lane as the core grants it
+    /// (`Manager::express_lane`), unless debug logs are on or outgoing
+    /// listeners must hear every emit. Runs after every input to the core,
+    /// before any JS code can emit again.
+    pub(crate) fn update_lanes(&mut self) {
+        for index in 0..self.sockets.len() {
+            let socket = SocketId(index as u32);
+            let grant = if self.debug
+                || self
+                    .listeners
+                    .has(Target::Socket(socket), &Key::AnyOutgoing)
+            {
+                None
+            } else {
+                self.core.express_lane(socket)
+            };
+            let Some(slot) = self.sockets.get(index) else {
+                break;
+            };
+            let Some(lane) = slot.lane.as_ref() else {
+                continue;
+            };
+            if slot.granted == grant {
+                continue;
+            }
+            let ws = grant.and_then(|g| self.websocket(g.transport));
+            match (ws, self.core.plain_event_prefix(socket)) {
+                (Some(ws), Some(prefix)) => {
+                    let until = grant.map_or(0, |g| g.until) as f64;
+                    glue::set_lane(lane, Some(ws.socket()), &prefix, until);
+                }
+                _ => glue::set_lane(lane, None, "", 0.0),
+            }
+            if let Some(slot) = self.sockets.get_mut(index) {
+                slot.granted = grant;
+            }
+        }
     }
 
     fn websocket_failed(&mut self, transport: TransportId) {
@@ -467,7 +521,13 @@ fn dispatch(shared: &Shared, event: Event) {
         } => {
             if let Some(callback) = take_ack(shared, socket, request) {
                 match result {
-                    Ok(ack) => callback(Ok(&EventData::new(ack.data, ack.attachments))),
+                    Ok(ack) => {
+                        let tail = match shared.try_borrow() {
+                            Ok(driver) => driver.frame.tail_of(&ack.data),
+                            Err(_) => None,
+                        };
+                        callback(Ok(&EventData::from_frame(ack.data, ack.attachments, tail)))
+                    }
                     Err(error) => callback(Err(error)),
                 }
             }

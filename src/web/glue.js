@@ -106,6 +106,95 @@ export function decodeArgs(json, buffers) {
   }
 }
 
+// ---- the express lane: plain emits sent without entering wasm ----------------
+
+// One per socket. While the core grants it (Manager::express_lane), the
+// runtime keeps `ws`, `prefix` and `until` current: an emit without ack,
+// binary value or Blob then only sends `prefix + JSON` on `ws`, which this
+// does itself. `names` holds the event names the core has accepted (so a
+// reserved one is never sent here); `held` is set while earlier emits wait
+// behind a Blob being read.
+class Lane {
+  constructor() {
+    this.ws = null;
+    this.prefix = "";
+    this.until = 0;
+    this.held = false;
+    this.checked = false;
+    this.names = new Set();
+  }
+
+  // Sends `[event, ...args]`; false when the core must take it.
+  send(args) {
+    const json = this.encode(args);
+    if (json === undefined) return false;
+    return this.write(json);
+  }
+
+  // As `send`, with an ack: `raw.laneAck(ack, mode, timeout)` books it in the
+  // core and gives the ack id, or -1 when the core's path must take it.
+  sendWithAck(args, raw, ack, mode, timeout) {
+    const json = this.encode(args);
+    if (json === undefined) return false;
+    const id = raw.laneAck(ack, mode, timeout);
+    if (id < 0) return false;
+    // Booked: the ack settles by answer, deadline or disconnect whatever
+    // the browser does with the frame.
+    this.write(id + json);
+    return true;
+  }
+
+  // The JSON text of `args` when the lane can carry them, else undefined
+  // (the core's path also words the errors: cycles, BigInt).
+  encode(args) {
+    if (this.ws === null || this.held || !this.names.has(args[0]) || !this.timely()) return undefined;
+    if (scan(args, 0, true) !== 0) return undefined;
+    try {
+      return JSON.stringify(args);
+    } catch {
+      return undefined;
+    }
+  }
+
+  write(text) {
+    try {
+      this.ws.send(this.prefix + text);
+      return true;
+    } catch {
+      return false; // a socket the browser refuses: the core's path reports it
+    }
+  }
+
+  // Whether the heartbeat deadline has not passed (a throttled timer would
+  // not have told yet). Read once per task: the first emit of a task after
+  // a throttled pause sees it, and a burst of emits does not pay for the
+  // clock each time.
+  timely() {
+    if (this.checked) return true;
+    if (perf.now() > this.until) return false;
+    this.checked = true;
+    queueMicrotask(() => (this.checked = false));
+    return true;
+  }
+
+  // Remembers a name the core accepted (bounded: dynamic names are many).
+  learn(name) {
+    if (this.names.size < 256) this.names.add(name);
+  }
+}
+
+export const newLane = () => new Lane();
+
+export function setLane(lane, ws, prefix, until) {
+  lane.ws = ws;
+  lane.prefix = prefix;
+  lane.until = until;
+}
+
+export function holdLane(lane, held) {
+  lane.held = held;
+}
+
 // ---- listeners --------------------------------------------------------------
 
 export function report(error) {

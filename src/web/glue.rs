@@ -24,6 +24,18 @@ extern "C" {
     #[wasm_bindgen(js_name = resolveBlobs)]
     pub(crate) fn resolve_blobs(args: &JsValue) -> Promise;
 
+    /// A socket's express lane (see `Lane` in glue.js).
+    #[derive(Clone)]
+    pub(crate) type Lane;
+    #[wasm_bindgen(js_name = newLane)]
+    pub(crate) fn new_lane() -> Lane;
+    /// Opens the lane on `ws` (closes it with `None`) until the clock reads
+    /// past `until`.
+    #[wasm_bindgen(js_name = setLane)]
+    pub(crate) fn set_lane(lane: &Lane, ws: Option<&Ws>, prefix: &str, until: f64);
+    #[wasm_bindgen(js_name = holdLane)]
+    pub(crate) fn hold_lane(lane: &Lane, held: bool);
+
     /// `performance.now()`, bound once (the receive path reads the clock
     /// once per frame; looking `performance` up on the global each time
     /// showed in profiles).

@@ -60,6 +60,11 @@ impl WsTransport {
         })
     }
 
+    /// The browser's socket (for the express lane, see glue.js `Lane`).
+    pub(crate) fn socket(&self) -> &Ws {
+        &self.ws
+    }
+
     /// Sends a frame; false when the browser refused it (socket not open).
     pub(crate) fn send_text(&self, text: &str) -> bool {
         glue::ws_send_text(&self.ws, text)

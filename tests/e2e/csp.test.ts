@@ -72,6 +72,9 @@ describe("strict Content-Security-Policy", () => {
     page.on("console", (message) => {
       if (message.type() === "error") consoleErrors.push(message.text());
     });
+    page.on("response", (response) => {
+      if (response.status() >= 400) consoleErrors.push(`HTTP ${response.status()} ${response.request().method()} ${response.url()}`);
+    });
     // Runs before the page's scripts (through the DevTools protocol, not
     // subject to the page's CSP): records every violation.
     await page.addInitScript(() => {
