@@ -253,6 +253,44 @@ proptest! {
     }
 
     #[test]
+    fn json_finish_agrees_with_the_token_loop(
+        v in json_value(),
+        edit in any::<prop::sample::Index>(),
+        byte in prop::sample::select(b"[]{},:\"\\ 0-.eEtfnu1x".to_vec()),
+        tokens_first in 0usize..4,
+        depth in 0usize..6,
+    ) {
+        // A valid value, and the same with one byte replaced: `finish` after
+        // a few tokens must give exactly the verdict of reading every token.
+        let mut broken = v.clone().into_bytes();
+        let at = edit.index(broken.len().max(1)).min(broken.len().saturating_sub(1));
+        if !broken.is_empty() {
+            broken[at] = byte;
+        }
+        for text in [v.clone(), String::from_utf8_lossy(&broken).into_owned()] {
+            let mut all = json::Scanner::new(&text, depth);
+            let by_tokens = loop {
+                match all.next_token() {
+                    Ok(Some(_)) => {}
+                    Ok(None) => break Ok(()),
+                    Err(e) => break Err(e),
+                }
+            };
+            let mut some = json::Scanner::new(&text, depth);
+            let mut early = None;
+            for _ in 0..tokens_first {
+                match some.next_token() {
+                    Ok(Some(_)) => {}
+                    Ok(None) => { early = Some(Ok(())); break; }
+                    Err(e) => { early = Some(Err(e)); break; }
+                }
+            }
+            let by_finish = early.unwrap_or_else(|| some.finish());
+            prop_assert_eq!(by_finish, by_tokens, "{}", text);
+        }
+    }
+
+    #[test]
     fn json_never_panics(s in any::<String>(), depth in 0usize..8) {
         let _ = json::validate(&s, depth);
         let _ = json::array_elements(&s, depth);

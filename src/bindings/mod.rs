@@ -397,8 +397,7 @@ impl RawSocket {
             let lane = self.lane.clone();
             let ack_timeout = self.ack_timeout;
             let args = args.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let resolved = web::resolve_blobs(&args).await;
+            web::read_blobs(&args, move |resolved| {
                 if let Some(entry) = outbox
                     .borrow_mut()
                     .iter_mut()

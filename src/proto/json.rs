@@ -182,6 +182,54 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Validates the rest of the text exactly as calling
+    /// [`Scanner::next_token`] until `Ok(None)` would, without producing
+    /// tokens: the receive path needs nothing but validity once it has read
+    /// the event name, and a token per value costs more than the checking.
+    pub fn finish(&mut self) -> Result<(), JsonError> {
+        loop {
+            self.skip_ws();
+            let c = self.peek();
+            match (self.state, c) {
+                (State::Done, None) => return Ok(()),
+                (State::Done, Some(_)) => return Err(JsonError::TrailingData),
+                (State::After, _) => match (self.stack.last(), c) {
+                    (None, _) => self.state = State::Done,
+                    (Some(&object), Some(b',')) => {
+                        self.pos += 1;
+                        self.state = if object { State::Key } else { State::Value };
+                    }
+                    (Some(true), Some(b'}')) | (Some(false), Some(b']')) => {
+                        self.pos += 1;
+                        self.stack.pop();
+                    }
+                    (_, other) => return Err(unexpected(other)),
+                },
+                (State::FirstElem, Some(b']')) | (State::FirstKey, Some(b'}')) => {
+                    self.pos += 1;
+                    self.stack.pop();
+                    self.state = State::After;
+                }
+                (State::FirstElem, _) => self.state = State::Value,
+                (State::FirstKey | State::Key, _) => {
+                    if c != Some(b'"') {
+                        return Err(unexpected(c));
+                    }
+                    self.scan_string()?;
+                    self.skip_ws();
+                    match self.peek() {
+                        Some(b':') => self.pos += 1,
+                        other => return Err(unexpected(other)),
+                    }
+                    self.state = State::Value;
+                }
+                (State::Value, _) => {
+                    self.value(c)?;
+                }
+            }
+        }
+    }
+
     fn value(&mut self, c: Option<u8>) -> Result<Token, JsonError> {
         let start = self.pos;
         let kind = match c {
@@ -248,10 +296,12 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
+    #[inline(always)]
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
@@ -406,7 +456,7 @@ fn is_ws(c: char) -> bool {
 pub fn validate(text: &str, max_depth: usize) -> Result<Kind, JsonError> {
     let mut s = Scanner::new(text, max_depth);
     let first = s.next_token()?.ok_or(JsonError::UnexpectedEnd)?;
-    while s.next_token()?.is_some() {}
+    s.finish()?;
     Ok(first.kind)
 }
 
@@ -462,6 +512,18 @@ pub fn object_members(
 /// `text[range]`, as an error instead of a panic if the range is bad.
 pub fn slice(text: &str, range: Range<usize>) -> Result<&str, JsonError> {
     text.get(range).ok_or(JsonError::UnexpectedEnd)
+}
+
+/// A string token's value (`raw`: the token, quotes included): borrowed
+/// from `raw` when it has no escape, which is the common case of event names.
+pub fn string_value(raw: &str) -> Result<alloc::borrow::Cow<'_, str>, JsonError> {
+    match raw
+        .get(1..raw.len().saturating_sub(1))
+        .filter(|s| !s.contains('\\'))
+    {
+        Some(plain) => Ok(alloc::borrow::Cow::Borrowed(plain)),
+        None => parse_string(raw).map(alloc::borrow::Cow::Owned),
+    }
 }
 
 /// Reads `text` (surrounding whitespace allowed) as a JSON string and returns

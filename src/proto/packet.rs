@@ -259,7 +259,7 @@ fn check_payload(
             // Nothing left to look at but validity (depth, syntax, trailing
             // data): scan on without slicing each token (the receive path's
             // hot loop).
-            while s.next_token()?.is_some() {}
+            s.finish()?;
             return Ok(());
         }
         let raw = json::slice(text, t.range())?;
@@ -272,14 +272,7 @@ fn check_payload(
                     // A name with a lone surrogate escape is valid JSON but
                     // cannot be a Rust string: reject it so that every decoded
                     // event has a name `event_name` can read.
-                    // Without escapes the name is the text between the
-                    // quotes: no copy.
-                    let plain = raw.get(1..raw.len() - 1).filter(|n| !n.contains('\\'));
-                    let reserved = match plain {
-                        Some(name) => RESERVED_EVENTS.contains(&name),
-                        None => RESERVED_EVENTS.contains(&json::parse_string(raw)?.as_str()),
-                    };
-                    if reserved {
+                    if RESERVED_EVENTS.contains(&&*json::string_value(raw)?) {
                         return Err(DecodeError::ReservedEventName);
                     }
                 }
@@ -420,7 +413,7 @@ fn first_element(data: &str) -> Result<Option<json::Token>, DecodeError> {
 pub fn event_name(data: &str) -> Result<String, DecodeError> {
     match first_element(data)? {
         Some(t) if t.event == Event::Scalar && t.kind == Kind::String => {
-            Ok(json::parse_string(json::slice(data, t.range())?)?)
+            Ok(json::string_value(json::slice(data, t.range())?)?.into_owned())
         }
         Some(t) if t.event == Event::Scalar && t.kind == Kind::Number => {
             Ok(json::slice(data, t.range())?.to_owned())

@@ -67,9 +67,15 @@ export function encodeArgs(args, blobs, named) {
 // string copy is a JS loop over the characters).
 const text = (json) => (json === undefined || json.length < 256 ? json : encoder.encode(json));
 
+// `done(copy)` with a copy of `args` where every Blob is read into an
+// ArrayBuffer, or `done(undefined, error)` when reading fails.
+export function readBlobs(args, done) {
+  resolveBlobs(args).then(done, (error) => done(undefined, error));
+}
+
 // A copy of `value` with every Blob read into an ArrayBuffer (arrays and
 // plain objects are copied along the way; the app's objects stay untouched).
-export async function resolveBlobs(value) {
+async function resolveBlobs(value) {
   if (isBlob(value)) return value.arrayBuffer();
   if (Array.isArray(value)) return Promise.all(value.map(resolveBlobs));
   if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
@@ -279,17 +285,20 @@ export function wsClose(ws) {
 
 // ---- long-polling -----------------------------------------------------------
 
-// A fetch: `[promise of the body text (rejects on any failure or non-2xx),
-// AbortController]`.
-export function request(url, method, body, withCredentials) {
+// A fetch; `done(text)` once with the body of a 2xx response, or
+// `done(undefined)` on any failure (network, abort, status). Returns the
+// AbortController.
+export function request(url, method, body, withCredentials, done) {
   const abort = new AbortController();
   const init = { method, credentials: withCredentials ? "include" : "same-origin", signal: abort.signal };
   if (body !== undefined) {
     init.body = body;
     init.headers = { "content-type": "text/plain;charset=UTF-8" };
   }
-  const text = fetch(url, init).then((r) => (r.ok ? r.text() : Promise.reject(new Error("status"))));
-  return [text, abort];
+  fetch(url, init)
+    .then((r) => (r.ok ? r.text() : undefined))
+    .then(done, () => done(undefined));
+  return abort;
 }
 
 // ---- URLs -------------------------------------------------------------------

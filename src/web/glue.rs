@@ -2,7 +2,7 @@
 //! that an event crosses the wasm boundary as few times as possible.
 #[allow(unused_imports)]
 use crate::prelude::*;
-use js_sys::{Array, Function, Promise};
+use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/web/glue.js")]
@@ -21,8 +21,10 @@ extern "C" {
     pub(crate) fn decode_tail(n: u32, buffers: Option<Array>) -> JsValue;
     #[wasm_bindgen(js_name = hasBlob)]
     pub(crate) fn has_blob(args: &JsValue) -> bool;
-    #[wasm_bindgen(js_name = resolveBlobs)]
-    pub(crate) fn resolve_blobs(args: &JsValue) -> Promise;
+    /// Calls `done(copy)` with every Blob of `args` read into an
+    /// `ArrayBuffer`, or `done(undefined, error)`.
+    #[wasm_bindgen(js_name = readBlobs)]
+    pub(crate) fn read_blobs(args: &JsValue, done: JsValue);
 
     /// A socket's express lane (see `Lane` in glue.js).
     #[derive(Clone)]
@@ -71,13 +73,15 @@ extern "C" {
     #[wasm_bindgen(js_name = wsClose)]
     pub(crate) fn ws_close(ws: &Ws);
 
-    /// `[promise of the body text, AbortController]`.
+    /// A fetch calling `done(body text)`, or `done(undefined)` on any
+    /// failure; returns its `AbortController`.
     pub(crate) fn request(
         url: &str,
         method: &str,
         body: Option<String>,
         with_credentials: bool,
-    ) -> Array;
+        done: JsValue,
+    ) -> Abort;
     /// An `AbortController`.
     pub(crate) type Abort;
     #[wasm_bindgen(method)]

@@ -20,4 +20,4 @@ pub use driver::{AckCallback, AuthProvider, AuthReply};
 pub use event::{AckResponder, EventData, Incoming, Payload};
 pub use listeners::{Callback, Key};
 
-pub(crate) use payload::{encode as encode_args, encode_unless_blob, has_blob, resolve_blobs};
+pub(crate) use payload::{encode as encode_args, encode_unless_blob, has_blob, read_blobs};

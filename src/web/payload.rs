@@ -14,10 +14,19 @@ pub(crate) fn has_blob(args: &JsValue) -> bool {
     glue::has_blob(args)
 }
 
-/// `args` with every `Blob` read into an `ArrayBuffer`.
-pub(crate) async fn resolve_blobs(args: &js_sys::Array) -> Result<js_sys::Array, JsValue> {
-    let resolved = wasm_bindgen_futures::JsFuture::from(glue::resolve_blobs(args)).await?;
-    Ok(js_sys::Array::from(&resolved))
+/// Calls `done` with `args` where every `Blob` is read into an
+/// `ArrayBuffer`, or with the reading error.
+pub(crate) fn read_blobs(
+    args: &js_sys::Array,
+    done: impl FnOnce(Result<js_sys::Array, JsValue>) + 'static,
+) {
+    let callback = Closure::once_into_js(move |copy: JsValue, error: JsValue| {
+        done(match copy.is_undefined() {
+            true => Err(error),
+            false => Ok(js_sys::Array::from(&copy)),
+        })
+    });
+    glue::read_blobs(args, callback);
 }
 
 /// JSON text from `encodeArgs`: a string, or long text as UTF-8 bytes.

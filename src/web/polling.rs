@@ -2,8 +2,7 @@
 //! (the core guarantees it); the GET is aborted on drop.
 #[allow(unused_imports)]
 use crate::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen::closure::Closure;
 
 use super::glue::{self, Abort};
 use super::websocket::Sink;
@@ -27,39 +26,37 @@ impl PollTransport {
     pub(crate) fn get(&mut self, url: &str) {
         // The core keeps at most one GET in flight, so there is no older
         // one to abort here.
-        let pair = glue::request(url, "GET", None, self.with_credentials);
-        self.get_abort = Some(pair.get(1).unchecked_into());
         let sink = self.sink.clone();
-        spawn_local(async move {
-            match body_text(pair.get(0)).await {
-                Some(body) => sink(TransportInput::PollResponse(body)),
-                None => sink(TransportInput::Error {
+        let done = Closure::once_into_js(move |body: Option<String>| {
+            sink(match body {
+                Some(body) => TransportInput::PollResponse(body),
+                None => TransportInput::Error {
                     description: String::from("xhr poll error"),
-                }),
-            }
+                },
+            })
         });
+        self.get_abort = Some(glue::request(url, "GET", None, self.with_credentials, done));
     }
 
     pub(crate) fn post(&self, url: &str, body: &str) {
-        let pair = glue::request(url, "POST", Some(String::from(body)), self.with_credentials);
         let sink = self.sink.clone();
-        spawn_local(async move {
-            match body_text(pair.get(0)).await {
-                Some(_) => sink(TransportInput::PostDone),
-                None => sink(TransportInput::Error {
+        // `done` is called exactly once (glue.js), which frees it.
+        let done = Closure::once_into_js(move |body: Option<String>| {
+            sink(match body {
+                Some(_) => TransportInput::PostDone,
+                None => TransportInput::Error {
                     description: String::from("xhr post error"),
-                }),
-            }
+                },
+            })
         });
+        glue::request(
+            url,
+            "POST",
+            Some(String::from(body)),
+            self.with_credentials,
+            done,
+        );
     }
-}
-
-/// The body of a 2xx response; any failure (network, abort, status) is `None`.
-async fn body_text(request: wasm_bindgen::JsValue) -> Option<String> {
-    JsFuture::from(js_sys::Promise::from(request))
-        .await
-        .ok()?
-        .as_string()
 }
 
 impl Drop for PollTransport {
