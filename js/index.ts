@@ -491,7 +491,7 @@ export function io<L extends EventsMap = DefaultEventsMap, E extends EventsMap =
     options = uri;
     uri = undefined;
   }
-  const [key, nsp] = parseUrl(uri ?? "", options) as [string, string];
+  const [key, nsp] = connectionKey(uri ?? "", options);
   const cached = managers.get(key);
   const fresh = options.forceNew || options.multiplex === false || (cached?.hasSocket(nsp) ?? false);
   let manager: Manager;
@@ -501,7 +501,35 @@ export function io<L extends EventsMap = DefaultEventsMap, E extends EventsMap =
   } else {
     manager = cached;
   }
-  return manager.socket<L, E>(nsp, options);
+  const socket = manager.socket<L, E>(nsp, options);
+  // A Manager that SocketProvider made is closed until a namespace connects:
+  // a socket from io() connects as io() promises.
+  if (options.autoConnect !== false && !socket.active) socket.connect();
+  return socket;
+}
+
+/**
+ * @internal For socketio-wasm/react: the key of `uri`'s connection (origin,
+ * path and query, as io() shares Managers) and the namespace `uri` names.
+ */
+export function connectionKey(uri: string, options: Partial<ManagerOptions>): [key: string, nsp: string] {
+  return parseUrl(uri, options) as [string, string];
+}
+
+/**
+ * @internal For socketio-wasm/react: the Manager io() shares for `key`,
+ * made closed (nothing opens before a namespace connects) when there is
+ * none yet; a private one with `forceNew` or `multiplex: false`.
+ */
+export function sharedManager(uri: string, key: string, options: Partial<ManagerOptions & SocketOptions>): Manager {
+  const closed = { ...options, autoConnect: false };
+  if (options.forceNew || options.multiplex === false) return new Manager(uri, closed);
+  let manager = managers.get(key);
+  if (!manager) {
+    manager = new Manager(uri, closed);
+    managers.set(key, manager);
+  }
+  return manager;
 }
 
 export { io as connect };

@@ -8,7 +8,14 @@
 // namespace (connect on the first user, disconnect after a grace period once
 // the last one is gone; the Manager closes itself when no socket is active)
 // and turns socket/Manager events into a snapshot.
-import { Manager, type ManagerOptions, type Socket, type SocketOptions } from "../index.js";
+import {
+  connectionKey,
+  Manager,
+  sharedManager,
+  type ManagerOptions,
+  type Socket,
+  type SocketOptions,
+} from "../index.js";
 
 export type ConnectionOptions = Partial<ManagerOptions & SocketOptions>;
 
@@ -50,16 +57,14 @@ export const DEFAULT_CLOSE_DELAY = 1000;
 
 const registry = new Map<string, Connection>();
 
-/** Splits a socket.io URL into the server key and the namespace, without touching `window`. */
-function resolve(url: string | undefined, options: ConnectionOptions): { href: string; key: string; nsp: string } {
+/**
+ * `url` made absolute: against the page, or on the server (no page; the
+ * objects made there are never connected) against any base. No URL means the
+ * page's origin and the main namespace, as for io().
+ */
+function absolute(url: string | undefined): string {
   const base = (globalThis as { location?: { href?: string } }).location?.href;
-  // On the server there is no page to resolve a relative URL against; the
-  // objects made there are never connected, so any base will do.
-  // No URL means the page's origin and the main namespace, as for io().
-  const parsed = new URL(url || "/", base ?? "http://localhost/");
-  const path = options.path ?? "/socket.io";
-  const nsp = parsed.pathname === "" ? "/" : decodeURIComponent(parsed.pathname);
-  return { href: parsed.href, key: `${parsed.protocol}//${parsed.host}${path}`, nsp };
+  return new URL(url || "/", base ?? "http://localhost/").href;
 }
 
 class Namespace implements StatusStore {
@@ -175,25 +180,39 @@ export class Connection {
    * shared after; options are read when it is created.
    */
   static for(url: string | undefined, options: ConnectionOptions = {}): { connection: Connection; nsp: string } {
-    const { href, key, nsp } = resolve(url, options);
+    const href = absolute(url);
+    const [key, nsp] = connectionKey(href, options);
     let connection = registry.get(key);
     if (!connection) {
-      connection = new Connection(href, options);
+      connection = new Connection(href, key, options);
       registry.set(key, connection);
     }
     return { connection, nsp };
   }
 
-  private constructor(href: string, options: ConnectionOptions) {
+  readonly #href: string;
+  /** For namespaces an io() socket already holds on the shared Manager. */
+  #private: Manager | undefined;
+
+  private constructor(href: string, key: string, options: ConnectionOptions) {
     this.options = options;
+    this.#href = href;
     this.#autoConnect = options.autoConnect !== false;
-    this.manager = new Manager(href, { ...options, autoConnect: false });
+    // io()'s Manager for this server: an io() call elsewhere in the app for
+    // another namespace rides on the same connection, and the other way round.
+    this.manager = sharedManager(href, key, options);
   }
 
   #entry(nsp: string): Namespace {
     let entry = this.#namespaces.get(nsp);
     if (!entry) {
-      entry = new Namespace(this.manager.socket(nsp));
+      // A namespace an io() socket already holds gets its own connection, as
+      // a second io() for it would: the provider connects and disconnects its
+      // sockets, and must not do so to one the app holds.
+      const manager = this.manager.hasSocket(nsp)
+        ? (this.#private ??= new Manager(this.#href, { ...this.options, autoConnect: false }))
+        : this.manager;
+      entry = new Namespace(manager.socket(nsp));
       this.#namespaces.set(nsp, entry);
     }
     return entry;

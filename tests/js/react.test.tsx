@@ -14,7 +14,7 @@ import {
   useSocketStatus,
   type SocketState,
 } from "../../dist/react/index.js";
-import type { Socket } from "../../dist/index.js";
+import { io, type Socket } from "../../dist/index.js";
 import { startFixture, type PrivateFixture } from "./react/fixture.js";
 
 // Count the WebSockets the runtime opens.
@@ -157,6 +157,42 @@ describe("one connection per app", () => {
     const stats = await fixture.stats();
     expect(stats.engineClients).toBe(1);
     expect(stats.sockets["/chat"]).toBe(1);
+  });
+});
+
+describe("one connection with io()", () => {
+  it("an io() socket for another namespace rides on the provider's connection, and one for its namespace does not", async () => {
+    // A query of its own: a connection no other test has made yet.
+    const url = `${fixture.url}/?suite=io`;
+    const engines = async () => (await fixture.stats()).engineClients;
+    await waitFor(async () => expect(await engines()).toBe(0), { timeout: 5_000 });
+    const root: { socket?: Socket } = {};
+    render(
+      <App url={url}>
+        <Status />
+        <Grab into={root} />
+      </App>,
+    );
+    await expectStatus("connected");
+    const connected = (socket: Socket) =>
+      new Promise((resolve) => (socket.connected ? resolve(0) : socket.once("connect", () => resolve(0))));
+    // Another namespace: the provider's Manager, no new connection.
+    const other = io(`${fixture.url}/chat?suite=io`, FAST);
+    await connected(other);
+    expect(other.io).toBe(root.socket!.io);
+    expect(await engines()).toBe(1);
+    // The provider's namespace: a connection of its own, as a second io()
+    // for a namespace in use gives with socket.io-client.
+    const again = io(url, FAST);
+    await connected(again);
+    expect(again).not.toBe(root.socket);
+    expect(again.io).not.toBe(root.socket!.io);
+    expect(await engines()).toBe(2);
+    other.disconnect();
+    again.disconnect();
+    // The provider's socket kept its connection.
+    expect(root.socket!.connected).toBe(true);
+    await waitFor(async () => expect(await engines()).toBe(1), { timeout: 5_000 });
   });
 });
 
