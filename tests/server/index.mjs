@@ -129,6 +129,14 @@ async function startMain(port) {
     connectionStateRecovery: { maxDisconnectionDuration: 60_000, skipMiddlewares: true },
   });
   configure(io);
+  // Every request engine.io refuses (a 400: unknown session, transport
+  // mismatch, overlapping polls) goes to the test log with its reason. Apart
+  // from the tests that restart or cut the server, a client should cause
+  // none; a browser-side "Failed to load resource" can be matched here.
+  io.engine.on("connection_error", (error) => {
+    const { method, url } = error.req ?? {};
+    console.error(`[fixture] engine.io refused ${method} ${url}: ${error.code} ${error.message}`, error.context ?? "");
+  });
   // After socket.io attached (it wraps the request listeners it finds).
   http.prependListener("request", (req) => recordRequest(req, "http"));
   http.prependListener("upgrade", (req) => recordRequest(req, "websocket"));
