@@ -7,7 +7,8 @@ mod common;
 
 use common::Sim;
 use socketio_wasm::proto::{
-    Emit, Manager, ManagerConfig, SocketConfig, SocketId, Transmit, TransportKind,
+    Emit, Event, Manager, ManagerConfig, SocketConfig, SocketId, Transmit, TransportInput,
+    TransportKind,
 };
 
 fn plain(i: u64) -> Emit {
@@ -44,6 +45,85 @@ fn emit_checked(sim: &mut Sim, s: SocketId, i: u64) -> bool {
     }
     sim.pump();
     lane.is_some()
+}
+
+/// When the receive lane is open, feeds the core a plain event frame on it
+/// and asserts that the core only queued that event (what the runtime does
+/// alone on the lane). Returns whether the lane was open.
+fn receive_checked(sim: &mut Sim, s: SocketId, i: u64) -> bool {
+    let Some(lane) = sim.m.receive_lane(s) else {
+        return false;
+    };
+    let prefix = sim.m.plain_event_prefix(s).unwrap();
+    let timeout = sim.m.poll_timeout();
+    let json = format!("[\"n\",{i},\"off{i}\"]");
+    sim.m.handle_transport(
+        sim.now,
+        lane.transport,
+        TransportInput::Text(format!("{prefix}{json}")),
+    );
+    let event = sim.m.poll_event();
+    assert_eq!(
+        event,
+        Some(Event::Event {
+            socket: s,
+            data: json,
+            attachments: Vec::new(),
+            ack_id: None,
+        })
+    );
+    assert_eq!(sim.m.poll_event(), None, "nothing else to deliver");
+    assert_eq!(sim.m.poll_transmit(), None, "nothing sent");
+    assert_eq!(sim.m.poll_timeout(), timeout, "no timer moved");
+    sim.events.extend(event);
+    true
+}
+
+#[test]
+fn receive_lane_open_while_connected_on_a_websocket_and_its_offset() {
+    let (mut sim, s) = Sim::connected(Sim::default_cfg(), 1, "/");
+    let lane = sim.m.receive_lane(s).expect("open after the upgrade");
+    assert!(!lane.recovers);
+    assert!(receive_checked(&mut sim, s, 1));
+    // Binary in progress: a text frame would be a parse error, not an event.
+    sim.m.handle_transport(
+        sim.now,
+        lane.transport,
+        TransportInput::Text(String::from(
+            "451-[\"b\",{\"_placeholder\":true,\"num\":0}]",
+        )),
+    );
+    assert!(sim.m.receive_lane(s).is_none(), "an attachment is awaited");
+    sim.m
+        .handle_transport(sim.now, lane.transport, TransportInput::Binary(vec![1]));
+    assert!(sim.m.receive_lane(s).is_some());
+    sim.srv.kill();
+    sim.pump();
+    assert!(sim.m.receive_lane(s).is_none(), "disconnected");
+
+    // With connection state recovery, the offset the runtime notes is the
+    // one the next CONNECT resumes from.
+    let mut cfg = Sim::default_cfg();
+    cfg.randomization_factor = 0.0;
+    let mut sim = Sim::new(cfg, 1);
+    sim.srv.recovery = true;
+    let s = sim.m.socket("/", SocketConfig::default());
+    sim.m.connect(0, s);
+    sim.pump();
+    assert!(sim.m.receive_lane(s).expect("open").recovers);
+    sim.m.note_offset(s, String::from("from-the-lane"));
+    sim.srv.kill();
+    sim.pump();
+    sim.advance(1_000);
+    assert!(sim.m.is_connected(s));
+    let connects = sim
+        .srv
+        .received_of("/", socketio_wasm::proto::PacketType::Connect);
+    let again = connects.last().unwrap().packet.data.clone().unwrap();
+    assert_eq!(
+        common::member_str(&again, "offset").as_deref(),
+        Some("from-the-lane")
+    );
 }
 
 #[test]
@@ -136,6 +216,7 @@ impl Lcg {
 fn a_plain_emit_on_an_open_lane_only_ever_sends_its_frame() {
     let mut open = 0;
     let mut closed = 0;
+    let mut received = 0;
     for seed in 1..=20 {
         let mut rng = Lcg(seed);
         let mut cfg: ManagerConfig = Sim::default_cfg();
@@ -149,7 +230,12 @@ fn a_plain_emit_on_an_open_lane_only_ever_sends_its_frame() {
         sim.pump();
         for i in 0..400 {
             let s = if rng.next(2) == 0 { root } else { chat };
-            match rng.next(12) {
+            match rng.next(14) {
+                12 | 13 => {
+                    if receive_checked(&mut sim, s, i) {
+                        received += 1;
+                    }
+                }
                 0..=5 => {
                     if emit_checked(&mut sim, s, i) {
                         open += 1;
@@ -186,7 +272,8 @@ fn a_plain_emit_on_an_open_lane_only_ever_sends_its_frame() {
         check_consistent(&sim.m, root);
     }
     // Both states were visited often: the property was really exercised.
-    assert!(open > 1_000 && closed > 200, "open {open}, closed {closed}");
+    assert!(open > 800 && closed > 150, "open {open}, closed {closed}");
+    assert!(received > 300, "received on the lane {received}");
 }
 
 fn check_consistent(m: &Manager, s: SocketId) {

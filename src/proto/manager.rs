@@ -182,6 +182,16 @@ pub struct ExpressLane {
     pub until: u64,
 }
 
+/// The receive side of the express lane; see [`Manager::receive_lane`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReceiveLane {
+    /// The WebSocket whose frames it applies to.
+    pub transport: TransportId,
+    /// Connection state recovery is on: note each event's last string
+    /// argument with [`Manager::note_offset`].
+    pub recovers: bool,
+}
+
 /// One connection to one server, driven by the runtime's loop.
 #[derive(Debug)]
 pub struct Manager {
@@ -349,6 +359,39 @@ impl Manager {
             .unwrap_or(Err(EmitError::UnknownSocket));
         self.after();
         booked.map(Some)
+    }
+
+    /// The receive side of the express lane of `socket`, while open: a
+    /// WebSocket text frame on `lane.transport` made of
+    /// [`Manager::plain_event_prefix`] and a JSON array (an EVENT for this
+    /// namespace without ack id or attachments) whose first element is a
+    /// string the core has delivered as an event name before, would make the
+    /// core do nothing but queue that [`Event::Event`] — and, when
+    /// `lane.recovers`, note the last argument (if a string) as the recovery
+    /// offset. Until the next input to this Manager, the runtime may then
+    /// parse such a frame and deliver the event itself, calling
+    /// [`Manager::note_offset`] for the offset. Any input may close the lane.
+    pub fn receive_lane(&self, socket: SocketId) -> Option<ReceiveLane> {
+        if self.ready != ReadyState::Open || self.decoder.is_pending() {
+            return None;
+        }
+        // One socket per namespace: its packets go to it while it is active.
+        let s = self.sock(socket)?;
+        if !s.connected || !s.active {
+            return None;
+        }
+        Some(ReceiveLane {
+            transport: self.engine.as_ref()?.receives_directly()?,
+            recovers: s.recovers(),
+        })
+    }
+
+    /// Notes `offset` (the last argument of an event the runtime delivered
+    /// from the receive lane) as the socket's recovery offset.
+    pub fn note_offset(&mut self, socket: SocketId, offset: String) {
+        if let Some(s) = self.sockets.get_mut(socket.0 as usize) {
+            s.note_offset(offset);
+        }
     }
 
     /// The frame prefix of a plain emit on `socket` (see

@@ -122,7 +122,7 @@ mod socket;
 mod timer;
 pub use backoff::Backoff;
 pub use config::{Auth, ManagerConfig, SocketConfig, TransportKind};
-pub use manager::{DisconnectReason, Event, ExpressLane, Manager};
+pub use manager::{DisconnectReason, Event, ExpressLane, Manager, ReceiveLane};
 pub use rng::Rng;
 pub use session::{Transmit, TransportId, TransportInput};
 pub use socket::{AckData, AckError, AckMode, Emit, EmitError, RequestId, SocketId};

@@ -169,7 +169,9 @@ pub fn decode(text: &str, limits: &Limits) -> Result<Packet, DecodeError> {
     let mut nsp = String::from("/");
     if b.get(i) == Some(&b'/') {
         let rest = text.get(i..).unwrap_or_default();
-        let len = rest.find(',').unwrap_or(rest.len());
+        // A byte search: `str::find` keeps a panic path (and its message
+        // formatting) in the wasm.
+        let len = rest.bytes().position(|c| c == b',').unwrap_or(rest.len());
         nsp = rest.get(..len).unwrap_or_default().to_owned();
         i += len + 1;
     }

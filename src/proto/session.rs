@@ -351,6 +351,15 @@ impl Session {
         .then(|| (self.transport.id, self.ping_deadline.unwrap_or(u64::MAX)))
     }
 
+    /// The WebSocket whose text frames go straight to the Manager while the
+    /// session is open (no probe, no polling in between).
+    pub(crate) fn receives_directly(&self) -> Option<TransportId> {
+        (self.state == State::Open
+            && self.transport.kind == TransportKind::WebSocket
+            && self.transport.state == TState::Open)
+            .then_some(self.transport.id)
+    }
+
     /// The current transport's kind.
     pub(crate) fn transport_kind(&self) -> TransportKind {
         self.transport.kind
@@ -445,7 +454,10 @@ impl Session {
             }
             TransportKind::Polling => {
                 let n = self.writable_count();
-                let body = engine_codec::encode_payload(&self.write_buffer[..n]);
+                // `get`, not `[..n]` (n <= len always): no panic path, whose
+                // message formatting would stay in the wasm.
+                let batch = self.write_buffer.get(..n).unwrap_or(&self.write_buffer);
+                let body = engine_codec::encode_payload(batch);
                 let url = ctx.url(TransportKind::Polling, self.sid.as_deref());
                 ctx.transmits.push_back(Transmit::PollPost {
                     transport: id,
@@ -557,8 +569,13 @@ impl Session {
             return;
         }
         self.transport.writable = true;
-        let n = self.in_flight.min(self.write_buffer.len());
-        self.write_buffer.drain(..n);
+        // The first `in_flight` packets went out. `retain`, not `drain(..n)`:
+        // no range check whose panic message would stay in the wasm.
+        let mut position = 0;
+        self.write_buffer.retain(|_| {
+            position += 1;
+            position > self.in_flight
+        });
         self.in_flight = 0;
         if self.state == State::Closing && self.close_wait == CloseWait::Drain {
             if self.write_buffer.is_empty() {

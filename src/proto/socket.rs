@@ -309,6 +309,20 @@ impl Socket {
         self.connected && self.cfg.retries == 0
     }
 
+    /// Whether the server gave this connection a recovery session (pid):
+    /// then each event's last string argument is the offset to resume from.
+    pub(crate) fn recovers(&self) -> bool {
+        self.pid.is_some()
+    }
+
+    /// An event delivered by the runtime from the receive lane: its last
+    /// argument, a string, is the recovery offset (as `emit_event` notes it).
+    pub(crate) fn note_offset(&mut self, offset: String) {
+        if self.pid.is_some() {
+            self.last_offset = Some(offset);
+        }
+    }
+
     /// The WebSocket text frame of a plain emit, up to its JSON array:
     /// `42` and the namespace (`42/chat,`).
     pub(crate) fn plain_event_prefix(&self) -> String {

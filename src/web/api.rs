@@ -354,8 +354,9 @@ fn add(
     registration: Registration,
 ) -> ListenerHandle {
     let mut driver = shared.borrow_mut();
-    // An outgoing listener must hear every emit: the lane closes now.
-    let outgoing = key == Key::AnyOutgoing;
+    // An outgoing listener must hear every emit, and a Rust listener reads
+    // the JSON text the lane's receive side does not have: the lane closes now.
+    let closes_lanes = key == Key::AnyOutgoing || registration.identity.is_none();
     let id = driver.listeners.add(
         target,
         key,
@@ -364,7 +365,7 @@ fn add(
         registration.once,
         registration.prepend,
     );
-    if outgoing {
+    if closes_lanes {
         driver.update_lanes();
     }
     drop(driver);

@@ -17,8 +17,8 @@ use super::polling::PollTransport;
 use super::sys::{self, now_ms};
 use super::websocket::{Sink, WsTransport};
 use crate::proto::{
-    self, AckError, Event, ExpressLane, ManagerConfig, RequestId, SocketId, Transmit, TransportId,
-    TransportInput,
+    self, AckError, Event, ExpressLane, ManagerConfig, ReceiveLane, RequestId, SocketId, Transmit,
+    TransportId, TransportInput,
 };
 use crate::text::{cat, num};
 
@@ -67,11 +67,18 @@ pub(crate) struct SocketSlot {
     /// listeners, which hear them when they are flushed (as in
     /// socket.io-client). Never longer than the core's buffer.
     pub(crate) unsent: VecDeque<EventData>,
-    /// The socket's express lane, once the JS side asked for it.
-    lane: Option<glue::Lane>,
-    /// What the lane was last set to.
+    /// The socket's express lane, once the JS side asked for it, and the
+    /// callback its receive side delivers events through.
+    lane: Option<(glue::Lane, LaneDelivery)>,
+    /// What the lane was last set to, for sending and for receiving.
     granted: Option<ExpressLane>,
+    receiving: Option<ReceiveLane>,
+    /// Event names the lane was told of (`glue::hear`).
+    heard: Vec<String>,
 }
+
+/// `deliver(name, args, offset)` of a lane (see [`deliver_from_lane`]).
+type LaneDelivery = Closure<dyn FnMut(String, JsValue, JsValue) -> bool>;
 
 /// A copy of the last WebSocket text frame this connection received, so that
 /// an event whose JSON text is that frame's tail can be parsed from the JS
@@ -264,48 +271,77 @@ impl Driver {
 
     /// The express lane of `socket` (glue.js `Lane`), in step with the core.
     pub(crate) fn lane(&mut self, socket: SocketId) -> glue::Lane {
+        let prefix = self.core.plain_event_prefix(socket).unwrap_or_default();
+        let weak = self.weak.clone();
         let slot = self.slot(socket);
-        let lane = slot.lane.get_or_insert_with(glue::new_lane).clone();
+        let (lane, _) = slot.lane.get_or_insert_with(|| {
+            let deliver: LaneDelivery = Closure::new(move |name, args, offset: JsValue| match weak
+                .upgrade()
+            {
+                Some(shared) => deliver_from_lane(&shared, socket, name, args, offset.as_string()),
+                None => false,
+            });
+            (glue::new_lane(&prefix, deliver.as_ref()), deliver)
+        });
+        let lane = lane.clone();
         slot.granted = None;
+        slot.receiving = None;
         self.update_lanes();
         lane
     }
 
-    /// Opens or closes each socket's express lane as the core grants it
-    /// (`Manager::express_lane`), unless debug logs are on or outgoing
-    /// listeners must hear every emit. Runs after every input to the core,
-    /// before any JS code can emit again.
+    /// Tells `socket`'s lane that the core delivered an event `name` (so
+    /// the name is not reserved, and the lane may deliver it next time).
+    fn heard(&mut self, socket: SocketId, name: &str) {
+        let slot = self.slot(socket);
+        let Some((lane, _)) = slot.lane.as_ref() else {
+            return;
+        };
+        if slot.heard.len() < 256 && !slot.heard.iter().any(|n| n == name) {
+            glue::hear(lane, name);
+            slot.heard.push(String::from(name));
+        }
+    }
+
+    /// Opens or closes each socket's express lane as the core grants it:
+    /// for sending (`Manager::express_lane`) unless debug logs are on or
+    /// outgoing listeners must hear every emit; for receiving
+    /// (`Manager::receive_lane`) unless debug logs are on or a listener is
+    /// not a JS function. Runs after every input to the core, before any JS
+    /// code can emit or a frame can arrive.
     pub(crate) fn update_lanes(&mut self) {
         for index in 0..self.sockets.len() {
-            let socket = SocketId(index as u32);
-            let grant = if self.debug
-                || self
-                    .listeners
-                    .has(Target::Socket(socket), &Key::AnyOutgoing)
-            {
-                None
-            } else {
-                self.core.express_lane(socket)
-            };
             let Some(slot) = self.sockets.get(index) else {
                 break;
             };
-            let Some(lane) = slot.lane.as_ref() else {
+            let Some((lane, _)) = slot.lane.as_ref() else {
                 continue;
             };
-            if slot.granted == grant {
-                continue;
+            let socket = SocketId(index as u32);
+            let target = Target::Socket(socket);
+            let grant = self
+                .core
+                .express_lane(socket)
+                .filter(|_| !self.debug && !self.listeners.has(target, &Key::AnyOutgoing));
+            // Listeners of the Rust API read an event's JSON text, which the
+            // receive side never has.
+            let receiving = self
+                .core
+                .receive_lane(socket)
+                .filter(|_| !self.debug && self.listeners.all_from_js(target));
+            if slot.granted != grant {
+                let ws = grant.and_then(|g| self.websocket(g.transport));
+                let until = grant.map_or(0, |g| g.until) as f64;
+                glue::set_lane(lane, ws.map(|ws| ws.socket()), until);
             }
-            let ws = grant.and_then(|g| self.websocket(g.transport));
-            match (ws, self.core.plain_event_prefix(socket)) {
-                (Some(ws), Some(prefix)) => {
-                    let until = grant.map_or(0, |g| g.until) as f64;
-                    glue::set_lane(lane, Some(ws.socket()), &prefix, until);
-                }
-                _ => glue::set_lane(lane, None, "", 0.0),
+            if slot.receiving != receiving {
+                let ws = receiving.and_then(|r| self.websocket(r.transport));
+                let recovers = receiving.is_some_and(|r| r.recovers);
+                glue::set_receive(lane, ws.map(|ws| ws.socket()), recovers);
             }
             if let Some(slot) = self.sockets.get_mut(index) {
                 slot.granted = grant;
+                slot.receiving = receiving;
             }
         }
     }
@@ -489,8 +525,11 @@ fn dispatch(shared: &Shared, event: Event) {
         } => {
             // The decoder has validated the name; an empty one cannot match.
             let name = proto::packet::event_name(&data).unwrap_or_default();
-            let tail = match shared.try_borrow() {
-                Ok(driver) => driver.frame.tail_of(&data),
+            let tail = match shared.try_borrow_mut() {
+                Ok(mut driver) => {
+                    driver.heard(socket, &name);
+                    driver.frame.tail_of(&data)
+                }
                 Err(_) => None,
             };
             let incoming = Incoming {
@@ -505,14 +544,7 @@ fn dispatch(shared: &Shared, event: Event) {
                 }),
                 name,
             };
-            let target = Target::Socket(socket);
-            emit_local(shared, target, &Key::Any, &Payload::Event(&incoming));
-            emit_local(
-                shared,
-                target,
-                &Key::Named(incoming.name.clone()),
-                &Payload::Event(&incoming),
-            );
+            deliver(shared, socket, &incoming);
         }
         Event::AckResponse {
             socket,
@@ -536,6 +568,50 @@ fn dispatch(shared: &Shared, event: Event) {
             drop(take_ack(shared, socket, request));
         }
     }
+}
+
+/// Runs a server event's listeners: catch-all ones first, then its own.
+fn deliver(shared: &Shared, socket: SocketId, incoming: &Incoming) {
+    let target = Target::Socket(socket);
+    emit_local(shared, target, &Key::Any, &Payload::Event(incoming));
+    emit_local(
+        shared,
+        target,
+        &Key::Named(incoming.name.clone()),
+        &Payload::Event(incoming),
+    );
+}
+
+/// An event the lane's receive side parsed (glue.js `Lane.receive`): the
+/// core notes its offset, the listeners run. False, with nothing done, when
+/// the run loop is busy or has events queued: then the frame takes the
+/// core's path, in order.
+fn deliver_from_lane(
+    shared: &Shared,
+    socket: SocketId,
+    name: String,
+    args: JsValue,
+    offset: Option<String>,
+) -> bool {
+    {
+        let Ok(mut driver) = shared.try_borrow_mut() else {
+            return false;
+        };
+        if driver.dispatching || !driver.queue.is_empty() {
+            return false;
+        }
+        if let Some(offset) = offset {
+            driver.core.note_offset(socket, offset);
+        }
+    }
+    let incoming = Incoming {
+        args: EventData::with_js(String::new(), Vec::new(), args),
+        ack: None,
+        name,
+    };
+    deliver(shared, socket, &incoming);
+    pump(shared);
+    true
 }
 
 fn take_ack(shared: &Shared, socket: SocketId, request: RequestId) -> Option<AckCallback> {

@@ -120,14 +120,44 @@ export function decodeArgs(json, buffers) {
 // does itself. `names` holds the event names the core has accepted (so a
 // reserved one is never sent here); `held` is set while earlier emits wait
 // behind a Blob being read.
+//
+// The receive side: while the core grants it (Manager::receive_lane), a text
+// frame on `rx` that is `prefix` + a JSON array whose first element is a name
+// the core has delivered before (`heard`) is parsed here and handed to
+// `deliver(name, args, offset)`, which runs the listeners; the frame never
+// enters wasm. `offset` is the last argument when it is a string and the
+// connection recovers (connection state recovery).
 class Lane {
-  constructor() {
+  constructor(prefix, deliver) {
     this.ws = null;
-    this.prefix = "";
+    this.prefix = prefix;
     this.until = 0;
     this.held = false;
     this.checked = false;
     this.names = new Set();
+    this.rx = null;
+    this.recovers = false;
+    this.heard = new Set();
+    this.deliver = deliver;
+  }
+
+  // Delivers `text`, a frame from `ws`, when this lane can; false: the core
+  // must take it. Only frames of at most 256 characters: deeper JSON than
+  // the core accepts (128 levels) cannot fit in them.
+  receive(ws, text) {
+    const prefix = this.prefix;
+    if (this.rx !== ws || text.length > 256 || !text.startsWith(prefix) || text.charCodeAt(prefix.length) !== 91) {
+      return false;
+    }
+    let args;
+    try {
+      args = JSON.parse(text.slice(prefix.length));
+    } catch {
+      return false; // the core's path reports the parse error
+    }
+    if (!Array.isArray(args) || !this.heard.has(args[0])) return false;
+    const last = args[args.length - 1];
+    return this.deliver(args[0], args, this.recovers && typeof last === "string" ? last : undefined);
   }
 
   // Sends `[event, ...args]`; false when the core must take it.
@@ -189,12 +219,27 @@ class Lane {
   }
 }
 
-export const newLane = () => new Lane();
+export const newLane = (prefix, deliver) => new Lane(prefix, deliver);
 
-export function setLane(lane, ws, prefix, until) {
+export function setLane(lane, ws, until) {
   lane.ws = ws;
-  lane.prefix = prefix;
   lane.until = until;
+}
+
+// The lanes open for receiving, for every WebSocket's `onmessage`.
+const receiving = [];
+
+export function setReceive(lane, ws, recovers) {
+  lane.rx = ws;
+  lane.recovers = recovers;
+  const at = receiving.indexOf(lane);
+  if (ws !== null && at < 0) receiving.push(lane);
+  if (ws === null && at >= 0) receiving.splice(at, 1);
+}
+
+// A name the core delivered as an event (bounded: dynamic names are many).
+export function hear(lane, name) {
+  if (lane.heard.size < 256) lane.heard.add(name);
 }
 
 export function holdLane(lane, held) {
@@ -254,6 +299,7 @@ export function openWs(url, onText, onBytes, onEvent) {
   ws.onmessage = (e) => {
     const data = e.data;
     if (typeof data !== "string") return onBytes(1, new Uint8Array(data));
+    for (let i = 0; i < receiving.length; i++) if (receiving[i].receive(ws, data)) return;
     frame = data;
     if (data.length < 256) onText(data);
     else onBytes(0, encoder.encode(data));

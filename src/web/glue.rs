@@ -29,12 +29,20 @@ extern "C" {
     /// A socket's express lane (see `Lane` in glue.js).
     #[derive(Clone)]
     pub(crate) type Lane;
+    /// A lane for frames starting with `prefix`; `deliver(name, args,
+    /// offset)` runs the listeners of an event received on it and returns
+    /// false when the core must take the frame after all.
     #[wasm_bindgen(js_name = newLane)]
-    pub(crate) fn new_lane() -> Lane;
-    /// Opens the lane on `ws` (closes it with `None`) until the clock reads
-    /// past `until`.
+    pub(crate) fn new_lane(prefix: &str, deliver: &JsValue) -> Lane;
+    /// Opens the lane for sending on `ws` (closes it with `None`) until the
+    /// clock reads past `until`.
     #[wasm_bindgen(js_name = setLane)]
-    pub(crate) fn set_lane(lane: &Lane, ws: Option<&Ws>, prefix: &str, until: f64);
+    pub(crate) fn set_lane(lane: &Lane, ws: Option<&Ws>, until: f64);
+    /// Opens the lane for receiving from `ws` (closes it with `None`).
+    #[wasm_bindgen(js_name = setReceive)]
+    pub(crate) fn set_receive(lane: &Lane, ws: Option<&Ws>, recovers: bool);
+    /// Tells the lane that the core delivered an event named `name`.
+    pub(crate) fn hear(lane: &Lane, name: &str);
     #[wasm_bindgen(js_name = holdLane)]
     pub(crate) fn hold_lane(lane: &Lane, held: bool);
 

@@ -14,7 +14,7 @@ pub(crate) type Sink = alloc::rc::Rc<dyn Fn(TransportInput)>;
 pub(crate) struct WsTransport {
     ws: Ws,
     _on_text: Closure<dyn FnMut(String)>,
-    _on_bytes: Closure<dyn FnMut(u32, Vec<u8>)>,
+    _on_bytes: Closure<dyn FnMut(u32, js_sys::Uint8Array)>,
     _on_event: Closure<dyn FnMut(u32)>,
 }
 
@@ -28,15 +28,20 @@ impl WsTransport {
             s(TransportInput::Text(text))
         });
         let s = sink.clone();
-        let on_bytes = Closure::<dyn FnMut(u32, Vec<u8>)>::new(move |kind: u32, bytes: Vec<u8>| {
-            s(if kind == 0 {
-                glue::frame_received();
-                // Long text frames arrive as UTF-8 (TextEncoder: always valid).
-                TransportInput::Text(String::from_utf8(bytes).unwrap_or_default())
-            } else {
-                TransportInput::Binary(bytes)
-            })
-        });
+        // The bytes as a `Uint8Array`, copied here: a `Vec<u8>` parameter's
+        // conversion keeps a panic path, and its formatting, in the wasm.
+        let on_bytes = Closure::<dyn FnMut(u32, js_sys::Uint8Array)>::new(
+            move |kind: u32, array: js_sys::Uint8Array| {
+                let bytes = array.to_vec();
+                s(if kind == 0 {
+                    glue::frame_received();
+                    // Long text frames arrive as UTF-8 (TextEncoder: always valid).
+                    TransportInput::Text(String::from_utf8(bytes).unwrap_or_default())
+                } else {
+                    TransportInput::Binary(bytes)
+                })
+            },
+        );
         let on_event = Closure::<dyn FnMut(u32)>::new(move |kind: u32| {
             sink(match kind {
                 0 => TransportInput::Opened,

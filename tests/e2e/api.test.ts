@@ -273,6 +273,29 @@ for (const [clientName, client] of CLIENTS) {
       expect(result.reserved).toBe('"connect" is a reserved event name');
     });
 
+    it("delivers a burst in order, catch-all listeners first, with acks and binary in between", async () => {
+      // socketio-wasm parses most of these on its express lane's receive side
+      // (not in wasm): the first of a name, acks and binary take the core's path.
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true, transports: ["websocket"] });
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        const seen: unknown[] = [];
+        socket.onAny((event: string, v: unknown) => seen.push(`any:${event}:${v instanceof ArrayBuffer ? "bin" : v}`));
+        socket.on("burst", (v: number) => seen.push(v));
+        const done = new Promise((resolve) => socket.on("burst", (v: number) => v === 299 && resolve(0)));
+        socket.emit("burst", 150);
+        const echoed = socket.emitWithAck("echo", "in between");
+        socket.emit("echo", new Uint8Array([1]));
+        socket.emit("burst", 300);
+        await Promise.all([done, echoed]);
+        socket.disconnect();
+        return seen;
+      }, { urls, client });
+      const burst = (n: number) => Array.from({ length: n }, (_, i) => [`any:burst:${i}`, i]).flat();
+      expect(result).toEqual([...burst(150), "any:echo:bin", ...burst(300)]);
+    });
+
     it("carries 1 MB payloads, unicode and emoji", async () => {
       const result = await page.evaluate(async ({ urls, client }) => {
         const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
