@@ -583,6 +583,28 @@ describe("debug logging", () => {
   });
 });
 
+describe("the express lane's receive side", () => {
+  it("takes long frames too, and still refuses JSON nested deeper than 128 levels", async () => {
+    const result = await page.evaluate(async (urls: Urls) => {
+      const socket = window.sio.io(urls.main, { forceNew: true, transports: ["websocket"], reconnection: false });
+      await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+      const echo = (...args: unknown[]) =>
+        new Promise((resolve) => {
+          socket.once("echo", (...back: unknown[]) => resolve(back[0]));
+          socket.emit("echo", ...args);
+        });
+      await echo(1); // the core delivers "echo" once: the lane may take it next
+      const long = "x".repeat(10_000) + "[{".repeat(50);
+      const longBack = await echo({ long, nested: [[[[[1]]]]] });
+      const deep = JSON.parse("[".repeat(130) + "]".repeat(130));
+      const reason = new Promise((resolve) => socket.once("disconnect", (r: string) => resolve(r)));
+      socket.emit("echo", deep);
+      return { long: (longBack as { long: string }).long === long, reason: await reason };
+    }, urls);
+    expect(result).toEqual({ long: true, reason: "parse error" });
+  });
+});
+
 describe("bad input from the app", () => {
   it("throws TypeErrors that name the event, and keeps working", async () => {
     const result = await page.evaluate(async (urls: Urls) => {
