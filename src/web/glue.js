@@ -133,7 +133,6 @@ class Lane {
     this.prefix = prefix;
     this.until = 0;
     this.held = false;
-    this.checked = false;
     this.names = new Set();
     this.rx = null;
     this.recovers = false;
@@ -200,15 +199,10 @@ class Lane {
   }
 
   // Whether the heartbeat deadline has not passed (a throttled timer would
-  // not have told yet). Read once per task: the first emit of a task after
-  // a throttled pause sees it, and a burst of emits does not pay for the
-  // clock each time.
+  // not have told yet). Read on every emit: caching it per task costs a
+  // microtask per emit when each one is awaited (sequential acks).
   timely() {
-    if (this.checked) return true;
-    if (perf.now() > this.until) return false;
-    this.checked = true;
-    queueMicrotask(() => (this.checked = false));
-    return true;
+    return perf.now() <= this.until;
   }
 
   // Remembers a name the core accepted (bounded: dynamic names are many).
