@@ -1,7 +1,10 @@
 //! HTTP long-polling with `fetch`: one GET and one POST at most in flight
-//! (the core guarantees it); the GET is aborted on drop.
+//! (the core guarantees it); the GET is aborted on drop, once no POST is in
+//! flight.
 #[allow(unused_imports)]
 use crate::prelude::*;
+use alloc::rc::Rc;
+use core::cell::{Cell, RefCell};
 use wasm_bindgen::closure::Closure;
 
 use super::glue::{self, Abort};
@@ -11,7 +14,23 @@ use crate::proto::TransportInput;
 pub(crate) struct PollTransport {
     sink: Sink,
     with_credentials: bool,
-    get_abort: Option<Abort>,
+    /// Shared with the POSTs in flight: see `Drop`.
+    state: Rc<Shared>,
+}
+
+#[derive(Default)]
+struct Shared {
+    get_abort: RefCell<Option<Abort>>,
+    posts_in_flight: Cell<u32>,
+    released: Cell<bool>,
+}
+
+impl Shared {
+    fn abort_get(&self) {
+        if let Some(abort) = self.get_abort.borrow_mut().take() {
+            abort.abort();
+        }
+    }
 }
 
 impl PollTransport {
@@ -19,7 +38,7 @@ impl PollTransport {
         PollTransport {
             sink,
             with_credentials,
-            get_abort: None,
+            state: Rc::default(),
         }
     }
 
@@ -35,13 +54,22 @@ impl PollTransport {
                 },
             })
         });
-        self.get_abort = Some(glue::request(url, "GET", None, self.with_credentials, done));
+        let abort = glue::request(url, "GET", None, self.with_credentials, done);
+        *self.state.get_abort.borrow_mut() = Some(abort);
     }
 
     pub(crate) fn post(&self, url: &str, body: &str) {
         let sink = self.sink.clone();
+        let state = self.state.clone();
+        state.posts_in_flight.set(state.posts_in_flight.get() + 1);
         // `done` is called exactly once (glue.js), which frees it.
         let done = Closure::once_into_js(move |body: Option<String>| {
+            state
+                .posts_in_flight
+                .set(state.posts_in_flight.get().saturating_sub(1));
+            if state.released.get() && state.posts_in_flight.get() == 0 {
+                state.abort_get();
+            }
             sink(match body {
                 Some(_) => TransportInput::PostDone,
                 None => TransportInput::Error {
@@ -61,8 +89,13 @@ impl PollTransport {
 
 impl Drop for PollTransport {
     fn drop(&mut self) {
-        if let Some(abort) = self.get_abort.take() {
-            abort.abort();
+        // The pending GET goes away with the transport, but only after the
+        // POSTs in flight: one may carry the close packet, and the server
+        // takes a poll that vanishes first for a lost connection, dropping
+        // the session before the close arrives (a 400 for it).
+        self.state.released.set(true);
+        if self.state.posts_in_flight.get() == 0 {
+            self.state.abort_get();
         }
     }
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { fixtureUrl } from "./setup.js";
+import { controlUrl, fixtureUrl } from "./setup.js";
 import { io, type Socket } from "../../js/index.js";
 
 const open: Socket[] = [];
@@ -43,6 +43,21 @@ describe("io() against the socket.io fixture", () => {
     for (let i = 0; i < 100; i++) socket.emit("echo", i);
     await done;
     expect(seen).toEqual([...Array(100).keys()]);
+  });
+
+  it("closes a long-polling connection without a request the server refuses", async () => {
+    // The close packet's POST must reach the server before the pending poll
+    // is aborted: the server takes a vanished poll for a lost connection and
+    // answers the close with 400 "Session ID unknown".
+    const refused = async () =>
+      ((await (await fetch(controlUrl("/control/stats"))).json()) as { refused: number }).refused;
+    const before = await refused();
+    for (let i = 0; i < 5; i++) {
+      const socket = await connect(["polling"]);
+      socket.disconnect();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await refused()).toBe(before);
   });
 
   it("disconnects with io client disconnect", async () => {

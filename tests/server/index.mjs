@@ -10,7 +10,7 @@
 // - hostilePort:   a fake server that sends malformed input (`?scenario=`)
 //
 // Control endpoints (also answered on the main port while it is up):
-//   GET  /control/stats            {"engineClients":N,"sockets":{"/":N,...}}
+//   GET  /control/stats            {"engineClients":N,"sockets":{"/":N,...},"refused":N}
 //   POST /control/drop             destroy every TCP connection (network loss)
 //   POST /control/kick?nsp=/       server-side disconnect ("io server disconnect")
 //   POST /control/restart?down=ms  close the main server, listen again after `down` ms
@@ -134,6 +134,7 @@ async function startMain(port) {
   // from the tests that restart or cut the server, a client should cause
   // none; a browser-side "Failed to load resource" can be matched here.
   io.engine.on("connection_error", (error) => {
+    refused += 1;
     const { method, url } = error.req ?? {};
     console.error(`[fixture] engine.io refused ${method} ${url}: ${error.code} ${error.message}`, error.context ?? "");
   });
@@ -263,10 +264,13 @@ async function serveFile(path, res) {
   }
 }
 
+/** Requests engine.io refused on the main server (all its lives). */
+let refused = 0;
+
 function stats(io) {
   const sockets = {};
   for (const [name, nsp] of io._nsps) sockets[name] = nsp.sockets.size;
-  return { engineClients: io.engine.clientsCount, sockets };
+  return { engineClients: io.engine.clientsCount, sockets, refused };
 }
 
 async function control(req, res) {
