@@ -1,5 +1,6 @@
 //! The JSON scanner. Input: one byte of maximum depth, then the text.
-//! Nothing may panic, and the helpers must agree with `validate`.
+//! Nothing may panic, the helpers must agree with `validate`, and
+//! `Scanner::finish` with the token loop.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use socketio_wasm::proto::json::{self, Kind};
@@ -13,6 +14,30 @@ fuzz_target!(|data: &[u8]| {
     };
     let depth = usize::from(depth);
     let kind = json::validate(text, depth);
+    // `finish` after any number of tokens gives the token loop's verdict.
+    let mut all = json::Scanner::new(text, depth);
+    let by_tokens = loop {
+        match all.next_token() {
+            Ok(Some(_)) => {}
+            Ok(None) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    for first in 0..3 {
+        let mut some = json::Scanner::new(text, depth);
+        let mut early = None;
+        for _ in 0..first {
+            match some.next_token() {
+                Ok(Some(_)) => {}
+                Ok(None) => early = Some(Ok(())),
+                Err(e) => early = Some(Err(e)),
+            }
+            if early.is_some() {
+                break;
+            }
+        }
+        assert_eq!(early.unwrap_or_else(|| some.finish()), by_tokens);
+    }
     let elems = json::array_elements(text, depth);
     let members = json::object_members(text, depth);
     assert_eq!(elems.is_ok(), kind == Ok(Kind::Array));
