@@ -4,49 +4,33 @@
 //
 // Prints one JSON line `{"port":N}` once it listens. Started by bench/run.mjs.
 import { createServer } from "node:http";
-import { readFile } from "node:fs/promises";
-import { extname, join, normalize } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { Server } from "socket.io";
+import { requestPath, ROOT, sendFile, sharedFile } from "../tests/server/static.mjs";
 
 const HOST = "127.0.0.1";
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 const FILES = {
-  "/bench/page.html": "bench/page.html",
-  "/bench/page.js": "bench/page.js",
-  "/bench/fake-ws.js": "bench/fake-ws.js",
-  "/bench/raw.js": "bench/raw.js",
-  "/socket.io-client.esm.js": "node_modules/socket.io-client/dist/socket.io.esm.min.js",
+  "bench/page.html": "bench/page.html",
+  "bench/page.js": "bench/page.js",
+  "bench/fake-ws.js": "bench/fake-ws.js",
+  "bench/raw.js": "bench/raw.js",
 };
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm" };
 
 async function serve(req, res) {
-  const url = new URL(req.url ?? "/", `http://${HOST}`);
-  const path = normalize(url.pathname);
-  let file = FILES[path];
-  let root = ROOT;
-  if (!file && path.startsWith("/socketio-wasm/pkg/") && process.env.BENCH_PKG_DIR) {
+  const path = requestPath(req);
+  let file = FILES[path] ? join(ROOT, FILES[path]) : sharedFile(path);
+  if (path.startsWith("socketio-wasm/pkg/") && process.env.BENCH_PKG_DIR) {
     // A build with function names, for profiling (bench/profile.mjs).
-    root = process.env.BENCH_PKG_DIR;
-    file = path.slice("/socketio-wasm/pkg/".length);
-  } else if (!file && (path.startsWith("/socketio-wasm/dist/") || path.startsWith("/socketio-wasm/pkg/"))) {
-    file = path.slice("/socketio-wasm/".length);
+    file = join(process.env.BENCH_PKG_DIR, path.slice("socketio-wasm/pkg/".length));
   }
   if (!file) return res.writeHead(404).end();
-  try {
-    const body = await readFile(join(root, file));
-    res.writeHead(200, {
-      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-      // Fine timers (cross-origin isolation) and no cache: a cold connect is cold.
-      "cross-origin-opener-policy": "same-origin",
-      "cross-origin-embedder-policy": "require-corp",
-      "cache-control": "no-store",
-    });
-    res.end(body);
-  } catch {
-    res.writeHead(404).end();
-  }
+  await sendFile(res, file, {
+    // Fine timers (cross-origin isolation) and no cache: a cold connect is cold.
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-embedder-policy": "require-corp",
+    "cache-control": "no-store",
+  });
 }
 
 const http = createServer((req, res) => {

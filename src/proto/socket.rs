@@ -621,18 +621,12 @@ impl Socket {
         self.next_ack_id = self.next_ack_id.wrapping_add(1);
         // A forced resend replaces the previous try's ack.
         self.acks.0.retain(|(_, a)| a.request != request);
-        if let Some(ms) = timeout {
-            io.timers
-                .set(Timer::Ack(request), io.now.saturating_add(ms));
-        }
-        self.acks.insert(
-            wire,
-            PendingAck {
-                request,
-                with_error: timeout.is_some(),
-                queued: true,
-            },
-        );
+        let ack = PendingAck {
+            request,
+            with_error: timeout.is_some(),
+            queued: true,
+        };
+        self.track_ack(io, wire, ack, timeout);
         let kind = event_kind(&attachments);
         let p = self.packet(kind, Some(wire), Some(data), attachments.len());
         io.write(&p, attachments);
@@ -726,19 +720,22 @@ impl Socket {
         let request = io.request();
         let wire = self.next_ack_id;
         self.next_ack_id = self.next_ack_id.wrapping_add(1);
+        let ack = PendingAck {
+            request,
+            with_error: timeout.is_some() || mode != AckMode::Callback,
+            queued: false,
+        };
+        self.track_ack(io, wire, ack, timeout);
+        Ok((request, wire))
+    }
+
+    /// Waits for `ack` under wire id `wire`, with its deadline armed.
+    fn track_ack(&mut self, io: &mut Io, wire: u64, ack: PendingAck, timeout: Option<u64>) {
         if let Some(ms) = timeout {
             io.timers
-                .set(Timer::Ack(request), io.now.saturating_add(ms));
+                .set(Timer::Ack(ack.request), io.now.saturating_add(ms));
         }
-        self.acks.insert(
-            wire,
-            PendingAck {
-                request,
-                with_error: timeout.is_some() || mode != AckMode::Callback,
-                queued: false,
-            },
-        );
-        Ok((request, wire))
+        self.acks.insert(wire, ack);
     }
 
     /// The ack of an emit on the express lane (the caller checked that the

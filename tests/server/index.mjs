@@ -26,14 +26,11 @@
 //                                  socket.io-client as window.reference
 //   GET  /socketio-wasm/{dist,pkg}/...   the built package
 import { createServer } from "node:http";
-import { readFile } from "node:fs/promises";
-import { extname, join, normalize } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Server } from "socket.io";
 import { WebSocketServer } from "ws";
+import { requestPath, sendFile, sharedFile, TYPES } from "./static.mjs";
 
 const HOST = "127.0.0.1";
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 // --------------------------------------------------------------- handlers --
 
@@ -205,10 +202,8 @@ hostileWs.on("connection", (ws, req) => {
 
 // ---------------------------------------------------------------- control --
 
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm" };
-
-async function serveFile(path, res) {
-  const clean = normalize(path).replace(/^[/\\]+/, "");
+async function serveFile(req, res) {
+  const clean = requestPath(req);
   let file = null;
   if (clean === "favicon.ico") {
     res.writeHead(204).end();
@@ -235,12 +230,7 @@ async function serveFile(path, res) {
     return;
   }
   if (clean === "page.html") file = null;
-  else if (clean.startsWith("socketio-wasm/dist/") || clean.startsWith("socketio-wasm/pkg/")) {
-    file = join(ROOT, clean.slice("socketio-wasm/".length));
-  } else if (clean === "socket.io-client.esm.js") {
-    // The reference client, for differential tests.
-    file = join(ROOT, "node_modules/socket.io-client/dist/socket.io.esm.min.js");
-  } else {
+  else if ((file = sharedFile(clean)) === null) {
     res.writeHead(404).end();
     return;
   }
@@ -255,13 +245,7 @@ async function serveFile(path, res) {
     );
     return;
   }
-  try {
-    const body = await readFile(file);
-    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
-    res.end(body);
-  } catch {
-    res.writeHead(404).end();
-  }
+  await sendFile(res, file);
 }
 
 /** Requests engine.io refused on the main server (all its lives). */
@@ -276,7 +260,7 @@ function stats(io) {
 async function control(req, res) {
   const url = new URL(req.url ?? "/", `http://${HOST}`);
   res.setHeader("access-control-allow-origin", "*");
-  if (!url.pathname.startsWith("/control/")) return serveFile(url.pathname, res);
+  if (!url.pathname.startsWith("/control/")) return serveFile(req, res);
   res.setHeader("content-type", "application/json");
   const reply = (body, status = 200) => {
     res.statusCode = status;

@@ -17,15 +17,12 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { extname, join, normalize } from "node:path";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { FaultProxy } from "./proxy.mjs";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+import { requestPath, ROOT, sendFile, sharedFile, TYPES } from "../server/static.mjs";
 const HOST = "127.0.0.1";
 const MESSAGES = Number(process.env.MESSAGES ?? 20_000);
 const RATE = Number(process.env.RATE ?? 150);
@@ -106,31 +103,19 @@ const readLines = (name) => {
 };
 
 // ------------------------------------------------------------ static files --
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm" };
 const pages = createServer(async (req, res) => {
-  const path = normalize(new URL(req.url ?? "/", "http://x").pathname).replace(/^[/\\]+/, "");
-  let file = null;
+  const path = requestPath(req);
   if (path === "soak.html") {
     res.writeHead(200, { "content-type": TYPES[".html"] });
     res.end('<!doctype html><meta charset="utf-8"><title>soak</title><script type="module" src="/client.js"></script>');
     return;
   }
-  if (path === "client.js") file = join(ROOT, "tests/soak/client.js");
-  else if (path === "socket.io-client.esm.js") file = join(ROOT, "node_modules/socket.io-client/dist/socket.io.esm.min.js");
-  else if (path.startsWith("socketio-wasm/dist/") || path.startsWith("socketio-wasm/pkg/")) {
-    file = join(ROOT, path.slice("socketio-wasm/".length));
-  }
+  const file = path === "client.js" ? join(ROOT, "tests/soak/client.js") : sharedFile(path);
   if (!file) {
     res.writeHead(404).end();
     return;
   }
-  try {
-    const body = await readFile(file);
-    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
-    res.end(body);
-  } catch {
-    res.writeHead(404).end();
-  }
+  await sendFile(res, file);
 });
 
 // -------------------------------------------------------------------- run --
