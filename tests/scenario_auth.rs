@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use common::{member_str, names, Answer, Sim};
-use socketio_wasm::proto::{Auth, Event, PacketType, SocketConfig};
+use socketio_wasm::proto::{Auth, Event, PacketType, SocketConfig, SocketId};
 
 fn connect_payloads(sim: &Sim, nsp: &str) -> Vec<Option<String>> {
     sim.srv
@@ -14,6 +14,20 @@ fn connect_payloads(sim: &Sim, nsp: &str) -> Vec<Option<String>> {
         .into_iter()
         .map(|d| d.packet.data)
         .collect()
+}
+
+/// Connects `/` with `auth` asked of the app on every attempt.
+fn connect_asking(sim: &mut Sim) -> SocketId {
+    let s = sim.m.socket(
+        "/",
+        SocketConfig {
+            auth: Auth::Ask,
+            ..Default::default()
+        },
+    );
+    sim.m.connect(0, s);
+    sim.pump();
+    s
 }
 
 #[test]
@@ -54,15 +68,7 @@ fn asked_auth_is_reevaluated_on_reconnect() {
             Answer::Reject(r#"{"message":"bad token"}"#.into())
         }
     });
-    let s = sim.m.socket(
-        "/",
-        SocketConfig {
-            auth: Auth::Ask,
-            ..Default::default()
-        },
-    );
-    sim.m.connect(0, s);
-    sim.pump();
+    let s = connect_asking(&mut sim);
     assert!(sim.m.is_connected(s));
     assert_eq!(names(&sim.events)[..2], ["open", "need_auth"]);
     for _ in 0..2 {
@@ -90,15 +96,7 @@ fn asked_auth_is_reevaluated_on_reconnect() {
 #[test]
 fn connect_waits_for_the_auth_answer() {
     let mut sim = Sim::new(Sim::default_cfg(), 1);
-    let s = sim.m.socket(
-        "/",
-        SocketConfig {
-            auth: Auth::Ask,
-            ..Default::default()
-        },
-    );
-    sim.m.connect(0, s);
-    sim.pump();
+    let s = connect_asking(&mut sim);
     assert!(sim.events.contains(&Event::NeedAuth { socket: s }));
     assert!(connect_payloads(&sim, "/").is_empty());
     // Asking again does not duplicate the question nor the CONNECT.

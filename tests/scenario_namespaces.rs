@@ -5,8 +5,19 @@ mod common;
 
 use common::{names, Answer, Sim};
 use socketio_wasm::proto::{
-    Data, DisconnectReason, EnginePacket, Event, PacketType, Transmit, TransportKind,
+    Data, DisconnectReason, EnginePacket, Event, PacketType, SocketId, Transmit, TransportKind,
 };
+
+/// `/` and `/chat` connected on one Manager.
+fn root_and_chat() -> (Sim, SocketId, SocketId) {
+    let mut sim = Sim::new(Sim::default_cfg(), 1);
+    let a = sim.m.socket("/", Default::default());
+    let b = sim.m.socket("/chat", Default::default());
+    sim.m.connect(0, a);
+    sim.m.connect(0, b);
+    sim.pump();
+    (sim, a, b)
+}
 
 fn handshakes(sim: &Sim) -> usize {
     sim.srv.sessions.len()
@@ -61,12 +72,7 @@ fn two_namespaces_one_session() {
 
 #[test]
 fn engine_closes_with_the_last_socket() {
-    let mut sim = Sim::new(Sim::default_cfg(), 1);
-    let a = sim.m.socket("/", Default::default());
-    let b = sim.m.socket("/chat", Default::default());
-    sim.m.connect(0, a);
-    sim.m.connect(0, b);
-    sim.pump();
+    let (mut sim, a, b) = root_and_chat();
     assert_eq!(sim.m.transport(), Some(TransportKind::WebSocket));
     sim.take_events();
     sim.m.disconnect(sim.now, a);
@@ -95,12 +101,7 @@ fn engine_closes_with_the_last_socket() {
 
 #[test]
 fn server_disconnect_stops_that_socket_only() {
-    let mut sim = Sim::new(Sim::default_cfg(), 1);
-    let a = sim.m.socket("/", Default::default());
-    let b = sim.m.socket("/chat", Default::default());
-    sim.m.connect(0, a);
-    sim.m.connect(0, b);
-    sim.pump();
+    let (mut sim, a, b) = root_and_chat();
     sim.take_events();
     sim.srv.disconnect("/chat");
     sim.pump();
@@ -196,12 +197,7 @@ fn parse_error_closes_and_reconnects() {
 
 #[test]
 fn manager_close_is_forced_and_final() {
-    let mut sim = Sim::new(Sim::default_cfg(), 1);
-    let a = sim.m.socket("/", Default::default());
-    let b = sim.m.socket("/chat", Default::default());
-    sim.m.connect(0, a);
-    sim.m.connect(0, b);
-    sim.pump();
+    let (mut sim, a, b) = root_and_chat();
     sim.take_events();
     sim.m.close(sim.now);
     sim.pump();

@@ -15,6 +15,18 @@ fn ev(i: usize) -> Emit {
     }
 }
 
+/// The first WebSocket the client opened (the upgrade probe).
+fn first_websocket(sim: &Sim) -> TransportId {
+    sim.srv
+        .log
+        .iter()
+        .find_map(|t| match t {
+            Transmit::OpenWebSocket { transport, .. } => Some(*transport),
+            _ => None,
+        })
+        .expect("a WebSocket was opened")
+}
+
 fn ws_texts(sim: &Sim) -> Vec<String> {
     sim.srv
         .log
@@ -32,13 +44,7 @@ fn upgrade_sequence() {
     assert_eq!(sim.m.transport(), Some(TransportKind::WebSocket));
     assert!(names(&sim.events).contains(&"upgrade:websocket".to_string()));
     let log = &sim.srv.log;
-    let probe_id = log
-        .iter()
-        .find_map(|t| match t {
-            Transmit::OpenWebSocket { transport, .. } => Some(*transport),
-            _ => None,
-        })
-        .unwrap();
+    let probe_id = first_websocket(&sim);
     // 2probe right after the probe opened; 5 after the pause.
     assert_eq!(ws_texts(&sim)[..2], ["2probe", "5"]);
     // The polling transport was released, after its last GET came back.
@@ -155,15 +161,7 @@ fn failed_probe_keeps_polling() {
     sim.m.connect(0, s);
     sim.pump();
     assert!(sim.m.is_connected(s));
-    let probe = sim
-        .srv
-        .log
-        .iter()
-        .find_map(|t| match t {
-            Transmit::OpenWebSocket { transport, .. } => Some(*transport),
-            _ => None,
-        })
-        .unwrap();
+    let probe = first_websocket(&sim);
     sim.m.handle_transport(
         sim.now,
         probe,
@@ -196,15 +194,7 @@ fn wrong_probe_answer_resumes_polling() {
     let s = sim.m.socket("/", Default::default());
     sim.m.connect(0, s);
     sim.pump();
-    let probe = sim
-        .srv
-        .log
-        .iter()
-        .find_map(|t| match t {
-            Transmit::OpenWebSocket { transport, .. } => Some(*transport),
-            _ => None,
-        })
-        .unwrap();
+    let probe = first_websocket(&sim);
     sim.m
         .handle_transport(sim.now, probe, TransportInput::Text("3nope".into()));
     sim.pump();
@@ -258,15 +248,7 @@ fn close_during_upgrade_waits_for_it() {
     sim.m.connect(0, s);
     sim.srv.answer_probe = false;
     sim.pump();
-    let probe = sim
-        .srv
-        .log
-        .iter()
-        .find_map(|t| match t {
-            Transmit::OpenWebSocket { transport, .. } => Some(*transport),
-            _ => None,
-        })
-        .unwrap();
+    let probe = first_websocket(&sim);
     // The GET is held by the server; pong arrives: pausing, waiting on the GET.
     sim.m
         .handle_transport(sim.now, probe, TransportInput::Text("3probe".into()));

@@ -377,6 +377,14 @@ impl Drop for Driver {
         if let Some((_, id)) = self.timer.take() {
             sys::clear_timeout(&id);
         }
+        // The lanes' `deliver` callbacks die with the slots: no lane may
+        // call them, or keep a WebSocket, any more.
+        for slot in &self.sockets {
+            if let Some((lane, _)) = slot.lane.as_ref() {
+                glue::set_lane(lane, None, 0.0);
+                glue::set_receive(lane, None, false);
+            }
+        }
         // Transports close themselves as they drop.
     }
 }
