@@ -19,7 +19,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
  * reason). socket.io-client's `socket.io.esm.min.js` is 12,867 B; the README's
  * "Size" section logs each step that got us here.
  */
-export const BUDGET_GZIP = 67_000;
+export const BUDGET_GZIP = 67_100;
 
 /** The files an app loads for `io()`, the glue's snippets included. */
 export function files() {
