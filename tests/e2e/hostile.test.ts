@@ -83,8 +83,8 @@ async function observe(client: "sio" | "reference", scenario: string): Promise<O
 describe("hostile server input", () => {
   for (const [scenario, expected] of Object.entries(EXPECTED)) {
     it(`${scenario}: ${expected}`, async () => {
-      const ours = await observe("sio", scenario);
-      const reference = await observe("reference", scenario);
+      // Side by side: two independent connections, observed at the same time.
+      const [ours, reference] = await Promise.all([observe("sio", scenario), observe("reference", scenario)]);
       console.log(`${scenario.padEnd(22)} ours ${JSON.stringify(ours)}  socket.io-client ${JSON.stringify(reference)}`);
       // The test's own disconnect() at the end is not an outcome.
       const disconnects = ours.disconnects.filter((r) => r !== "io client disconnect");
