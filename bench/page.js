@@ -100,23 +100,20 @@ async function warmUp(batch) {
   for (let i = 0; i < 3 || performance.now() < end; i++) await batch();
 }
 
+/** Events/s of `once(socket, n, size)` on a new connection, after a warm-up. */
+async function fakeRate(once, n, size) {
+  const s = await connect();
+  await warmUp(() => once(s, n / 10, size));
+  const ms = await once(s, n, size);
+  close(s);
+  return { ms, rate: (n / ms) * 1000 };
+}
+
 let socket = null;
 const cases = {
   // ---- client cost without the network (fake WebSocket) ----
-  async fakeRecv({ n, size = 0 }) {
-    const s = await connect();
-    await warmUp(() => fakeRecvOnce(s, n / 10, size));
-    const ms = await fakeRecvOnce(s, n, size);
-    close(s);
-    return { ms, rate: (n / ms) * 1000 };
-  },
-  async fakeSend({ n, size = 0 }) {
-    const s = await connect();
-    await warmUp(() => fakeSendOnce(s, n / 10, size));
-    const ms = await fakeSendOnce(s, n, size);
-    close(s);
-    return { ms, rate: (n / ms) * 1000 };
-  },
+  fakeRecv: ({ n, size = 0 }) => fakeRate(fakeRecvOnce, n, size),
+  fakeSend: ({ n, size = 0 }) => fakeRate(fakeSendOnce, n, size),
   async fakeAcks({ m }) {
     const s = await connect();
     await warmUp(() => acksOnce(s, m / 10));

@@ -21,13 +21,13 @@
 // node (all loopback clients share one IP, which `ip_hash` would send to one
 // node). When that node is down, nginx passes the request to the other one.
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { jwtSecret } from "../example-react/server/secret.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const EXAMPLE = join(ROOT, "example-react");
@@ -117,16 +117,6 @@ function waitForListening(child, name) {
     });
     child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`)));
   });
-}
-
-function jwtSecret() {
-  if (process.env.JWT_SECRET) return process.env.JWT_SECRET;
-  const file = join(EXAMPLE, "data/jwt-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dirname(file), { recursive: true });
-  const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, secret + "\n", { mode: 0o600 });
-  return secret;
 }
 
 function nginxConfig({ port, nodes }) {

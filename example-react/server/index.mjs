@@ -11,12 +11,11 @@
 // ALLOWED_ORIGINS   comma-separated origins for CORS/WebSocket (default: this server's own)
 // STATIC_DIR        the built client, default example-react/dist
 // MAX_CONNECTIONS_PER_USER, MESSAGE_BURST, MESSAGE_RATE, AUTH_RATE_PER_MINUTE
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createExampleServer } from "./app.mjs";
 import { createLogger } from "./log.mjs";
+import { jwtSecret } from "./secret.mjs";
 import { openSqliteStorage } from "./storage.mjs";
 
 const EXAMPLE = fileURLToPath(new URL("..", import.meta.url));
@@ -24,17 +23,6 @@ const env = process.env;
 const node = env.NODE_NAME ?? "node-1";
 const log = createLogger({ node });
 const number = (name, fallback) => (env[name] === undefined || env[name] === "" ? fallback : Number(env[name]));
-
-function jwtSecret() {
-  if (env.JWT_SECRET) return env.JWT_SECRET;
-  // Kept on disk so that tokens survive a restart of `npm start`.
-  const file = join(EXAMPLE, "data/jwt-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dirname(file), { recursive: true });
-  const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, secret + "\n", { mode: 0o600 });
-  return secret;
-}
 
 async function redisAdapter(url) {
   const [{ createClient }, { createAdapter }] = await Promise.all([

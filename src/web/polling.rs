@@ -15,17 +15,17 @@ pub(crate) struct PollTransport {
     sink: Sink,
     with_credentials: bool,
     /// Shared with the POSTs in flight: see `Drop`.
-    state: Rc<Shared>,
+    state: Rc<Requests>,
 }
 
 #[derive(Default)]
-struct Shared {
+struct Requests {
     get_abort: RefCell<Option<Abort>>,
     posts_in_flight: Cell<u32>,
     released: Cell<bool>,
 }
 
-impl Shared {
+impl Requests {
     fn abort_get(&self) {
         if let Some(abort) = self.get_abort.borrow_mut().take() {
             abort.abort();
