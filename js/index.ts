@@ -22,13 +22,6 @@ async function load(): Promise<void> {
   await init({ module_or_path: wasmUrl });
 }
 
-/** A socket's express lane (src/web/glue.js `Lane`): plain emits sent without entering wasm. */
-interface Lane {
-  send(list: unknown[]): boolean;
-  sendWithAck(list: unknown[], raw: RawSocket, ack: AnyFn, mode: number, timeout: number): boolean;
-  learn(name: string): void;
-}
-
 /** Resolves once the wasm module is instantiated (the import already waits for it). */
 export const ready: Promise<void> = load();
 await ready;
@@ -290,7 +283,6 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   readonly io: Manager;
   readonly nsp: string;
   readonly #raw: RawSocket;
-  readonly #lane: Lane;
   readonly #manager: RawManager;
   readonly #flags: Flags;
 
@@ -307,7 +299,6 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     this.nsp = nsp;
     this.#manager = manager;
     this.#raw = raw ?? manager.socket(nsp, options, this);
-    this.#lane = this.#raw.lane as Lane;
     this.#flags = flags ?? { volatile: false, timeout: undefined };
     if (!flags && io.autoConnect) this.connect();
   }
@@ -377,21 +368,9 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     return this.#send(list, ack, ack ? 1 : 0);
   }
 
-  /**
-   * Tries the express lane first (see `Lane` in src/web/glue.js: while the
-   * core lets it, the JSON text never enters wasm), else the core's path.
-   * `mode`: 0 no ack, 1 callback, 2 error-first.
-   */
+  /** `mode`: 0 no ack, 1 callback, 2 error-first. */
   #send(list: unknown[], ack: AnyFn | undefined, mode: number): this {
-    const timeout = this.#flags.timeout ?? -1;
-    const sent =
-      ack === undefined
-        ? this.#lane.send(list)
-        : this.#lane.sendWithAck(list, this.#raw, ack, mode, timeout);
-    if (sent) return this;
-    this.#raw.emit(list, ack, mode, timeout, this.#flags.volatile);
-    // Accepted by the core: not a reserved name, so the lane may carry it.
-    if (typeof list[0] === "string") this.#lane.learn(list[0]);
+    this.#raw.emit(list, ack, mode, this.#flags.timeout ?? -1, this.#flags.volatile);
     return this;
   }
 

@@ -89,7 +89,7 @@ fn late_timer_buffers_instead_of_losing() {
     let txs: Vec<Transmit> = std::iter::from_fn(|| sim.m.poll_transmit()).collect();
     assert!(
         !txs.iter()
-            .any(|t| matches!(t, Transmit::SendText { text, .. } if text.contains("precious"))),
+            .any(|t| t.text().is_some_and(|text| text.contains("precious"))),
         "written to a dead transport: {txs:?}"
     );
     for t in txs {

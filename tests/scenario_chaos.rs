@@ -153,7 +153,7 @@ proptest! {
                         0 => TransportInput::Opened,
                         1 => TransportInput::Text(text),
                         2 => TransportInput::Binary(text.into_bytes()),
-                        3 => TransportInput::PollResponse(text),
+                        3 => TransportInput::poll_body(&text),
                         4 => TransportInput::PostDone,
                         5 => TransportInput::Closed { description: text },
                         _ => TransportInput::Error { description: text },

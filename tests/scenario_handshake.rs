@@ -76,7 +76,7 @@ fn websocket_only_handshake_and_query() {
         .log
         .iter()
         .filter_map(|t| match t {
-            Transmit::SendText { text, .. } => Some(text.clone()),
+            t @ Transmit::SendText { .. } => t.text(),
             _ => None,
         })
         .collect();
@@ -135,7 +135,7 @@ fn open_timeout_is_timeout_error_and_reconnects() {
     assert!(sim.m.is_reconnecting());
     // Late answer to the old GET is ignored.
     sim.m
-        .handle_transport(5001, transport, TransportInput::PollResponse("6".into()));
+        .handle_transport(5001, transport, TransportInput::poll_body("6"));
     assert_eq!(sim.m.poll_transmit(), None);
     sim.advance(1000);
     assert!(sim.m.is_connected(s));
@@ -156,5 +156,5 @@ fn manager_events_open_ping() {
         sim.srv.engine_received.last(),
         Some(socketio_wasm::proto::EnginePacket::Pong(None))
     ));
-    let _ = Event::Ping;
+    let _: Event = Event::Ping;
 }

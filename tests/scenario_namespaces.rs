@@ -90,8 +90,8 @@ fn engine_closes_with_the_last_socket() {
     assert!(!sim.m.is_open());
     // DISCONNECT frames, then the WebSocket is closed.
     let tail: Vec<_> = sim.srv.log[sim.srv.log.len() - 3..].to_vec();
-    assert!(matches!(&tail[0], Transmit::SendText { text, .. } if text == "41"));
-    assert!(matches!(&tail[1], Transmit::SendText { text, .. } if text == "41/chat,"));
+    assert_eq!(tail[0].text().as_deref(), Some("41"));
+    assert_eq!(tail[1].text().as_deref(), Some("41/chat,"));
     assert!(matches!(tail[2], Transmit::Close { .. }));
     // No reconnection.
     assert_eq!(sim.m.poll_timeout(), None);

@@ -165,7 +165,7 @@ fn garbage_payload_is_a_server_error() {
     let i = sim.srv.current().unwrap();
     let get = sim.srv.sessions[i].held_get.take().unwrap();
     sim.m
-        .handle_transport(sim.now, get, TransportInput::PollResponse("9zz".into()));
+        .handle_transport(sim.now, get, TransportInput::poll_body("9zz"));
     sim.pump();
     assert_eq!(
         names(&sim.events),

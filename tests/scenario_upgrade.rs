@@ -32,7 +32,7 @@ fn ws_texts(sim: &Sim) -> Vec<String> {
         .log
         .iter()
         .filter_map(|t| match t {
-            Transmit::SendText { text, .. } => Some(text.clone()),
+            t @ Transmit::SendText { .. } => t.text(),
             _ => None,
         })
         .collect()
@@ -59,7 +59,7 @@ fn upgrade_sequence() {
         .expect("polling released");
     let five_pos = log
         .iter()
-        .position(|t| matches!(t, Transmit::SendText { text, .. } if text == "5"))
+        .position(|t| t.text().as_deref() == Some("5"))
         .unwrap();
     assert!(close_pos < five_pos);
     // No polling request after the upgrade.
@@ -72,7 +72,8 @@ fn upgrade_sequence() {
         sim.srv.log.last(),
         Some(&Transmit::SendText {
             transport: probe_id,
-            text: "42[\"n\",1]".into()
+            head: "42".into(),
+            body: Some("[\"n\",1]".into())
         })
     );
     assert!(sim.srv.max_gets_in_flight <= 1);
@@ -117,7 +118,8 @@ fn pause_waits_for_post_in_flight_and_buffers() {
         sim.m.poll_transmit(),
         Some(Transmit::SendText {
             transport: probe,
-            text: "2probe".into()
+            head: "2probe".into(),
+            body: None
         })
     );
     sim.m
@@ -131,7 +133,7 @@ fn pause_waits_for_post_in_flight_and_buffers() {
     sim.srv.gets_in_flight -= 1;
     let log_len = sim.srv.log.len();
     sim.m
-        .handle_transport(0, get, TransportInput::PollResponse("6".into()));
+        .handle_transport(0, get, TransportInput::poll_body("6"));
     sim.pump();
     // GET done, but the POST is still in flight: no "5" yet, no new request.
     assert!(!ws_texts(&sim).contains(&"5".to_string()));
@@ -262,7 +264,7 @@ fn close_during_upgrade_waits_for_it() {
     let get = sim.srv.sessions[i].held_get.take().unwrap();
     sim.srv.gets_in_flight -= 1;
     sim.m
-        .handle_transport(sim.now, get, TransportInput::PollResponse("6".into()));
+        .handle_transport(sim.now, get, TransportInput::poll_body("6"));
     sim.pump();
     let texts = ws_texts(&sim);
     assert_eq!(texts[texts.len() - 2..], ["5", "41"]);

@@ -111,7 +111,7 @@ fuzz_target!(|data: &[u8]| {
                     let input = if op & 1 == 0 {
                         TransportInput::Text(String::from(frame))
                     } else {
-                        TransportInput::PollResponse(String::from(frame))
+                        TransportInput::poll_body(frame)
                     };
                     m.handle_transport(now, t, input);
                 }

@@ -24,7 +24,7 @@ extern "C" {
     fn console_error(error: &JsValue);
 }
 
-use crate::web::glue::{hold_lane, report, Lane};
+use crate::web::glue::report;
 
 fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(message).into()
@@ -93,7 +93,6 @@ impl RawManager {
         };
         let socket = self.inner.socket(nsp, config, Some(provider));
         Ok(RawSocket {
-            lane: socket.lane(),
             inner: socket,
             outbox: Outbox::default(),
             auth: auth_cell,
@@ -198,9 +197,8 @@ struct Outgoing {
 type Outbox =
     Rc<core::cell::RefCell<alloc::collections::VecDeque<(Rc<core::cell::Cell<bool>>, Outgoing)>>>;
 
-/// Sends the ready emits at the head of the outbox, in order; the express
-/// lane opens again once it is empty.
-fn drain(socket: &web::Socket, lane: &Lane, ack_timeout: Option<u64>, outbox: &Outbox) {
+/// Sends the ready emits at the head of the outbox, in order.
+fn drain(socket: &web::Socket, ack_timeout: Option<u64>, outbox: &Outbox) {
     loop {
         let next = {
             let mut queue = outbox.borrow_mut();
@@ -213,9 +211,6 @@ fn drain(socket: &web::Socket, lane: &Lane, ack_timeout: Option<u64>, outbox: &O
         if let Err(error) = send(socket, ack_timeout, request) {
             report(&error);
         }
-    }
-    if outbox.borrow().is_empty() {
-        hold_lane(lane, false);
     }
 }
 
@@ -274,7 +269,6 @@ fn send_encoded(
 #[wasm_bindgen]
 pub struct RawSocket {
     inner: web::Socket,
-    lane: Lane,
     outbox: Outbox,
     auth: Rc<core::cell::RefCell<JsValue>>,
     ack_timeout: Option<u64>,
@@ -318,12 +312,6 @@ impl RawSocket {
         } else {
             self.inner.disconnect();
         }
-    }
-
-    /// The express lane the JS `Socket` sends plain emits on (glue.js `Lane`).
-    #[wasm_bindgen(getter)]
-    pub fn lane(&self) -> JsValue {
-        self.lane.clone().into()
     }
 
     /// 1 connected, 2 active, 4 recovered (bits).
@@ -389,12 +377,9 @@ impl RawSocket {
         }
         let ready = Rc::new(core::cell::Cell::new(!has_blob));
         self.outbox.borrow_mut().push_back((ready.clone(), request));
-        // Later emits must not overtake this one on the express lane.
-        hold_lane(&self.lane, true);
         if has_blob {
             let outbox = self.outbox.clone();
             let socket = self.inner.clone();
-            let lane = self.lane.clone();
             let ack_timeout = self.ack_timeout;
             let args = args.clone();
             web::read_blobs(&args, move |resolved| {
@@ -409,23 +394,10 @@ impl RawSocket {
                     }
                 }
                 ready.set(true);
-                drain(&socket, &lane, ack_timeout, &outbox);
+                drain(&socket, ack_timeout, &outbox);
             });
         }
         Ok(())
-    }
-
-    /// Books the ack of an emit the express lane sends (glue.js `Lane`):
-    /// the wire ack id, or -1 when the lane is closed (emit the usual way;
-    /// that also words any error).
-    #[wasm_bindgen(js_name = laneAck)]
-    pub fn lane_ack(&self, ack: Function, ack_mode: u8, timeout_ms: f64) -> f64 {
-        let mode = ack_mode_of(true, ack_mode, timeout_ms);
-        let callback = ack_callback(ack, mode, self.ack_timeout);
-        match self.inner.emit_express_ack(mode, callback) {
-            Ok(Some(wire)) => wire as f64,
-            _ => -1.0,
-        }
     }
 
     /// Adds a listener (`kind`: see [`key`]); returns its id (for

@@ -9,13 +9,12 @@ use alloc::collections::VecDeque;
 
 use super::backoff::Backoff;
 use super::config::{normalize_path, ManagerConfig, SocketConfig, TransportKind};
-use super::engine_codec::Data;
-use super::packet::{Decoded, Decoder};
+use super::error::DecodeError;
+use super::packet::{self, Packet, PacketType};
+use super::payloads::{JsonText, Payloads};
 use super::rng::Rng;
-use super::session::{Ctx, EngineEvent, Session, Transmit, TransportId, TransportInput};
-use super::socket::{
-    AckData, AckError, AckMode, After, Emit, EmitError, Io, RequestId, Socket, SocketId,
-};
+use super::session::{Ctx, EngineEvent, Message, Session, Transmit, TransportId, TransportInput};
+use super::socket::{AckData, AckError, After, Emit, EmitError, Io, RequestId, Socket, SocketId};
 use super::timer::{Timer, TimerTable};
 
 /// Why a Manager closed or a socket disconnected (socket.io-client's
@@ -56,8 +55,8 @@ impl DisconnectReason {
 }
 
 /// Something the application should hear about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event<P: Payloads = JsonText> {
     /// Manager `open`: the Engine.IO session is open.
     Open,
     /// Manager `close`.
@@ -134,10 +133,11 @@ pub enum Event {
     Event {
         /// The socket.
         socket: SocketId,
-        /// JSON array text `["name", args...]` with binary placeholders.
-        data: String,
+        /// Its arguments, `["name", args...]` (for [`JsonText`], the JSON
+        /// array text with binary placeholders).
+        data: P::Args,
         /// Binary attachments.
-        attachments: Vec<Vec<u8>>,
+        attachments: Vec<P::Binary>,
         /// The server wants an acknowledgement: answer with [`Manager::ack`].
         ack_id: Option<u64>,
     },
@@ -148,7 +148,7 @@ pub enum Event {
         /// What [`Manager::emit`] returned.
         request: RequestId,
         /// The server's answer, or why there is none.
-        result: Result<AckData, AckError>,
+        result: Result<AckData<P>, AckError>,
     },
     /// A plain-callback acknowledgement that will never be answered (the
     /// socket disconnected): release the callback without calling it, as
@@ -171,53 +171,71 @@ enum ReadyState {
 /// At most this many closed sessions keep draining their last POST.
 const MAX_DRAINING: usize = 4;
 
-/// A standing permission for the runtime to send plain emits itself; see
-/// [`Manager::express_lane`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExpressLane {
-    /// The WebSocket the frames go to.
-    pub transport: TransportId,
-    /// The last clock reading (ms) at which the lane holds: the heartbeat
-    /// deadline, past which an emit finds the connection expired.
-    pub until: u64,
+/// A received EVENT or ACK, its body still the runtime's.
+#[derive(Debug)]
+struct Body<P: Payloads> {
+    /// The active socket of its namespace; `None`: not one of ours.
+    socket: Option<SocketId>,
+    kind: PacketType,
+    id: Option<u64>,
+    frame: P::Frame,
+    /// Where the body starts in `frame`'s head.
+    header_len: usize,
+    attachments: Vec<P::Binary>,
 }
 
-/// The receive side of the express lane; see [`Manager::receive_lane`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReceiveLane {
-    /// The WebSocket whose frames it applies to.
-    pub transport: TransportId,
-    /// Connection state recovery is on: note each event's last string
-    /// argument with [`Manager::note_offset`].
-    pub recovers: bool,
+/// A decoded Socket.IO packet.
+#[derive(Debug)]
+enum Incoming<P: Payloads> {
+    /// CONNECT, DISCONNECT, CONNECT_ERROR: decoded whole by the core.
+    Control(Packet),
+    /// EVENT, ACK and their binary kinds.
+    Body(Body<P>),
+}
+
+/// A binary EVENT or ACK waiting for its attachments.
+#[derive(Debug)]
+struct Pending<P: Payloads> {
+    body: Body<P>,
+    expected: usize,
 }
 
 /// One connection to one server, driven by the runtime's loop.
 #[derive(Debug)]
-pub struct Manager {
-    ctx: Ctx,
+pub struct Manager<P: Payloads = JsonText> {
+    ctx: Ctx<P>,
     rng: Rng,
     backoff: Backoff,
     reconnection: bool,
     reconnection_attempts: Option<u32>,
-    engine: Option<Session>,
-    draining: Vec<Session>,
+    engine: Option<Session<P>>,
+    draining: Vec<Session<P>>,
     ready: ReadyState,
     reconnecting: bool,
     skip_reconnect: bool,
     /// The current attempt was started by the reconnection timer.
     open_via_reconnect: bool,
-    decoder: Decoder,
-    sockets: Vec<Socket>,
-    events: VecDeque<Event>,
+    pending: Option<Pending<P>>,
+    sockets: Vec<Socket<P>>,
+    events: VecDeque<Event<P>>,
     next_request: u64,
 }
 
-impl Manager {
-    /// A closed Manager. `seed` feeds the jitter of the reconnection delays
-    /// (the browser runtime draws it from `Math.random`: jitter needs spread,
-    /// not secrecy).
+impl Manager<JsonText> {
+    /// A closed Manager whose payloads are JSON text ([`JsonText`]). `seed`
+    /// feeds the jitter of the reconnection delays (the browser runtime
+    /// draws it from `Math.random`: jitter needs spread, not secrecy).
     pub fn new(config: ManagerConfig, seed: u64) -> Manager {
+        let payloads = JsonText {
+            limits: config.limits,
+        };
+        Manager::with_payloads(config, seed, payloads)
+    }
+}
+
+impl<P: Payloads> Manager<P> {
+    /// A closed Manager whose runtime holds payloads as `payloads` says.
+    pub fn with_payloads(config: ManagerConfig, seed: u64, payloads: P) -> Manager<P> {
         let mut config = config;
         config.path = normalize_path(&config.path);
         let backoff = Backoff::new(
@@ -225,12 +243,12 @@ impl Manager {
             config.reconnection_delay_max,
             config.randomization_factor,
         );
-        let decoder = Decoder::new(config.limits);
         Manager {
             reconnection: config.reconnection,
             reconnection_attempts: config.reconnection_attempts,
             ctx: Ctx {
                 cfg: config,
+                payloads,
                 timers: TimerTable::default(),
                 transmits: VecDeque::new(),
                 next_transport: 0,
@@ -245,7 +263,7 @@ impl Manager {
             reconnecting: false,
             skip_reconnect: false,
             open_via_reconnect: false,
-            decoder,
+            pending: None,
             sockets: Vec::new(),
             events: VecDeque::new(),
             next_request: 0,
@@ -255,12 +273,12 @@ impl Manager {
     // ----- outputs -------------------------------------------------------
 
     /// The next network action.
-    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+    pub fn poll_transmit(&mut self) -> Option<Transmit<P>> {
         self.ctx.transmits.pop_front()
     }
 
     /// The next event for the application.
-    pub fn poll_event(&mut self) -> Option<Event> {
+    pub fn poll_event(&mut self) -> Option<Event<P>> {
         self.events.pop_front()
     }
 
@@ -323,84 +341,21 @@ impl Manager {
         self.sock(socket).map_or(0, |s| s.pending_acks())
     }
 
-    /// The express lane of `socket`, while open: an emit on it without ack,
-    /// binary attachments or reserved name would do nothing but send one
-    /// WebSocket text frame, [`Manager::plain_event_prefix`] followed by the
-    /// JSON array text, on `lane.transport`. Until the next input to this
-    /// Manager, and while the clock reads at most `lane.until`, the runtime
-    /// may send such frames itself without calling [`Manager::emit`]: the
-    /// result is the same, and the payload never enters the core. Any input
-    /// may close the lane; ask again after each one.
-    pub fn express_lane(&self, socket: SocketId) -> Option<ExpressLane> {
-        if !self.sock(socket)?.writes_plain_emits_through() {
-            return None;
-        }
-        let (transport, until) = self.engine.as_ref()?.direct_until()?;
-        Some(ExpressLane { transport, until })
+    /// How many characters of a received text the core reads
+    /// ([`Payloads::head`]): enough for the header of any packet for one of
+    /// this Manager's namespaces. It grows with the longest namespace.
+    pub fn head_len(&self) -> usize {
+        let longest = self.sockets.iter().map(|s| s.nsp.len()).max().unwrap_or(1);
+        // The Engine.IO type, then the Socket.IO header and one more byte.
+        1 + packet::header_len(longest)
     }
 
-    /// An emit with an acknowledgement (`ack` is not [`AckMode::None`]) on
-    /// the express lane: books the ack exactly as [`Manager::emit`] would
-    /// (wire id, deadline, limit) and returns the request to match the
-    /// [`Event::AckResponse`] and the wire ack id. The runtime then sends
-    /// `plain_event_prefix`, the ack id and the JSON array text itself.
-    /// `Ok(None)` when the lane is closed at `now`: use [`Manager::emit`].
-    pub fn emit_express_ack(
-        &mut self,
-        now: u64,
-        socket: SocketId,
-        ack: AckMode,
-    ) -> Result<Option<(RequestId, u64)>, EmitError> {
-        if ack == AckMode::None || self.express_lane(socket).is_none_or(|l| now > l.until) {
-            return Ok(None);
-        }
-        let booked = self
-            .with_socket(now, socket, |s, io| s.book_express_ack(io, ack))
-            .unwrap_or(Err(EmitError::UnknownSocket));
-        self.after();
-        booked.map(Some)
+    /// The payloads this Manager's runtime holds.
+    pub fn payloads(&self) -> &P {
+        &self.ctx.payloads
     }
 
-    /// The receive side of the express lane of `socket`, while open: a
-    /// WebSocket text frame on `lane.transport` made of
-    /// [`Manager::plain_event_prefix`] and a JSON array (an EVENT for this
-    /// namespace without ack id or attachments) whose first element is a
-    /// string the core has delivered as an event name before, would make the
-    /// core do nothing but queue that [`Event::Event`] — and, when
-    /// `lane.recovers`, note the last argument (if a string) as the recovery
-    /// offset. Until the next input to this Manager, the runtime may then
-    /// parse such a frame and deliver the event itself, calling
-    /// [`Manager::note_offset`] for the offset. Any input may close the lane.
-    pub fn receive_lane(&self, socket: SocketId) -> Option<ReceiveLane> {
-        if self.ready != ReadyState::Open || self.decoder.is_pending() {
-            return None;
-        }
-        // One socket per namespace: its packets go to it while it is active.
-        let s = self.sock(socket)?;
-        if !s.connected || !s.active {
-            return None;
-        }
-        Some(ReceiveLane {
-            transport: self.engine.as_ref()?.receives_directly()?,
-            recovers: s.recovers(),
-        })
-    }
-
-    /// Notes `offset` (the last argument of an event the runtime delivered
-    /// from the receive lane) as the socket's recovery offset.
-    pub fn note_offset(&mut self, socket: SocketId, offset: String) {
-        if let Some(s) = self.sockets.get_mut(socket.0 as usize) {
-            s.note_offset(offset);
-        }
-    }
-
-    /// The frame prefix of a plain emit on `socket` (see
-    /// [`Manager::express_lane`]): `42`, then the namespace unless it is `/`.
-    pub fn plain_event_prefix(&self, socket: SocketId) -> Option<String> {
-        self.sock(socket).map(|s| s.plain_event_prefix())
-    }
-
-    fn sock(&self, id: SocketId) -> Option<&Socket> {
+    fn sock(&self, id: SocketId) -> Option<&Socket<P>> {
         self.sockets.get(id.0 as usize)
     }
 
@@ -508,7 +463,7 @@ impl Manager {
         &mut self,
         now: u64,
         socket: SocketId,
-        emit: Emit,
+        emit: Emit<P>,
     ) -> Result<Option<RequestId>, EmitError> {
         let result = self
             .with_socket(now, socket, |s, io| s.emit(io, emit))
@@ -537,8 +492,8 @@ impl Manager {
         now: u64,
         socket: SocketId,
         ack_id: u64,
-        data: String,
-        attachments: Vec<Vec<u8>>,
+        data: P::Text,
+        attachments: Vec<P::Binary>,
     ) {
         self.with_socket(now, socket, |s, io| s.ack(io, ack_id, data, attachments));
         self.after();
@@ -566,7 +521,7 @@ impl Manager {
     // ----- network and time inputs ---------------------------------------
 
     /// Something happened on a transport.
-    pub fn handle_transport(&mut self, now: u64, transport: TransportId, input: TransportInput) {
+    pub fn handle_transport(&mut self, now: u64, transport: TransportId, input: TransportInput<P>) {
         if let Some(e) = self.engine.as_mut().filter(|e| e.owns(transport)) {
             e.handle(now, &mut self.ctx, transport, input);
             self.process_engine(now);
@@ -625,12 +580,13 @@ impl Manager {
         &mut self,
         now: u64,
         id: SocketId,
-        f: impl FnOnce(&mut Socket, &mut Io) -> R,
+        f: impl FnOnce(&mut Socket<P>, &mut Io<P>) -> R,
     ) -> Option<R> {
         let open = self.ready == ReadyState::Open;
         let socket = self.sockets.get_mut(id.0 as usize)?;
         let mut io = Io {
             engine: &mut self.engine,
+            payloads: &self.ctx.payloads,
             timers: &mut self.ctx.timers,
             events: &mut self.events,
             next_request: &mut self.next_request,
@@ -641,7 +597,7 @@ impl Manager {
     }
 
     /// Runs `f` on every active socket, in creation order.
-    fn each_active(&mut self, now: u64, mut f: impl FnMut(&mut Socket, &mut Io)) {
+    fn each_active(&mut self, now: u64, mut f: impl FnMut(&mut Socket<P>, &mut Io<P>)) {
         for i in 0..self.sockets.len() {
             let id = SocketId(i as u32);
             self.with_socket(now, id, |s, io| {
@@ -710,7 +666,7 @@ impl Manager {
     fn cleanup(&mut self) {
         self.ctx.timers.stop(Timer::OpenTimeout);
         self.ctx.timers.stop(Timer::Reconnect);
-        self.decoder.reset();
+        self.pending = None;
     }
 
     /// Handles what the engine reported.
@@ -779,13 +735,26 @@ impl Manager {
     }
 
     /// Manager `ondata`.
-    fn on_data(&mut self, now: u64, data: Data) {
-        let decoded = match data {
-            Data::Text(t) => self.decoder.push_text(&t),
-            Data::Binary(b) => self.decoder.push_binary(b),
+    fn on_data(&mut self, now: u64, data: Message<P>) {
+        let routed = match self.decode(data) {
+            Ok(Some(Incoming::Control(packet))) => {
+                self.on_control(now, packet);
+                return;
+            }
+            Ok(Some(Incoming::Body(body))) => self.parse(body),
+            Ok(None) => return,
+            Err(e) => Err(e),
         };
-        match decoded {
-            Ok(Some(d)) => self.on_decoded(now, d),
+        match routed {
+            Ok(Some((socket, kind, id, data, attachments))) => {
+                if kind.is_event() {
+                    self.with_socket(now, socket, |s, io| s.on_event(io, data, attachments, id));
+                } else if let Some(id) = id {
+                    self.with_socket(now, socket, |s, io| {
+                        s.on_ack(io, id, AckData { data, attachments })
+                    });
+                }
+            }
             Ok(None) => {}
             Err(e) => self.on_close(
                 now,
@@ -795,19 +764,94 @@ impl Manager {
         }
     }
 
-    /// Routes a packet to the active socket of its namespace.
-    fn on_decoded(&mut self, now: u64, d: Decoded) {
+    /// socket.io-parser's `Decoder`, from headers: CONNECT, DISCONNECT and
+    /// CONNECT_ERROR are decoded whole; an EVENT or ACK is routed to its
+    /// socket from the header alone (its body is the runtime's to parse),
+    /// and a binary one waits for its attachments.
+    fn decode(&mut self, data: Message<P>) -> Result<Option<Incoming<P>>, DecodeError> {
+        let frame = match data {
+            Message::Text(frame) => frame,
+            Message::Binary(b) => {
+                let pending = self.pending.as_mut().ok_or(DecodeError::UnexpectedBinary)?;
+                pending.body.attachments.push(b);
+                if pending.body.attachments.len() < pending.expected {
+                    return Ok(None);
+                }
+                return Ok(self.pending.take().map(|p| Incoming::Body(p.body)));
+            }
+        };
+        if self.pending.take().is_some() {
+            return Err(DecodeError::MissingAttachments);
+        }
+        let limits = self.ctx.cfg.limits;
+        let (head, whole) = self.ctx.payloads.head(&frame);
+        // After the Engine.IO type (`4`, ASCII).
+        let text = head.get(1..).unwrap_or_default();
+        let h = packet::decode_header(text, whole, &limits)?;
+        if matches!(
+            h.kind,
+            PacketType::Connect | PacketType::Disconnect | PacketType::ConnectError
+        ) {
+            let packet = if whole {
+                packet::decode(text, &limits)?
+            } else {
+                let all = self.ctx.payloads.whole(&frame);
+                packet::decode(all.get(1..).unwrap_or_default(), &limits)?
+            };
+            return Ok(Some(Incoming::Control(packet)));
+        }
+        let socket = h
+            .nsp
+            .and_then(|nsp| self.sockets.iter().position(|s| s.active && s.nsp == nsp))
+            .map(|i| SocketId(i as u32));
+        let (kind, id, expected) = (h.kind, h.id, h.attachments);
+        let body = Body {
+            socket,
+            kind,
+            id,
+            header_len: 1 + h.body,
+            frame,
+            attachments: Vec::with_capacity(expected),
+        };
+        if kind.is_binary() {
+            self.pending = Some(Pending { body, expected });
+            return Ok(None);
+        }
+        Ok(Some(Incoming::Body(body)))
+    }
+
+    /// Parses the body of a packet for one of the sockets (the runtime's
+    /// work); a packet for a namespace not in use is dropped unread.
+    #[allow(clippy::type_complexity)]
+    fn parse(
+        &self,
+        body: Body<P>,
+    ) -> Result<Option<(SocketId, PacketType, Option<u64>, P::Args, Vec<P::Binary>)>, DecodeError>
+    {
+        let Some(socket) = body.socket else {
+            return Ok(None);
+        };
+        let payloads = &self.ctx.payloads;
+        let (head, _) = payloads.head(&body.frame);
+        let header = head.get(..body.header_len).unwrap_or(head);
+        let data = payloads.parse(body.kind, &body.frame, header, &body.attachments)?;
+        Ok(Some((socket, body.kind, body.id, data, body.attachments)))
+    }
+
+    /// Routes a CONNECT, DISCONNECT or CONNECT_ERROR to the active socket of
+    /// its namespace.
+    fn on_control(&mut self, now: u64, packet: Packet) {
         let Some(i) = self
             .sockets
             .iter()
-            .position(|s| s.active && s.nsp == d.packet.nsp)
+            .position(|s| s.active && s.nsp == packet.nsp)
         else {
             return;
         };
         let id = SocketId(i as u32);
-        let server_disconnect = d.packet.kind == super::packet::PacketType::Disconnect;
+        let server_disconnect = packet.kind == PacketType::Disconnect;
         let after = self
-            .with_socket(now, id, |s, io| s.on_packet(io, d))
+            .with_socket(now, id, |s, io| s.on_control(io, packet))
             .unwrap_or(After::Nothing);
         match after {
             After::Destroyed => {

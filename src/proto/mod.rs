@@ -10,8 +10,13 @@
 //! # Layout
 //!
 //! - Codecs: [`engine_codec`] (Engine.IO packets, WebSocket frames, polling
-//!   payloads), [`packet`] (Socket.IO packets, binary attachment
-//!   reassembly), [`json`] (a small JSON scanner: payloads stay opaque text).
+//!   payloads), [`packet`] (Socket.IO packet headers, and the rules of their
+//!   payloads), [`json`] (a small JSON scanner for the control payloads and
+//!   the Rust runtime's bodies).
+//! - Payloads: the core reads headers and decides; bodies stay in the
+//!   runtime's own representation ([`Payloads`]: JS values in the browser,
+//!   never copied into wasm; [`JsonText`] in Rust), and the runtime parses
+//!   them when the core has routed a packet.
 //! - State machines: a [`Manager`] per server connection. It owns the
 //!   Engine.IO session (transport, heartbeat, polling bookkeeping, the
 //!   upgrade to WebSocket), the namespace sockets (connect/auth, send buffer,
@@ -61,7 +66,7 @@
 //! }
 //! // 3. Arm one timer: at that time call `m.handle_timeout(now)`.
 //! assert_eq!(m.poll_timeout(), Some(20_000)); // the connection timeout
-//! # let _ = TransportInput::PostDone;
+//! # let _: TransportInput = TransportInput::PostDone;
 //! ```
 //!
 //! Contracts of the runtime:
@@ -71,6 +76,9 @@
 //!   itself notices an expired heartbeat, buffers the packet and closes with
 //!   `"ping timeout"` instead of writing to a dead transport (socket.io
 //!   issue #5134).
+//! - A received text is given whole, or by a head of at least
+//!   [`Manager::head_len`] characters ([`Payloads::head`]); a polling
+//!   response, split at [`engine_codec::SEPARATOR`] into its packets.
 //! - Each `PollGet` gets exactly one `PollResponse` or `Error`, each
 //!   `PollPost` one `PostDone` or `Error`; the core keeps at most one of each
 //!   in flight per transport and batches writes into the next POST.
@@ -84,9 +92,10 @@
 //!   [`Event::AckDropped`] for a plain callback on disconnect (release it
 //!   without calling it, as socket.io-client drops it). With `retries`, the
 //!   answer is error-first, as in socket.io-client.
-//! - Payloads are JSON text with binary placeholders
-//!   (`{"_placeholder":true,"num":n}`) plus the attachments; the runtime
-//!   parses and stringifies with the browser's `JSON`.
+//! - Event arguments are JSON arrays with binary placeholders
+//!   (`{"_placeholder":true,"num":n}`) plus the attachments, held as the
+//!   [`Payloads`] say; the core parses no event or ack body itself, and
+//!   drops unread the packets of namespaces not in use.
 //!
 //! Deliberate differences from socket.io-client: the backoff stays at
 //! `reconnectionDelayMax` once `min * 2^n` overflows (backo2 returns 0 there);
@@ -96,7 +105,8 @@
 //! another; `open` during a reconnection delay makes the attempt at once, and
 //! turning `reconnection` off ends the "reconnecting" state (socket.io-client
 //! stays stuck in it); decoded packets are delivered synchronously (no
-//! `nextTick`); the
+//! `nextTick`); a packet for a namespace not in use is not parsed (a
+//! malformed body there is no parse error); the
 //! send buffer, retry queue, receive buffer and ack table are bounded
 //! ([`SocketConfig`]).
 #![deny(unsafe_code)]
@@ -107,9 +117,13 @@ pub mod engine_codec;
 mod error;
 pub mod json;
 pub mod packet;
+mod payloads;
 pub use engine_codec::{Data, EnginePacket, Frame, Handshake};
 pub use error::{DecodeError, JsonError};
-pub use packet::{ConnectAck, ConnectErrorPayload, Decoded, Decoder, Limits, Packet, PacketType};
+pub use packet::{
+    ConnectAck, ConnectErrorPayload, Decoded, Decoder, Header, Limits, Packet, PacketType,
+};
+pub use payloads::{JsonText, Part, Payloads};
 // --- end codecs ---
 
 // --- state machines (Engine.IO session, Manager, sockets) ---
@@ -122,7 +136,7 @@ mod socket;
 mod timer;
 pub use backoff::Backoff;
 pub use config::{Auth, ManagerConfig, SocketConfig, TransportKind};
-pub use manager::{DisconnectReason, Event, ExpressLane, Manager, ReceiveLane};
+pub use manager::{DisconnectReason, Event, Manager};
 pub use rng::Rng;
 pub use session::{Transmit, TransportId, TransportInput};
 pub use socket::{AckData, AckError, AckMode, Emit, EmitError, RequestId, SocketId};

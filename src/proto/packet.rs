@@ -118,26 +118,67 @@ impl Default for Limits {
 /// Encodes a packet's text part: `<type>[<attachments>-][<nsp>,][<id>][<json>]`
 /// (the namespace is omitted when it is `/` or empty).
 pub fn encode(packet: &Packet) -> String {
-    let data = packet.data.as_deref().unwrap_or_default();
-    let mut s = String::with_capacity(24 + packet.nsp.len() + data.len());
-    s.push(char::from(b'0' + packet.kind as u8));
-    if packet.kind.is_binary() {
-        json::write_u64(&mut s, packet.attachments as u64);
-        s.push('-');
-    }
-    if !packet.nsp.is_empty() && packet.nsp != "/" {
-        s.push_str(&packet.nsp);
-        s.push(',');
-    }
-    if let Some(id) = packet.id {
-        json::write_u64(&mut s, id);
-    }
-    s.push_str(data);
+    let mut s = encode_header(packet.kind, &packet.nsp, packet.id, packet.attachments);
+    s.push_str(packet.data.as_deref().unwrap_or_default());
     s
 }
 
-/// Decodes and validates one packet's text part.
-pub fn decode(text: &str, limits: &Limits) -> Result<Packet, DecodeError> {
+/// A packet's header: `<type>[<attachments>-][<nsp>,][<id>]` (the namespace
+/// is omitted when it is `/` or empty), what precedes its JSON payload.
+pub fn encode_header(kind: PacketType, nsp: &str, id: Option<u64>, attachments: usize) -> String {
+    let mut s = String::with_capacity(24 + nsp.len());
+    s.push(char::from(b'0' + kind as u8));
+    if kind.is_binary() {
+        json::write_u64(&mut s, attachments as u64);
+        s.push('-');
+    }
+    if !nsp.is_empty() && nsp != "/" {
+        s.push_str(nsp);
+        s.push(',');
+    }
+    if let Some(id) = id {
+        json::write_u64(&mut s, id);
+    }
+    s
+}
+
+/// A packet's header, decoded from the start of its text: what the core
+/// decides on. The payload after it is the runtime's to parse (see
+/// [`crate::proto::Payloads::parse`]), against [`check_body`]'s rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header<'a> {
+    /// The packet type.
+    pub kind: PacketType,
+    /// The number of binary attachments (binary types only, at least 1).
+    pub attachments: usize,
+    /// The namespace (`"/"` when absent); `None` when it runs past the end
+    /// of a text that is only the head of the packet: a namespace longer
+    /// than the head allows for, so none of the client's.
+    pub nsp: Option<&'a str>,
+    /// The ack id, if any.
+    pub id: Option<u64>,
+    /// Byte index of the payload (the text's length when there is none).
+    pub body: usize,
+}
+
+/// Most decimal digits of an attachment count or an ack id (a `u64`).
+const MAX_DIGITS: usize = 20;
+
+/// The longest header of a packet for a namespace of `nsp_len` bytes, plus
+/// the payload's first byte: a head of this length always shows where the
+/// payload of such a packet starts.
+pub const fn header_len(nsp_len: usize) -> usize {
+    1 + (MAX_DIGITS + 1) + nsp_len + 1 + MAX_DIGITS + 1
+}
+
+/// Decodes a packet's header from `text`, which is the whole packet when
+/// `whole`, else at least its first [`header_len`] bytes for every
+/// namespace of interest.
+pub fn decode_header<'a>(
+    text: &'a str,
+    whole: bool,
+    limits: &Limits,
+) -> Result<Header<'a>, DecodeError> {
     let b = text.as_bytes();
     let first = *b.first().ok_or(DecodeError::Empty)?;
     let kind = first
@@ -166,18 +207,30 @@ pub fn decode(text: &str, limits: &Limits) -> Result<Packet, DecodeError> {
     }
 
     // namespace: from '/' up to ',' (consumed) or the end of the text
-    let mut nsp = String::from("/");
+    let mut nsp = Some("/");
     if b.get(i) == Some(&b'/') {
         let rest = text.get(i..).unwrap_or_default();
         // A byte search: `str::find` keeps a panic path (and its message
         // formatting) in the wasm.
-        let len = rest.bytes().position(|c| c == b',').unwrap_or(rest.len());
-        nsp = rest.get(..len).unwrap_or_default().to_owned();
-        i += len + 1;
+        match rest.bytes().position(|c| c == b',') {
+            Some(len) => {
+                nsp = rest.get(..len);
+                i += len + 1;
+            }
+            None if whole => {
+                nsp = Some(rest);
+                i = text.len();
+            }
+            None => {
+                nsp = None;
+                i = text.len();
+            }
+        }
     }
 
     // ack id: digits
     let mut id = None;
+    let start = i;
     while let Some(&c @ b'0'..=b'9') = b.get(i) {
         let n: u64 = id.unwrap_or(0);
         id = Some(
@@ -186,25 +239,70 @@ pub fn decode(text: &str, limits: &Limits) -> Result<Packet, DecodeError> {
                 .ok_or(DecodeError::BadAckId)?,
         );
         i += 1;
-    }
-
-    // payload: the rest
-    let rest = text.get(i..).unwrap_or_default();
-    let data = if rest.is_empty() {
-        match kind {
-            PacketType::Connect | PacketType::Disconnect => None,
-            _ => return Err(DecodeError::InvalidPayload),
+        if i - start > MAX_DIGITS {
+            return Err(DecodeError::BadAckId);
         }
-    } else {
-        check_payload(kind, rest, limits, attachments)?;
-        Some(rest.to_owned())
-    };
-    Ok(Packet {
+    }
+    if !whole && i >= text.len() {
+        // The head ends before the payload does: not a packet of ours.
+        nsp = None;
+    }
+    Ok(Header {
         kind,
+        attachments,
         nsp,
         id,
-        data,
-        attachments,
+        body: i,
+    })
+}
+
+/// Decodes and validates one packet's text part.
+pub fn decode(text: &str, limits: &Limits) -> Result<Packet, DecodeError> {
+    let h = decode_header(text, true, limits)?;
+    let rest = text.get(h.body..).unwrap_or_default();
+    check_body(h.kind, rest, limits, h.attachments)?;
+    Ok(Packet {
+        kind: h.kind,
+        nsp: String::from(h.nsp.unwrap_or("/")),
+        id: h.id,
+        data: (!rest.is_empty()).then(|| rest.to_owned()),
+        attachments: h.attachments,
+    })
+}
+
+/// Validates the payload `body` of a packet of `kind` with `attachments`:
+/// present where the Socket.IO v5 spec says it MUST be (EVENT, ACK,
+/// CONNECT_ERROR) and absent from DISCONNECT; the root's kind per packet
+/// type; a first element that is a number or a non-reserved string for
+/// events; placeholder indexes below the attachment count; and, as this
+/// scanner's own bound, nesting depth ([`Limits::max_depth`]).
+pub fn check_body(
+    kind: PacketType,
+    body: &str,
+    limits: &Limits,
+    attachments: usize,
+) -> Result<(), DecodeError> {
+    if body.is_empty() {
+        return match kind {
+            PacketType::Connect | PacketType::Disconnect => Ok(()),
+            _ => Err(DecodeError::InvalidPayload),
+        };
+    }
+    check_payload(kind, body, limits, attachments)
+}
+
+/// Whether the first element of the JSON array `data` is a reserved event
+/// name (a prefix test, for `JSON.stringify` output).
+pub fn is_reserved(data: &str) -> bool {
+    let Some(rest) = data.trim_start().strip_prefix('[') else {
+        return false;
+    };
+    let Some(rest) = rest.trim_start().strip_prefix('"') else {
+        return false;
+    };
+    RESERVED_EVENTS.iter().any(|name| {
+        rest.strip_prefix(name)
+            .is_some_and(|after| after.starts_with('"'))
     })
 }
 

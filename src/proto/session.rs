@@ -16,8 +16,9 @@ use crate::prelude::*;
 use alloc::collections::VecDeque;
 
 use super::config::{ManagerConfig, TransportKind};
-use super::engine_codec::{self, Data, EnginePacket, Frame, Handshake};
+use super::engine_codec::{self, EnginePacket, Handshake, SEPARATOR};
 use super::manager::DisconnectReason;
+use super::payloads::{JsonText, Part, Payloads};
 use super::rng::Rng;
 use super::timer::TimerTable;
 
@@ -28,16 +29,17 @@ use super::timer::TimerTable;
 pub struct TransportId(pub u64);
 
 /// What happened to a transport, reported by the runtime.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TransportInput {
+#[derive(Debug, Clone, PartialEq)]
+pub enum TransportInput<P: Payloads = JsonText> {
     /// The WebSocket opened (`onopen`). Not used for polling.
     Opened,
     /// A WebSocket text frame arrived.
-    Text(String),
+    Text(P::Frame),
     /// A WebSocket binary frame arrived.
-    Binary(Vec<u8>),
-    /// The body of a successful long-polling GET.
-    PollResponse(String),
+    Binary(P::Binary),
+    /// The body of a successful long-polling GET, split at
+    /// [`SEPARATOR`] into its packets.
+    PollResponse(Vec<P::Frame>),
     /// The long-polling POST completed successfully.
     PostDone,
     /// The transport closed (WebSocket `onclose`).
@@ -53,9 +55,16 @@ pub enum TransportInput {
     },
 }
 
+impl TransportInput<JsonText> {
+    /// The response to a long-polling GET whose body is `body`.
+    pub fn poll_body(body: &str) -> Self {
+        TransportInput::PollResponse(body.split(SEPARATOR).map(String::from).collect())
+    }
+}
+
 /// Something the runtime must do on the network.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Transmit {
+#[derive(Debug, Clone, PartialEq)]
+pub enum Transmit<P: Payloads = JsonText> {
     /// Open a WebSocket to `url` and report it as `transport`.
     OpenWebSocket {
         /// The new transport's id.
@@ -63,19 +72,22 @@ pub enum Transmit {
         /// `ws://` or `wss://` URL.
         url: String,
     },
-    /// Send a text frame on the WebSocket `transport`.
+    /// Send a text frame on the WebSocket `transport`: `head` followed by
+    /// `body`.
     SendText {
         /// The WebSocket.
         transport: TransportId,
-        /// The frame.
-        text: String,
+        /// The frame's start, written by the core (packet types, header).
+        head: String,
+        /// The rest: an emit's or ack's JSON text, if any.
+        body: Option<P::Text>,
     },
     /// Send a binary frame on the WebSocket `transport`.
     SendBinary {
         /// The WebSocket.
         transport: TransportId,
         /// The frame.
-        data: Vec<u8>,
+        data: P::Binary,
     },
     /// Issue a long-polling GET; answer with
     /// [`TransportInput::PollResponse`] or [`TransportInput::Error`].
@@ -93,7 +105,7 @@ pub enum Transmit {
         /// `http://` or `https://` URL.
         url: String,
         /// The encoded payload.
-        body: String,
+        body: P::Text,
     },
     /// Release `transport`: close the WebSocket, or abort the pending GET of
     /// a polling transport (a POST already issued may complete). Nothing
@@ -104,12 +116,27 @@ pub enum Transmit {
     },
 }
 
+impl Transmit<JsonText> {
+    /// The whole text frame of a [`Transmit::SendText`].
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Transmit::SendText { head, body, .. } => {
+                let mut text = head.clone();
+                text.push_str(body.as_deref().unwrap_or_default());
+                Some(text)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// State shared by the Manager and its sessions.
 #[derive(Debug)]
-pub(crate) struct Ctx {
+pub(crate) struct Ctx<P: Payloads> {
     pub(crate) cfg: ManagerConfig,
+    pub(crate) payloads: P,
     pub(crate) timers: TimerTable,
-    pub(crate) transmits: VecDeque<Transmit>,
+    pub(crate) transmits: VecDeque<Transmit<P>>,
     pub(crate) next_transport: u64,
     /// Draws the polling `t` cache-busting tokens (separate from the jitter
     /// stream so the reconnection schedule does not depend on traffic).
@@ -118,7 +145,7 @@ pub(crate) struct Ctx {
     pub(crate) prior_websocket_success: bool,
 }
 
-impl Ctx {
+impl<P: Payloads> Ctx<P> {
     fn alloc_transport(&mut self) -> TransportId {
         let id = TransportId(self.next_transport);
         self.next_transport = self.next_transport.wrapping_add(1);
@@ -175,13 +202,43 @@ fn push_encoded(out: &mut String, s: &str) {
     }
 }
 
+/// The data of an Engine.IO MESSAGE packet, as the runtime holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Message<P: Payloads> {
+    /// A text message: the whole received text, `4` first.
+    Text(P::Frame),
+    /// A binary message.
+    Binary(P::Binary),
+}
+
+/// A packet queued for sending.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Out<P: Payloads> {
+    /// An Engine.IO packet written whole by the core (`3`, `2probe`, `5`,
+    /// `40{...}`).
+    Packet(String),
+    /// A MESSAGE of a header written by the core (`42/chat,7`) and a body.
+    Message(String, P::Text),
+    /// A binary MESSAGE.
+    Binary(P::Binary),
+}
+
+/// A received Engine.IO packet.
+#[derive(Debug, Clone, PartialEq)]
+enum Received<P: Payloads> {
+    /// Anything but a MESSAGE, decoded by the core.
+    Control(EnginePacket),
+    /// A MESSAGE.
+    Message(Message<P>),
+}
+
 /// What a session reports to its Manager.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum EngineEvent {
+pub(crate) enum EngineEvent<P: Payloads> {
     /// Handshake done; the session is open.
     Open,
     /// A MESSAGE packet.
-    Message(Data),
+    Message(Message<P>),
     /// A server ping (already answered).
     Ping,
     /// A transport or protocol error (a close follows).
@@ -244,13 +301,13 @@ enum CloseWait {
 
 /// One Engine.IO connection.
 #[derive(Debug)]
-pub(crate) struct Session {
+pub(crate) struct Session<P: Payloads> {
     state: State,
     sid: Option<String>,
     transport: Transport,
     probe: Option<Probe>,
     upgrading: bool,
-    write_buffer: Vec<EnginePacket>,
+    write_buffer: Vec<Out<P>>,
     /// Packets of `write_buffer` carried by the POST in flight.
     in_flight: usize,
     ping_interval: u64,
@@ -258,14 +315,14 @@ pub(crate) struct Session {
     max_payload: u64,
     ping_deadline: Option<u64>,
     close_wait: CloseWait,
-    events: VecDeque<EngineEvent>,
+    events: VecDeque<EngineEvent<P>>,
 }
 
-impl Session {
+impl<P: Payloads> Session<P> {
     /// Starts a session with the first transport (or WebSocket directly when
     /// `remember_upgrade` and the previous WebSocket worked). The caller
     /// checks that `cfg.transports` is not empty.
-    pub(crate) fn open(ctx: &mut Ctx) -> Session {
+    pub(crate) fn open(ctx: &mut Ctx<P>) -> Session<P> {
         let ws_ok = ctx.cfg.transports.contains(&TransportKind::WebSocket);
         let kind = if ctx.cfg.remember_upgrade && ctx.prior_websocket_success && ws_ok {
             TransportKind::WebSocket
@@ -308,7 +365,7 @@ impl Session {
     }
 
     /// The next event for the Manager.
-    pub(crate) fn poll_event(&mut self) -> Option<EngineEvent> {
+    pub(crate) fn poll_event(&mut self) -> Option<EngineEvent<P>> {
         self.events.pop_front()
     }
 
@@ -336,30 +393,6 @@ impl Session {
         self.state == State::Open && self.ping_deadline.is_some_and(|d| now > d)
     }
 
-    /// `Some(until)` while a MESSAGE queued now would leave at once as one
-    /// WebSocket frame of its own, with nothing queued ahead of it: an open
-    /// session on an open, writable WebSocket, no upgrade in progress, an
-    /// empty write buffer. `until` is the heartbeat deadline (`u64::MAX`
-    /// without one), past which an emit must find the session expired.
-    pub(crate) fn direct_until(&self) -> Option<(TransportId, u64)> {
-        (self.state == State::Open
-            && self.transport.kind == TransportKind::WebSocket
-            && self.transport.state == TState::Open
-            && self.transport.writable
-            && !self.upgrading
-            && self.write_buffer.is_empty())
-        .then(|| (self.transport.id, self.ping_deadline.unwrap_or(u64::MAX)))
-    }
-
-    /// The WebSocket whose text frames go straight to the Manager while the
-    /// session is open (no probe, no polling in between).
-    pub(crate) fn receives_directly(&self) -> Option<TransportId> {
-        (self.state == State::Open
-            && self.transport.kind == TransportKind::WebSocket
-            && self.transport.state == TState::Open)
-            .then_some(self.transport.id)
-    }
-
     /// The current transport's kind.
     pub(crate) fn transport_kind(&self) -> TransportKind {
         self.transport.kind
@@ -371,12 +404,8 @@ impl Session {
         self.state != State::Closed && self.transport.writable
     }
 
-    /// Queues a MESSAGE (dropped once the session is closing).
-    pub(crate) fn send(&mut self, data: Data) {
-        self.push(EnginePacket::Message(data));
-    }
-
-    fn push(&mut self, packet: EnginePacket) {
+    /// Queues a packet (dropped once the session is closing).
+    pub(crate) fn send(&mut self, packet: Out<P>) {
         if matches!(self.state, State::Opening | State::Open) {
             self.write_buffer.push(packet);
         }
@@ -386,9 +415,9 @@ impl Session {
     pub(crate) fn handle(
         &mut self,
         now: u64,
-        ctx: &mut Ctx,
+        ctx: &mut Ctx<P>,
         id: TransportId,
-        input: TransportInput,
+        input: TransportInput<P>,
     ) {
         if self.state == State::Closed {
             return;
@@ -401,13 +430,13 @@ impl Session {
     }
 
     /// The heartbeat deadline passed: close with `"ping timeout"`.
-    pub(crate) fn on_ping_timeout(&mut self, ctx: &mut Ctx) {
+    pub(crate) fn on_ping_timeout(&mut self, ctx: &mut Ctx<P>) {
         self.on_close(ctx, DisconnectReason::PingTimeout, None);
     }
 
     /// Closes on behalf of the application (`"forced close"`), after the
     /// write buffer is drained and any upgrade in progress is done.
-    pub(crate) fn close(&mut self, ctx: &mut Ctx) {
+    pub(crate) fn close(&mut self, ctx: &mut Ctx<P>) {
         if !matches!(self.state, State::Opening | State::Open) {
             return;
         }
@@ -417,11 +446,11 @@ impl Session {
     }
 
     /// Drops the session at once (e.g. too many sessions draining).
-    pub(crate) fn abort(&mut self, ctx: &mut Ctx) {
+    pub(crate) fn abort(&mut self, ctx: &mut Ctx<P>) {
         self.on_close(ctx, DisconnectReason::ForcedClose, None);
     }
 
-    fn continue_close(&mut self, ctx: &mut Ctx) {
+    fn continue_close(&mut self, ctx: &mut Ctx<P>) {
         if self.state != State::Closing {
             return;
         }
@@ -436,7 +465,7 @@ impl Session {
     }
 
     /// Sends what the write buffer holds, if the transport can take it.
-    pub(crate) fn flush(&mut self, ctx: &mut Ctx) {
+    pub(crate) fn flush(&mut self, ctx: &mut Ctx<P>) {
         if self.state == State::Closed
             || self.upgrading
             || self.write_buffer.is_empty()
@@ -449,15 +478,15 @@ impl Session {
         match self.transport.kind {
             TransportKind::WebSocket => {
                 for packet in self.write_buffer.drain(..) {
-                    ctx.transmits.push_back(frame(id, &packet));
+                    ctx.transmits.push_back(frame(id, packet));
                 }
             }
             TransportKind::Polling => {
-                let n = self.writable_count();
+                let n = self.writable_count(&ctx.payloads);
                 // `get`, not `[..n]` (n <= len always): no panic path, whose
                 // message formatting would stay in the wasm.
                 let batch = self.write_buffer.get(..n).unwrap_or(&self.write_buffer);
-                let body = engine_codec::encode_payload(batch);
+                let body = ctx.payloads.join(payload_parts(batch));
                 let url = ctx.url(TransportKind::Polling, self.sid.as_deref());
                 ctx.transmits.push_back(Transmit::PollPost {
                     transport: id,
@@ -471,14 +500,14 @@ impl Session {
     }
 
     /// How many buffered packets fit in one POST (`maxPayload`); at least one.
-    fn writable_count(&self) -> usize {
+    fn writable_count(&self, payloads: &P) -> usize {
         let len = self.write_buffer.len();
         if self.max_payload == 0 || len <= 1 {
             return len;
         }
         let mut size: u64 = 0;
         for (i, p) in self.write_buffer.iter().enumerate() {
-            size = size.saturating_add(encoded_len(p) + u64::from(i > 0));
+            size = size.saturating_add(encoded_len(payloads, p) + u64::from(i > 0));
             if i > 0 && size > self.max_payload {
                 return i;
             }
@@ -486,7 +515,7 @@ impl Session {
         len
     }
 
-    fn on_transport(&mut self, now: u64, ctx: &mut Ctx, input: TransportInput) {
+    fn on_transport(&mut self, now: u64, ctx: &mut Ctx<P>, input: TransportInput<P>) {
         match input {
             TransportInput::Opened => {
                 if self.transport.kind == TransportKind::WebSocket
@@ -496,14 +525,14 @@ impl Session {
                     self.transport.writable = true;
                 }
             }
-            TransportInput::Text(text) => match engine_codec::decode_text(&text) {
-                Ok(p) => self.on_packet(now, ctx, p),
-                Err(_) => self.on_error(ctx, String::from("server error")),
+            TransportInput::Text(text) => match decode(&ctx.payloads, text) {
+                Some(p) => self.on_packet(now, ctx, p),
+                None => self.on_error(ctx, String::from("server error")),
             },
             TransportInput::Binary(bytes) => {
-                self.on_packet(now, ctx, EnginePacket::Message(Data::Binary(bytes)))
+                self.on_packet(now, ctx, Received::Message(Message::Binary(bytes)))
             }
-            TransportInput::PollResponse(body) => self.on_poll_response(now, ctx, &body),
+            TransportInput::PollResponse(packets) => self.on_poll_response(now, ctx, packets),
             TransportInput::PostDone => self.on_post_done(ctx),
             TransportInput::Closed { description } => {
                 self.transport.state = TState::Closed;
@@ -513,13 +542,18 @@ impl Session {
         }
     }
 
-    fn on_poll_response(&mut self, now: u64, ctx: &mut Ctx, body: &str) {
+    fn on_poll_response(&mut self, now: u64, ctx: &mut Ctx<P>, packets: Vec<P::Frame>) {
         if self.transport.kind != TransportKind::Polling || !self.transport.polling {
             return;
         }
-        let packets = match engine_codec::decode_payload(body) {
-            Ok(p) => p,
-            Err(_) => {
+        // The first bad packet fails the whole payload, before any is handled.
+        let decoded: Option<Vec<Received<P>>> = packets
+            .into_iter()
+            .map(|p| decode(&ctx.payloads, p))
+            .collect();
+        let packets = match decoded {
+            Some(p) => p,
+            None => {
                 self.transport.polling = false;
                 self.on_error(ctx, String::from("server error"));
                 return;
@@ -529,11 +563,13 @@ impl Session {
             if self.state == State::Closed {
                 return;
             }
-            if self.transport.state == TState::Opening && matches!(packet, EnginePacket::Open(_)) {
+            if self.transport.state == TState::Opening
+                && matches!(packet, Received::Control(EnginePacket::Open(_)))
+            {
                 self.transport.state = TState::Open;
                 self.transport.writable = true;
             }
-            if packet == EnginePacket::Close {
+            if matches!(packet, Received::Control(EnginePacket::Close)) {
                 self.transport.state = TState::Closed;
                 self.on_close(
                     ctx,
@@ -555,7 +591,7 @@ impl Session {
         }
     }
 
-    fn poll(&mut self, ctx: &mut Ctx) {
+    fn poll(&mut self, ctx: &mut Ctx<P>) {
         let url = ctx.url(TransportKind::Polling, self.sid.as_deref());
         ctx.transmits.push_back(Transmit::PollGet {
             transport: self.transport.id,
@@ -564,7 +600,7 @@ impl Session {
         self.transport.polling = true;
     }
 
-    fn on_post_done(&mut self, ctx: &mut Ctx) {
+    fn on_post_done(&mut self, ctx: &mut Ctx<P>) {
         if self.transport.kind != TransportKind::Polling || self.transport.writable {
             return;
         }
@@ -590,23 +626,20 @@ impl Session {
         }
     }
 
-    fn on_packet(&mut self, now: u64, ctx: &mut Ctx, packet: EnginePacket) {
+    fn on_packet(&mut self, now: u64, ctx: &mut Ctx<P>, packet: Received<P>) {
         match packet {
-            EnginePacket::Open(hs) => {
+            Received::Control(EnginePacket::Open(hs)) => {
                 if self.state == State::Opening {
                     self.on_handshake(now, ctx, hs);
                 }
             }
-            EnginePacket::Ping(_) => {
-                self.push(EnginePacket::Pong(None));
+            Received::Control(EnginePacket::Ping(_)) => {
+                self.send(Out::Packet(String::from("3")));
                 self.events.push_back(EngineEvent::Ping);
                 self.reset_ping_deadline(now);
             }
-            EnginePacket::Message(data) => self.events.push_back(EngineEvent::Message(data)),
-            EnginePacket::Close
-            | EnginePacket::Pong(_)
-            | EnginePacket::Upgrade
-            | EnginePacket::Noop => {}
+            Received::Message(data) => self.events.push_back(EngineEvent::Message(data)),
+            Received::Control(_) => {}
         }
     }
 
@@ -615,7 +648,7 @@ impl Session {
         self.ping_deadline = Some(now.saturating_add(delay));
     }
 
-    fn on_handshake(&mut self, now: u64, ctx: &mut Ctx, hs: Handshake) {
+    fn on_handshake(&mut self, now: u64, ctx: &mut Ctx<P>, hs: Handshake) {
         self.sid = Some(hs.sid);
         self.ping_interval = hs.ping_interval;
         self.ping_timeout = hs.ping_timeout;
@@ -641,15 +674,13 @@ impl Session {
         self.reset_ping_deadline(now);
     }
 
-    fn on_probe(&mut self, ctx: &mut Ctx, input: TransportInput) {
+    fn on_probe(&mut self, ctx: &mut Ctx<P>, input: TransportInput<P>) {
         let Some(probe) = self.probe else { return };
         match input {
             TransportInput::Opened => {
                 if probe.state == ProbeState::Opening {
-                    ctx.transmits.push_back(frame(
-                        probe.id,
-                        &EnginePacket::Ping(Some(String::from("probe"))),
-                    ));
+                    ctx.transmits
+                        .push_back(frame(probe.id, Out::Packet(String::from("2probe"))));
                     self.set_probe_state(ProbeState::WaitingPong);
                 }
             }
@@ -657,8 +688,8 @@ impl Session {
                 if probe.state != ProbeState::WaitingPong {
                     return;
                 }
-                match engine_codec::decode_text(&text) {
-                    Ok(EnginePacket::Pong(Some(p))) if p == "probe" => {
+                match ctx.payloads.head(&text) {
+                    ("3probe", true) => {
                         self.upgrading = true;
                         ctx.prior_websocket_success = true;
                         self.set_probe_state(ProbeState::Upgrading);
@@ -693,7 +724,7 @@ impl Session {
         }
     }
 
-    fn probe_failed(&mut self, ctx: &mut Ctx, description: String) {
+    fn probe_failed(&mut self, ctx: &mut Ctx<P>, description: String) {
         let Some(probe) = self.probe.take() else {
             return;
         };
@@ -717,7 +748,7 @@ impl Session {
         }
     }
 
-    fn try_finish_pause(&mut self, ctx: &mut Ctx) {
+    fn try_finish_pause(&mut self, ctx: &mut Ctx<P>) {
         if self.transport.state != TState::Pausing
             || self.transport.polling
             || !self.transport.writable
@@ -728,7 +759,7 @@ impl Session {
         self.complete_upgrade(ctx);
     }
 
-    fn complete_upgrade(&mut self, ctx: &mut Ctx) {
+    fn complete_upgrade(&mut self, ctx: &mut Ctx<P>) {
         if self.state == State::Closed {
             return;
         }
@@ -747,7 +778,7 @@ impl Session {
         };
         self.in_flight = 0;
         ctx.transmits
-            .push_back(frame(probe.id, &EnginePacket::Upgrade));
+            .push_back(frame(probe.id, Out::Packet(String::from("5"))));
         self.events
             .push_back(EngineEvent::Upgrade(TransportKind::WebSocket));
         self.upgrading = false;
@@ -757,7 +788,7 @@ impl Session {
         }
     }
 
-    fn on_error(&mut self, ctx: &mut Ctx, description: String) {
+    fn on_error(&mut self, ctx: &mut Ctx<P>, description: String) {
         ctx.prior_websocket_success = false;
         self.events
             .push_back(EngineEvent::Error(description.clone()));
@@ -765,7 +796,12 @@ impl Session {
     }
 
     /// engine.io-client `_onClose`: release everything, report the close.
-    fn on_close(&mut self, ctx: &mut Ctx, reason: DisconnectReason, description: Option<String>) {
+    fn on_close(
+        &mut self,
+        ctx: &mut Ctx<P>,
+        reason: DisconnectReason,
+        description: Option<String>,
+    ) {
         if self.state == State::Closed {
             return;
         }
@@ -774,10 +810,11 @@ impl Session {
             if t.kind == TransportKind::Polling && t.state == TState::Open && t.writable {
                 // Tell the server (polling `doClose` writes a close packet).
                 let url = ctx.url(TransportKind::Polling, self.sid.as_deref());
+                let body = ctx.payloads.join(vec![Part::Raw(String::from("1"))]);
                 ctx.transmits.push_back(Transmit::PollPost {
                     transport: t.id,
                     url,
-                    body: engine_codec::encode_payload(&[EnginePacket::Close]),
+                    body,
                 });
             }
             ctx.transmits.push_back(Transmit::Close { transport: t.id });
@@ -798,30 +835,86 @@ impl Session {
     }
 }
 
-fn frame(transport: TransportId, packet: &EnginePacket) -> Transmit {
-    match engine_codec::encode_ws(packet) {
-        Frame::Text(text) => Transmit::SendText { transport, text },
-        Frame::Binary(data) => Transmit::SendBinary { transport, data },
+/// A received text as an Engine.IO packet: a MESSAGE is kept as the
+/// runtime holds it (the Manager reads its header), a binary one (`b` +
+/// base64, in polling payloads) decoded by the runtime, anything else
+/// decoded here. `None` when malformed.
+fn decode<P: Payloads>(payloads: &P, frame: P::Frame) -> Option<Received<P>> {
+    let (head, whole) = payloads.head(&frame);
+    match head.as_bytes().first()? {
+        b'4' => Some(Received::Message(Message::Text(frame))),
+        b'b' => payloads
+            .decode_base64(&frame, 1)
+            .map(|b| Received::Message(Message::Binary(b))),
+        _ if whole => engine_codec::decode_text(head).ok().map(Received::Control),
+        _ => engine_codec::decode_text(&payloads.whole(&frame))
+            .ok()
+            .map(Received::Control),
     }
 }
 
+fn frame<P: Payloads>(transport: TransportId, packet: Out<P>) -> Transmit<P> {
+    match packet {
+        Out::Packet(head) => Transmit::SendText {
+            transport,
+            head,
+            body: None,
+        },
+        Out::Message(head, body) => Transmit::SendText {
+            transport,
+            head,
+            body: Some(body),
+        },
+        Out::Binary(data) => Transmit::SendBinary { transport, data },
+    }
+}
+
+/// The parts of a polling payload carrying `packets` (binary as `b` +
+/// base64).
+fn payload_parts<P: Payloads>(packets: &[Out<P>]) -> Vec<Part<P>> {
+    let mut parts = Vec::with_capacity(packets.len() * 3);
+    for (i, packet) in packets.iter().enumerate() {
+        let mut raw = String::new();
+        if i > 0 {
+            raw.push(SEPARATOR);
+        }
+        match packet {
+            Out::Packet(text) => {
+                raw.push_str(text);
+                parts.push(Part::Raw(raw));
+            }
+            Out::Message(head, body) => {
+                raw.push_str(head);
+                parts.push(Part::Raw(raw));
+                parts.push(Part::Text(body.clone()));
+            }
+            Out::Binary(data) => {
+                raw.push('b');
+                parts.push(Part::Raw(raw));
+                parts.push(Part::Base64(data.clone()));
+            }
+        }
+    }
+    parts
+}
+
 /// Length of a packet inside a polling payload (binary as `b` + base64).
-fn encoded_len(packet: &EnginePacket) -> u64 {
-    let body = match packet {
-        EnginePacket::Message(Data::Text(s)) => s.len(),
-        EnginePacket::Message(Data::Binary(b)) => b.len().div_ceil(3) * 4,
-        EnginePacket::Ping(Some(s)) | EnginePacket::Pong(Some(s)) => s.len(),
-        _ => 0,
+fn encoded_len<P: Payloads>(payloads: &P, packet: &Out<P>) -> u64 {
+    let len = match packet {
+        Out::Packet(text) => text.len(),
+        Out::Message(head, body) => head.len() + payloads.text_len(body),
+        Out::Binary(data) => 1 + payloads.binary_len(data).div_ceil(3) * 4,
     };
-    body as u64 + 1
+    len as u64
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn ctx() -> Ctx {
+    fn ctx() -> Ctx<JsonText> {
         Ctx {
+            payloads: JsonText::default(),
             cfg: ManagerConfig {
                 query: vec![
                     (String::from("a b"), String::from("é&")),
@@ -857,15 +950,25 @@ mod tests {
         let mut s = Session::open(&mut c);
         s.max_payload = 10;
         for _ in 0..3 {
-            s.send(Data::Text(String::from("abcd"))); // "4abcd" = 5 bytes
+            // "42" + "abc" = 5 bytes
+            s.send(Out::Message(String::from("42"), String::from("abc")));
         }
+        let p = JsonText::default();
         // 5 + 1 + 5 = 11 > 10: one packet per POST.
-        assert_eq!(s.writable_count(), 1);
+        assert_eq!(s.writable_count(&p), 1);
         s.max_payload = 11;
-        assert_eq!(s.writable_count(), 2);
+        assert_eq!(s.writable_count(&p), 2);
         s.max_payload = 0;
-        assert_eq!(s.writable_count(), 3);
+        assert_eq!(s.writable_count(&p), 3);
         s.max_payload = 1; // a packet bigger than maxPayload still goes alone
-        assert_eq!(s.writable_count(), 1);
+        assert_eq!(s.writable_count(&p), 1);
+        assert_eq!(
+            p.join(payload_parts(&[
+                Out::Packet(String::from("40")),
+                Out::Message(String::from("451-"), String::from("[\"a\"]")),
+                Out::Binary(vec![1, 2, 3]),
+            ])),
+            "40\x1e451-[\"a\"]\x1ebAQID"
+        );
     }
 }

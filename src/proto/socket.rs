@@ -11,10 +11,10 @@ use crate::prelude::*;
 use alloc::collections::VecDeque;
 
 use super::config::{Auth, SocketConfig};
-use super::engine_codec::Data;
 use super::manager::{DisconnectReason, Event};
-use super::packet::{self, Decoded, Packet, PacketType};
-use super::session::Session;
+use super::packet::{self, Packet, PacketType};
+use super::payloads::{JsonText, Payloads};
+use super::session::{Out, Session};
 use super::timer::{Timer, TimerTable};
 
 /// Identifies a namespace socket of a Manager.
@@ -58,17 +58,31 @@ pub enum AckMode {
 }
 
 /// An event to send.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Emit {
-    /// The JSON array text `["name", args...]`, binary values replaced by
+#[derive(Debug, Clone, PartialEq)]
+pub struct Emit<P: Payloads = JsonText> {
+    /// The JSON array `["name", args...]`, binary values replaced by
     /// `{"_placeholder":true,"num":n}`.
-    pub data: String,
+    pub data: P::Text,
     /// The binary attachments, in placeholder order.
-    pub attachments: Vec<Vec<u8>>,
+    pub attachments: Vec<P::Binary>,
     /// Acknowledgement mode.
     pub ack: AckMode,
     /// Drop instead of buffering when the transport is not writable.
     pub volatile: bool,
+}
+
+impl<P: Payloads> Default for Emit<P>
+where
+    P::Text: Default,
+{
+    fn default() -> Self {
+        Emit {
+            data: P::Text::default(),
+            attachments: Vec::new(),
+            ack: AckMode::None,
+            volatile: false,
+        }
+    }
 }
 
 /// Why an emit was refused.
@@ -117,53 +131,60 @@ impl AckError {
 }
 
 /// The arguments of a server acknowledgement.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AckData {
-    /// JSON array text of the response arguments (with placeholders).
-    pub data: String,
+#[derive(Debug, Clone, PartialEq)]
+pub struct AckData<P: Payloads = JsonText> {
+    /// The response arguments (JSON array text with placeholders, for
+    /// [`JsonText`]).
+    pub data: P::Args,
     /// Binary attachments.
-    pub attachments: Vec<Vec<u8>>,
-}
-
-/// Whether the first element of `data` is a reserved event name (cheap
-/// prefix test on `JSON.stringify` output).
-fn is_reserved(data: &str) -> bool {
-    let Some(rest) = data.trim_start().strip_prefix('[') else {
-        return false;
-    };
-    let Some(rest) = rest.trim_start().strip_prefix('"') else {
-        return false;
-    };
-    packet::RESERVED_EVENTS.iter().any(|name| {
-        rest.strip_prefix(name)
-            .is_some_and(|after| after.starts_with('"'))
-    })
+    pub attachments: Vec<P::Binary>,
 }
 
 /// The Manager's resources a socket acts on.
-pub(crate) struct Io<'a> {
-    pub(crate) engine: &'a mut Option<Session>,
+pub(crate) struct Io<'a, P: Payloads> {
+    pub(crate) engine: &'a mut Option<Session<P>>,
+    pub(crate) payloads: &'a P,
     pub(crate) timers: &'a mut TimerTable,
-    pub(crate) events: &'a mut VecDeque<Event>,
+    pub(crate) events: &'a mut VecDeque<Event<P>>,
     pub(crate) next_request: &'a mut u64,
     pub(crate) now: u64,
     /// The Manager is open (Engine.IO handshake done).
     pub(crate) open: bool,
 }
 
-impl Io<'_> {
+impl<P: Payloads> Io<'_, P> {
     fn request(&mut self) -> RequestId {
         let id = RequestId(*self.next_request);
         *self.next_request = self.next_request.wrapping_add(1);
         id
     }
 
-    /// Manager `_packet`: text part, then attachments, as Engine.IO messages.
-    fn write(&mut self, packet: &Packet, attachments: Vec<Vec<u8>>) {
+    /// Manager `_packet` for a packet the core writes whole (CONNECT,
+    /// DISCONNECT).
+    fn write_packet(&mut self, packet: &Packet) {
         if let Some(e) = self.engine.as_mut() {
-            e.send(Data::Text(packet::encode(packet)));
+            let mut text = String::from("4");
+            text.push_str(&packet::encode(packet));
+            e.send(Out::Packet(text));
+        }
+    }
+
+    /// Manager `_packet` for an EVENT or ACK: its header and body, then its
+    /// attachments, as Engine.IO messages.
+    fn write(
+        &mut self,
+        kind: PacketType,
+        nsp: &str,
+        id: Option<u64>,
+        body: P::Text,
+        attachments: Vec<P::Binary>,
+    ) {
+        if let Some(e) = self.engine.as_mut() {
+            let mut head = String::from("4");
+            head.push_str(&packet::encode_header(kind, nsp, id, attachments.len()));
+            e.send(Out::Message(head, body));
             for a in attachments {
-                e.send(Data::Binary(a));
+                e.send(Out::Binary(a));
             }
         }
     }
@@ -180,7 +201,7 @@ impl Io<'_> {
 }
 
 /// What the Manager must do after a socket handled something.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum After {
     Nothing,
     /// The socket left the pool (`destroy`): close the engine if no socket
@@ -193,10 +214,12 @@ pub(crate) enum After {
     PingExpired,
 }
 
+/// An emit in the offline send buffer.
 #[derive(Debug, Clone)]
-struct Outgoing {
-    packet: Packet,
-    attachments: Vec<Vec<u8>>,
+struct Outgoing<P: Payloads> {
+    id: Option<u64>,
+    data: P::Text,
+    attachments: Vec<P::Binary>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -209,27 +232,27 @@ struct PendingAck {
 }
 
 #[derive(Debug, Clone)]
-struct Queued {
+struct Queued<P: Payloads> {
     /// Timer key of this entry; returned to the app when it asked for an ack.
     request: RequestId,
     notify: bool,
-    data: String,
-    attachments: Vec<Vec<u8>>,
+    data: P::Text,
+    attachments: Vec<P::Binary>,
     timeout: Option<u64>,
     try_count: u32,
     pending: bool,
 }
 
 #[derive(Debug, Clone)]
-struct Received {
-    data: String,
-    attachments: Vec<Vec<u8>>,
+struct Received<P: Payloads> {
+    data: P::Args,
+    attachments: Vec<P::Binary>,
     ack_id: Option<u64>,
 }
 
 /// One namespace on a Manager.
 #[derive(Debug, Clone)]
-pub(crate) struct Socket {
+pub(crate) struct Socket<P: Payloads> {
     pub(crate) id: SocketId,
     pub(crate) nsp: String,
     cfg: SocketConfig,
@@ -244,12 +267,12 @@ pub(crate) struct Socket {
     pid: Option<String>,
     last_offset: Option<String>,
     pub(crate) recovered: bool,
-    receive_buffer: VecDeque<Received>,
-    send_buffer: VecDeque<Outgoing>,
+    receive_buffer: VecDeque<Received<P>>,
+    send_buffer: VecDeque<Outgoing<P>>,
     /// Pending acks by wire id, in id (= insertion) order.
     acks: AckTable,
     next_ack_id: u64,
-    queue: VecDeque<Queued>,
+    queue: VecDeque<Queued<P>>,
 }
 
 /// Pending acks keyed by wire id. Ids only grow, so pushing keeps the order
@@ -271,8 +294,8 @@ impl AckTable {
     }
 }
 
-impl Socket {
-    pub(crate) fn new(id: SocketId, nsp: String, cfg: SocketConfig) -> Socket {
+impl<P: Payloads> Socket<P> {
+    pub(crate) fn new(id: SocketId, nsp: String, cfg: SocketConfig) -> Socket<P> {
         Socket {
             id,
             nsp,
@@ -303,39 +326,6 @@ impl Socket {
         self.acks.len()
     }
 
-    /// Whether a plain emit (no ack, no attachments, a name not reserved)
-    /// goes straight to the engine: connected, and no retry queue in the way.
-    pub(crate) fn writes_plain_emits_through(&self) -> bool {
-        self.connected && self.cfg.retries == 0
-    }
-
-    /// Whether the server gave this connection a recovery session (pid):
-    /// then each event's last string argument is the offset to resume from.
-    pub(crate) fn recovers(&self) -> bool {
-        self.pid.is_some()
-    }
-
-    /// An event delivered by the runtime from the receive lane: its last
-    /// argument, a string, is the recovery offset (as `emit_event` notes it).
-    pub(crate) fn note_offset(&mut self, offset: String) {
-        if self.pid.is_some() {
-            self.last_offset = Some(offset);
-        }
-    }
-
-    /// The WebSocket text frame of a plain emit, up to its JSON array:
-    /// `42` and the namespace (`42/chat,`).
-    pub(crate) fn plain_event_prefix(&self) -> String {
-        let mut frame = String::from("4");
-        frame.push_str(&packet::encode(&self.packet(
-            PacketType::Event,
-            None,
-            None,
-            0,
-        )));
-        frame
-    }
-
     fn packet(&self, kind: PacketType, id: Option<u64>, data: Option<String>, n: usize) -> Packet {
         Packet {
             kind,
@@ -348,7 +338,7 @@ impl Socket {
 
     /// The Manager opened (or the socket connects on an open Manager):
     /// send CONNECT, asking the app for auth first when configured so.
-    pub(crate) fn on_open(&mut self, io: &mut Io) {
+    pub(crate) fn on_open(&mut self, io: &mut Io<P>) {
         if !self.active || self.connected || self.connecting || self.awaiting_auth {
             return;
         }
@@ -366,7 +356,7 @@ impl Socket {
     }
 
     /// The app's answer to `NeedAuth`.
-    pub(crate) fn set_auth(&mut self, io: &mut Io, auth: Option<&str>) {
+    pub(crate) fn set_auth(&mut self, io: &mut Io<P>, auth: Option<&str>) {
         if !self.awaiting_auth {
             return;
         }
@@ -376,18 +366,18 @@ impl Socket {
         }
     }
 
-    fn send_connect(&mut self, io: &mut Io, auth: Option<&str>) {
+    fn send_connect(&mut self, io: &mut Io<P>, auth: Option<&str>) {
         let payload = match &self.pid {
             Some(pid) => packet::connect_payload(auth, Some(pid), self.last_offset.as_deref()),
             None => packet::connect_payload(auth, None, None),
         };
         let p = self.packet(PacketType::Connect, None, payload, 0);
-        io.write(&p, Vec::new());
+        io.write_packet(&p);
         self.connecting = true;
     }
 
     /// Manager `error` while not connected: `connect_error`.
-    pub(crate) fn on_error(&mut self, io: &mut Io, description: &str) {
+    pub(crate) fn on_error(&mut self, io: &mut Io<P>, description: &str) {
         if self.active && !self.connected {
             io.events.push_back(Event::ConnectError {
                 socket: self.id,
@@ -400,7 +390,7 @@ impl Socket {
     /// Manager `close` (or a client/server disconnect).
     pub(crate) fn on_close(
         &mut self,
-        io: &mut Io,
+        io: &mut Io<P>,
         reason: DisconnectReason,
         description: Option<String>,
     ) {
@@ -418,8 +408,8 @@ impl Socket {
 
     /// Settles the acks whose packet is not in the send buffer: error-first
     /// ones fail with `Disconnected`, plain callbacks are dropped.
-    fn clear_acks(&mut self, io: &mut Io) {
-        let buffered = |id: &u64| self.send_buffer.iter().any(|o| o.packet.id == Some(*id));
+    fn clear_acks(&mut self, io: &mut Io<P>) {
+        let buffered = |id: &u64| self.send_buffer.iter().any(|o| o.id == Some(*id));
         let ids: Vec<u64> = self
             .acks
             .0
@@ -451,12 +441,28 @@ impl Socket {
         }
     }
 
-    /// A packet for this namespace.
-    pub(crate) fn on_packet(&mut self, io: &mut Io, decoded: Decoded) -> After {
-        let Decoded {
-            packet: p,
+    /// An EVENT for this namespace: delivered, or kept until CONNECT.
+    pub(crate) fn on_event(
+        &mut self,
+        io: &mut Io<P>,
+        data: P::Args,
+        attachments: Vec<P::Binary>,
+        ack_id: Option<u64>,
+    ) {
+        let r = Received {
+            data,
             attachments,
-        } = decoded;
+            ack_id,
+        };
+        if self.connected {
+            self.emit_event(io, r);
+        } else if self.receive_buffer.len() < self.cfg.max_buffered_packets {
+            self.receive_buffer.push_back(r);
+        }
+    }
+
+    /// A CONNECT, DISCONNECT or CONNECT_ERROR for this namespace.
+    pub(crate) fn on_control(&mut self, io: &mut Io<P>, p: Packet) -> After {
         match p.kind {
             PacketType::Connect => {
                 match p.data.as_deref().map(packet::parse_connect) {
@@ -468,26 +474,6 @@ impl Socket {
                         ),
                         data: None,
                     }),
-                }
-                After::Nothing
-            }
-            PacketType::Event | PacketType::BinaryEvent => {
-                let r = Received {
-                    data: p.data.unwrap_or_else(|| String::from("[]")),
-                    attachments,
-                    ack_id: p.id,
-                };
-                if self.connected {
-                    self.emit_event(io, r);
-                } else if self.receive_buffer.len() < self.cfg.max_buffered_packets {
-                    self.receive_buffer.push_back(r);
-                }
-                After::Nothing
-            }
-            PacketType::Ack | PacketType::BinaryAck => {
-                if let Some(id) = p.id {
-                    let data = p.data.unwrap_or_else(|| String::from("[]"));
-                    self.on_ack(io, id, AckData { data, attachments });
                 }
                 After::Nothing
             }
@@ -503,12 +489,15 @@ impl Socket {
                     _ => After::ConnectError(String::from("connect error"), None),
                 }
             }
+            // Events and acks carry bodies: the Manager hands them to
+            // `on_event` and `on_ack`.
+            _ => After::Nothing,
         }
     }
 
-    fn emit_event(&mut self, io: &mut Io, r: Received) {
+    fn emit_event(&mut self, io: &mut Io<P>, r: Received<P>) {
         if self.pid.is_some() && r.ack_id.is_none() {
-            if let Some(offset) = packet::last_arg_string(&r.data) {
+            if let Some(offset) = io.payloads.offset(&r.data) {
                 self.last_offset = Some(offset);
             }
         }
@@ -520,7 +509,7 @@ impl Socket {
         });
     }
 
-    fn on_connect(&mut self, io: &mut Io, sid: String, pid: Option<String>) {
+    fn on_connect(&mut self, io: &mut Io<P>, sid: String, pid: Option<String>) {
         self.recovered = pid.is_some() && self.pid == pid;
         self.pid = pid;
         self.sid = Some(sid.clone());
@@ -530,7 +519,8 @@ impl Socket {
             self.emit_event(io, r);
         }
         while let Some(o) = self.send_buffer.pop_front() {
-            io.write(&o.packet, o.attachments);
+            let kind = event_kind(&o.attachments);
+            io.write(kind, &self.nsp, o.id, o.data, o.attachments);
         }
         self.drain_queue(io, true);
         io.events.push_back(Event::Connect {
@@ -540,7 +530,8 @@ impl Socket {
         });
     }
 
-    fn on_ack(&mut self, io: &mut Io, wire: u64, data: AckData) {
+    /// An ACK for this namespace.
+    pub(crate) fn on_ack(&mut self, io: &mut Io<P>, wire: u64, data: AckData<P>) {
         let Some(ack) = self.acks.remove(&wire) else {
             return;
         };
@@ -557,12 +548,12 @@ impl Socket {
     }
 
     /// An ack deadline passed; false when `request` is not this socket's.
-    pub(crate) fn on_ack_timeout(&mut self, io: &mut Io, request: RequestId) -> bool {
+    pub(crate) fn on_ack_timeout(&mut self, io: &mut Io<P>, request: RequestId) -> bool {
         let Some(&(wire, ack)) = self.acks.0.iter().find(|(_, a)| a.request == request) else {
             return false;
         };
         self.acks.remove(&wire);
-        self.send_buffer.retain(|o| o.packet.id != Some(wire));
+        self.send_buffer.retain(|o| o.id != Some(wire));
         if ack.queued {
             self.queue_result(io, request, Err(AckError::Timeout));
         } else {
@@ -576,7 +567,12 @@ impl Socket {
     }
 
     /// The outcome of one try of the retry queue's head.
-    fn queue_result(&mut self, io: &mut Io, request: RequestId, result: Result<AckData, AckError>) {
+    fn queue_result(
+        &mut self,
+        io: &mut Io<P>,
+        request: RequestId,
+        result: Result<AckData<P>, AckError>,
+    ) {
         let Some(head) = self.queue.front_mut() else {
             return;
         };
@@ -603,7 +599,7 @@ impl Socket {
     }
 
     /// Sends the head of the retry queue (again when `force`).
-    fn drain_queue(&mut self, io: &mut Io, force: bool) {
+    fn drain_queue(&mut self, io: &mut Io<P>, force: bool) {
         if !self.connected {
             return;
         }
@@ -628,17 +624,16 @@ impl Socket {
         };
         self.track_ack(io, wire, ack, timeout);
         let kind = event_kind(&attachments);
-        let p = self.packet(kind, Some(wire), Some(data), attachments.len());
-        io.write(&p, attachments);
+        io.write(kind, &self.nsp, Some(wire), data, attachments);
     }
 
     /// socket.io-client `emit`.
     pub(crate) fn emit(
         &mut self,
-        io: &mut Io,
-        e: Emit,
+        io: &mut Io<P>,
+        e: Emit<P>,
     ) -> Result<(Option<RequestId>, After), EmitError> {
-        if is_reserved(&e.data) {
+        if io.payloads.reserved(&e.data) {
             return Err(EmitError::ReservedEvent);
         }
         let timeout = match e.ack {
@@ -687,13 +682,13 @@ impl Socket {
             wire = Some(w);
         }
         if !drop {
-            let kind = event_kind(&e.attachments);
-            let p = self.packet(kind, wire, Some(e.data), e.attachments.len());
             if is_connected {
-                io.write(&p, e.attachments);
+                let kind = event_kind(&e.attachments);
+                io.write(kind, &self.nsp, wire, e.data, e.attachments);
             } else {
                 self.send_buffer.push_back(Outgoing {
-                    packet: p,
+                    id: wire,
+                    data: e.data,
                     attachments: e.attachments,
                 });
             }
@@ -710,7 +705,7 @@ impl Socket {
     /// request to settle and the wire ack id to send.
     fn book_ack(
         &mut self,
-        io: &mut Io,
+        io: &mut Io<P>,
         mode: AckMode,
         timeout: Option<u64>,
     ) -> Result<(RequestId, u64), EmitError> {
@@ -730,7 +725,7 @@ impl Socket {
     }
 
     /// Waits for `ack` under wire id `wire`, with its deadline armed.
-    fn track_ack(&mut self, io: &mut Io, wire: u64, ack: PendingAck, timeout: Option<u64>) {
+    fn track_ack(&mut self, io: &mut Io<P>, wire: u64, ack: PendingAck, timeout: Option<u64>) {
         if let Some(ms) = timeout {
             io.timers
                 .set(Timer::Ack(ack.request), io.now.saturating_add(ms));
@@ -738,28 +733,13 @@ impl Socket {
         self.acks.insert(wire, ack);
     }
 
-    /// The ack of an emit on the express lane (the caller checked that the
-    /// lane is open, so the emit is written at once): booked as
-    /// [`Socket::emit`] books it; the runtime writes the frame.
-    pub(crate) fn book_express_ack(
-        &mut self,
-        io: &mut Io,
-        mode: AckMode,
-    ) -> Result<(RequestId, u64), EmitError> {
-        let timeout = match mode {
-            AckMode::WithTimeout(ms) => Some(ms),
-            _ => self.cfg.ack_timeout,
-        };
-        self.book_ack(io, mode, timeout)
-    }
-
     /// Answers a server event's ack id.
     pub(crate) fn ack(
         &mut self,
-        io: &mut Io,
+        io: &mut Io<P>,
         ack_id: u64,
-        data: String,
-        attachments: Vec<Vec<u8>>,
+        data: P::Text,
+        attachments: Vec<P::Binary>,
     ) {
         if !self.connected {
             return;
@@ -769,15 +749,14 @@ impl Socket {
         } else {
             PacketType::BinaryAck
         };
-        let p = self.packet(kind, Some(ack_id), Some(data), attachments.len());
-        io.write(&p, attachments);
+        io.write(kind, &self.nsp, Some(ack_id), data, attachments);
     }
 
     /// Writes DISCONNECT when connected; returns whether it was connected.
-    pub(crate) fn send_disconnect(&mut self, io: &mut Io) -> bool {
+    pub(crate) fn send_disconnect(&mut self, io: &mut Io<P>) -> bool {
         if self.connected {
             let p = self.packet(PacketType::Disconnect, None, None, 0);
-            io.write(&p, Vec::new());
+            io.write_packet(&p);
         }
         self.connected
     }
@@ -790,7 +769,7 @@ impl Socket {
     }
 }
 
-fn event_kind(attachments: &[Vec<u8>]) -> PacketType {
+fn event_kind<B>(attachments: &[B]) -> PacketType {
     if attachments.is_empty() {
         PacketType::Event
     } else {
@@ -801,17 +780,6 @@ fn event_kind(attachments: &[Vec<u8>]) -> PacketType {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reserved_names() {
-        assert!(is_reserved(r#"["connect"]"#));
-        assert!(is_reserved(r#"[ "disconnect",1]"#));
-        assert!(is_reserved(r#"["removeListener",{}]"#));
-        assert!(!is_reserved(r#"["connected"]"#));
-        assert!(!is_reserved(r#"["chat","connect"]"#));
-        assert!(!is_reserved(""));
-        assert!(!is_reserved("[1]"));
-    }
 
     #[test]
     fn ack_error_messages() {

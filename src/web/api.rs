@@ -153,11 +153,6 @@ impl Socket {
             .map(String::from)
     }
 
-    /// The socket's express lane (glue.js `Lane`), for the JS `Socket`.
-    pub(crate) fn lane(&self) -> super::glue::Lane {
-        self.shared.borrow_mut().lane(self.id)
-    }
-
     /// The Manager this socket belongs to.
     pub fn manager(&self) -> Manager {
         Manager {
@@ -210,7 +205,7 @@ impl Socket {
             }
             if connected {
                 // The frame leaves before outgoing listeners run: one of
-                // them may emit, on an express lane too.
+                // them may emit.
                 driver.flush();
                 outgoing.then_some(args)
             } else {
@@ -233,24 +228,6 @@ impl Socket {
         }
         pump(&self.shared);
         Ok(())
-    }
-
-    /// Books an emit's acknowledgement for the express lane (see
-    /// `Manager::emit_express_ack`): the wire ack id to send, or `None` when
-    /// the lane is closed (emit the usual way).
-    pub(crate) fn emit_express_ack(
-        &self,
-        ack: AckMode,
-        callback: AckCallback,
-    ) -> Result<Option<u64>, EmitError> {
-        let mut driver = self.shared.borrow_mut();
-        let Some((request, wire)) = driver.core.emit_express_ack(now_ms(), self.id, ack)? else {
-            return Ok(None);
-        };
-        driver.slot(self.id).acks.push((request, callback));
-        // Arms the ack's deadline.
-        driver.flush();
-        Ok(Some(wire))
     }
 
     /// Sends `args` and resolves with the server's acknowledgement (its
@@ -354,9 +331,6 @@ fn add(
     registration: Registration,
 ) -> ListenerHandle {
     let mut driver = shared.borrow_mut();
-    // An outgoing listener must hear every emit, and a Rust listener reads
-    // the JSON text the lane's receive side does not have: the lane closes now.
-    let closes_lanes = key == Key::AnyOutgoing || registration.identity.is_none();
     let id = driver.listeners.add(
         target,
         key,
@@ -365,9 +339,6 @@ fn add(
         registration.once,
         registration.prepend,
     );
-    if closes_lanes {
-        driver.update_lanes();
-    }
     drop(driver);
     ListenerHandle {
         registration: DetachedHandle {

@@ -11,14 +11,13 @@ use wasm_bindgen::prelude::*;
 
 use super::debug;
 use super::event::{AckResponder, EventData, Incoming, Payload};
-use super::glue;
 use super::listeners::{Key, Listeners, Target};
 use super::polling::PollTransport;
 use super::sys::{self, now_ms};
 use super::websocket::{Sink, WsTransport};
 use crate::proto::{
-    self, AckError, Event, ExpressLane, ManagerConfig, ReceiveLane, RequestId, SocketId, Transmit,
-    TransportId, TransportInput,
+    self, AckError, Event, ManagerConfig, RequestId, SocketId, Transmit, TransportId,
+    TransportInput,
 };
 use crate::text::{cat, num};
 
@@ -67,48 +66,10 @@ pub(crate) struct SocketSlot {
     /// listeners, which hear them when they are flushed (as in
     /// socket.io-client). Never longer than the core's buffer.
     pub(crate) unsent: VecDeque<EventData>,
-    /// The socket's express lane, once the JS side asked for it, and the
-    /// callback its receive side delivers events through.
-    lane: Option<(glue::Lane, LaneDelivery)>,
-    /// What the lane was last set to, for sending and for receiving.
-    granted: Option<ExpressLane>,
-    receiving: Option<ReceiveLane>,
-    /// Event names the lane was told of (`glue::hear`).
-    heard: Vec<String>,
-}
-
-/// `deliver(name, args, offset)` of a lane (see [`deliver_from_lane`]).
-type LaneDelivery = Closure<dyn FnMut(String, JsValue, JsValue) -> bool>;
-
-/// A copy of the last WebSocket text frame this connection received, so that
-/// an event whose JSON text is that frame's tail can be parsed from the JS
-/// string itself (glue.js `decodeTail`).
-#[derive(Default)]
-pub(crate) struct LastFrame {
-    text: String,
-    ascii: bool,
-    number: u32,
-}
-
-impl LastFrame {
-    fn remember(&mut self, text: &str) {
-        self.text.clear();
-        self.text.push_str(text);
-        self.ascii = text.is_ascii();
-        self.number = super::glue::last_frame();
-    }
-
-    /// `(frame number, UTF-16 length)` when `data` is the tail of the last
-    /// text frame of all connections (ASCII, so bytes are UTF-16 units).
-    fn tail_of(&self, data: &str) -> Option<(u32, u32)> {
-        (self.ascii && self.number == super::glue::last_frame() && self.text.ends_with(data))
-            .then_some((self.number, data.len() as u32))
-    }
 }
 
 pub(crate) struct Driver {
     pub(crate) core: proto::Manager,
-    frame: LastFrame,
     pub(crate) listeners: Listeners,
     pub(crate) sockets: Vec<SocketSlot>,
     spare: SocketSlot,
@@ -131,7 +92,6 @@ impl Driver {
             let on_timer = weak.clone();
             RefCell::new(Driver {
                 core: proto::Manager::new(config, sys::random_seed()),
-                frame: LastFrame::default(),
                 listeners: Listeners::default(),
                 sockets: Vec::new(),
                 spare: SocketSlot::default(),
@@ -187,9 +147,6 @@ impl Driver {
             // is borrowed; if that ever changed, the input would be dropped
             // here rather than panic.
             if let Ok(mut driver) = shared.try_borrow_mut() {
-                if let TransportInput::Text(text) = &input {
-                    driver.frame.remember(text);
-                }
                 driver.core.handle_transport(now_ms(), transport, input);
             }
             pump(&shared);
@@ -231,7 +188,12 @@ impl Driver {
                         ),
                     }
                 }
-                Transmit::SendText { transport, text } => {
+                Transmit::SendText {
+                    transport,
+                    head,
+                    body,
+                } => {
+                    let text = head + body.as_deref().unwrap_or_default();
                     let sent = self.websocket(transport).map(|ws| ws.send_text(&text));
                     if sent == Some(false) {
                         self.websocket_failed(transport);
@@ -266,84 +228,6 @@ impl Driver {
             self.queue.push_back(event);
         }
         self.rearm();
-        self.update_lanes();
-    }
-
-    /// The express lane of `socket` (glue.js `Lane`), in step with the core.
-    pub(crate) fn lane(&mut self, socket: SocketId) -> glue::Lane {
-        let prefix = self.core.plain_event_prefix(socket).unwrap_or_default();
-        let weak = self.weak.clone();
-        let slot = self.slot(socket);
-        let (lane, _) = slot.lane.get_or_insert_with(|| {
-            let deliver: LaneDelivery = Closure::new(move |name, args, offset: JsValue| match weak
-                .upgrade()
-            {
-                Some(shared) => deliver_from_lane(&shared, socket, name, args, offset.as_string()),
-                None => false,
-            });
-            (glue::new_lane(&prefix, deliver.as_ref()), deliver)
-        });
-        let lane = lane.clone();
-        slot.granted = None;
-        slot.receiving = None;
-        self.update_lanes();
-        lane
-    }
-
-    /// Tells `socket`'s lane that the core delivered an event `name` (so
-    /// the name is not reserved, and the lane may deliver it next time).
-    fn heard(&mut self, socket: SocketId, name: &str) {
-        let slot = self.slot(socket);
-        let Some((lane, _)) = slot.lane.as_ref() else {
-            return;
-        };
-        if slot.heard.len() < 256 && !slot.heard.iter().any(|n| n == name) {
-            glue::hear(lane, name);
-            slot.heard.push(String::from(name));
-        }
-    }
-
-    /// Opens or closes each socket's express lane as the core grants it:
-    /// for sending (`Manager::express_lane`) unless debug logs are on or
-    /// outgoing listeners must hear every emit; for receiving
-    /// (`Manager::receive_lane`) unless debug logs are on or a listener is
-    /// not a JS function. Runs after every input to the core, before any JS
-    /// code can emit or a frame can arrive.
-    pub(crate) fn update_lanes(&mut self) {
-        for index in 0..self.sockets.len() {
-            let Some(slot) = self.sockets.get(index) else {
-                break;
-            };
-            let Some((lane, _)) = slot.lane.as_ref() else {
-                continue;
-            };
-            let socket = SocketId(index as u32);
-            let target = Target::Socket(socket);
-            let grant = self
-                .core
-                .express_lane(socket)
-                .filter(|_| !self.debug && !self.listeners.has(target, &Key::AnyOutgoing));
-            // Listeners of the Rust API read an event's JSON text, which the
-            // receive side never has.
-            let receiving = self
-                .core
-                .receive_lane(socket)
-                .filter(|_| !self.debug && self.listeners.all_from_js(target));
-            if slot.granted != grant {
-                let ws = grant.and_then(|g| self.websocket(g.transport));
-                let until = grant.map_or(0, |g| g.until) as f64;
-                glue::set_lane(lane, ws.map(|ws| ws.socket()), until);
-            }
-            if slot.receiving != receiving {
-                let ws = receiving.and_then(|r| self.websocket(r.transport));
-                let recovers = receiving.is_some_and(|r| r.recovers);
-                glue::set_receive(lane, ws.map(|ws| ws.socket()), recovers);
-            }
-            if let Some(slot) = self.sockets.get_mut(index) {
-                slot.granted = grant;
-                slot.receiving = receiving;
-            }
-        }
     }
 
     fn websocket_failed(&mut self, transport: TransportId) {
@@ -376,14 +260,6 @@ impl Drop for Driver {
     fn drop(&mut self) {
         if let Some((_, id)) = self.timer.take() {
             sys::clear_timeout(&id);
-        }
-        // The lanes' `deliver` callbacks die with the slots: no lane may
-        // call them, or keep a WebSocket, any more.
-        for slot in &self.sockets {
-            if let Some((lane, _)) = slot.lane.as_ref() {
-                glue::set_lane(lane, None, 0.0);
-                glue::set_receive(lane, None, false);
-            }
         }
         // Transports close themselves as they drop.
     }
@@ -533,15 +409,8 @@ fn dispatch(shared: &Shared, event: Event) {
         } => {
             // The decoder has validated the name; an empty one cannot match.
             let name = proto::packet::event_name(&data).unwrap_or_default();
-            let tail = match shared.try_borrow_mut() {
-                Ok(mut driver) => {
-                    driver.heard(socket, &name);
-                    driver.frame.tail_of(&data)
-                }
-                Err(_) => None,
-            };
             let incoming = Incoming {
-                args: EventData::from_frame(data, attachments, tail),
+                args: EventData::new(data, attachments),
                 ack: ack_id.map(|id| {
                     Rc::new(AckResponder {
                         driver: Rc::downgrade(shared),
@@ -561,13 +430,7 @@ fn dispatch(shared: &Shared, event: Event) {
         } => {
             if let Some(callback) = take_ack(shared, socket, request) {
                 match result {
-                    Ok(ack) => {
-                        let tail = match shared.try_borrow() {
-                            Ok(driver) => driver.frame.tail_of(&ack.data),
-                            Err(_) => None,
-                        };
-                        callback(Ok(&EventData::from_frame(ack.data, ack.attachments, tail)))
-                    }
+                    Ok(ack) => callback(Ok(&EventData::new(ack.data, ack.attachments))),
                     Err(error) => callback(Err(error)),
                 }
             }
@@ -590,38 +453,6 @@ fn deliver(shared: &Shared, socket: SocketId, incoming: &Incoming) {
     );
 }
 
-/// An event the lane's receive side parsed (glue.js `Lane.receive`): the
-/// core notes its offset, the listeners run. False, with nothing done, when
-/// the run loop is busy or has events queued: then the frame takes the
-/// core's path, in order.
-fn deliver_from_lane(
-    shared: &Shared,
-    socket: SocketId,
-    name: String,
-    args: JsValue,
-    offset: Option<String>,
-) -> bool {
-    {
-        let Ok(mut driver) = shared.try_borrow_mut() else {
-            return false;
-        };
-        if driver.dispatching || !driver.queue.is_empty() {
-            return false;
-        }
-        if let Some(offset) = offset {
-            driver.core.note_offset(socket, offset);
-        }
-    }
-    let incoming = Incoming {
-        args: EventData::with_js(String::new(), Vec::new(), args),
-        ack: None,
-        name,
-    };
-    deliver(shared, socket, &incoming);
-    pump(shared);
-    true
-}
-
 fn take_ack(shared: &Shared, socket: SocketId, request: RequestId) -> Option<AckCallback> {
     let mut driver = shared.try_borrow_mut().ok()?;
     let acks = &mut driver.slot(socket).acks;
@@ -634,7 +465,15 @@ fn take_ack(shared: &Shared, socket: SocketId, request: RequestId) -> Option<Ack
 fn describe_transmit(transmit: &Transmit) -> String {
     let (what, transport, size) = match transmit {
         Transmit::OpenWebSocket { transport, .. } => ("open websocket", transport, None),
-        Transmit::SendText { transport, text } => ("send text", transport, Some(text.len())),
+        Transmit::SendText {
+            transport,
+            head,
+            body,
+        } => (
+            "send text",
+            transport,
+            Some(head.len() + body.as_ref().map_or(0, String::len)),
+        ),
         Transmit::SendBinary { transport, data } => ("send binary", transport, Some(data.len())),
         Transmit::PollGet { transport, .. } => ("poll GET", transport, None),
         Transmit::PollPost {

@@ -20,9 +20,6 @@ pub struct EventData {
     /// Binary attachments, in placeholder order.
     pub attachments: Vec<Vec<u8>>,
     js: OnceCell<JsValue>,
-    /// `(frame number, UTF-16 length)`: `data` is the tail of that WebSocket
-    /// text frame, which glue.js still holds while it is the last one.
-    tail: Option<(u32, u32)>,
 }
 
 impl EventData {
@@ -34,19 +31,6 @@ impl EventData {
             data,
             attachments,
             js: OnceCell::new(),
-            tail: None,
-        }
-    }
-
-    /// An incoming event's arguments; `tail` from the driver's `LastFrame`.
-    pub(crate) fn from_frame(
-        data: String,
-        attachments: Vec<Vec<u8>>,
-        tail: Option<(u32, u32)>,
-    ) -> EventData {
-        EventData {
-            tail,
-            ..EventData::new(data, attachments)
         }
     }
 
@@ -58,18 +42,13 @@ impl EventData {
             data,
             attachments,
             js: cell,
-            tail: None,
         }
     }
 
     /// The JS array `["name", ...args]`, binary attachments as `ArrayBuffer`s.
     pub fn js_array(&self) -> &JsValue {
-        self.js.get_or_init(|| match self.tail {
-            Some((frame, n)) if frame == super::glue::last_frame() => {
-                payload::decode_tail(n, &self.attachments)
-            }
-            _ => payload::decode(&self.data, &self.attachments),
-        })
+        self.js
+            .get_or_init(|| payload::decode(&self.data, &self.attachments))
     }
 }
 

@@ -86,17 +86,6 @@ async function resolveBlobs(value) {
   return value;
 }
 
-// The last WebSocket text frame. The runtime counts frames the same way
-// (websocket.rs), and when an event's JSON text is, byte for byte, the tail
-// of this frame (ASCII), it asks for `decodeTail(n)`: JSON.parse of the JS
-// string the browser gave us, instead of copying the text back out of wasm
-// memory and decoding it from UTF-8 again.
-let frame = "";
-
-export function decodeTail(n, buffers) {
-  return decodeArgs(frame.slice(frame.length - n), buffers);
-}
-
 // The JS array for JSON text and attachments (`buffers`: Uint8Arrays, or
 // undefined); null when the text does not parse.
 export function decodeArgs(json, buffers) {
@@ -110,146 +99,6 @@ export function decodeArgs(json, buffers) {
   } catch {
     return null;
   }
-}
-
-// ---- the express lane: plain emits sent without entering wasm ----------------
-
-// One per socket. While the core grants it (Manager::express_lane), the
-// runtime keeps `ws`, `prefix` and `until` current: an emit without ack,
-// binary value or Blob then only sends `prefix + JSON` on `ws`, which this
-// does itself. `names` holds the event names the core has accepted (so a
-// reserved one is never sent here); `held` is set while earlier emits wait
-// behind a Blob being read.
-//
-// The receive side: while the core grants it (Manager::receive_lane), a text
-// frame on `rx` that is `prefix` + a JSON array whose first element is a name
-// the core has delivered before (`heard`) is parsed here and handed to
-// `deliver(name, args, offset)`, which runs the listeners; the frame never
-// enters wasm. `offset` is the last argument when it is a string and the
-// connection recovers (connection state recovery).
-class Lane {
-  constructor(prefix, deliver) {
-    this.ws = null;
-    this.prefix = prefix;
-    this.until = 0;
-    this.held = false;
-    this.names = new Set();
-    this.rx = null;
-    this.recovers = false;
-    this.heard = new Set();
-    this.deliver = deliver;
-  }
-
-  // Delivers `text`, a frame from `ws`, when this lane can; false: the core
-  // must take it.
-  receive(ws, text) {
-    const prefix = this.prefix;
-    if (this.rx !== ws || !text.startsWith(prefix) || text.charCodeAt(prefix.length) !== 91) return false;
-    if (text.length > 256 && !shallow(text)) return false;
-    let args;
-    try {
-      args = JSON.parse(text.slice(prefix.length));
-    } catch {
-      return false; // the core's path reports the parse error
-    }
-    if (!Array.isArray(args) || !this.heard.has(args[0])) return false;
-    const last = args[args.length - 1];
-    return this.deliver(args[0], args, this.recovers && typeof last === "string" ? last : undefined);
-  }
-
-  // Sends `[event, ...args]`; false when the core must take it.
-  send(args) {
-    const json = this.encode(args);
-    if (json === undefined) return false;
-    return this.write(json);
-  }
-
-  // As `send`, with an ack: `raw.laneAck(ack, mode, timeout)` books it in the
-  // core and gives the ack id, or -1 when the core's path must take it.
-  sendWithAck(args, raw, ack, mode, timeout) {
-    const json = this.encode(args);
-    if (json === undefined) return false;
-    const id = raw.laneAck(ack, mode, timeout);
-    if (id < 0) return false;
-    // Booked: the ack settles by answer, deadline or disconnect whatever
-    // the browser does with the frame.
-    this.write(id + json);
-    return true;
-  }
-
-  // The JSON text of `args` when the lane can carry them, else undefined
-  // (the core's path also words the errors: cycles, BigInt).
-  encode(args) {
-    if (this.ws === null || this.held || !this.names.has(args[0]) || !this.timely()) return undefined;
-    if (scan(args, 0, true) !== 0) return undefined;
-    try {
-      return JSON.stringify(args);
-    } catch {
-      return undefined;
-    }
-  }
-
-  write(text) {
-    try {
-      this.ws.send(this.prefix + text);
-      return true;
-    } catch {
-      return false; // a socket the browser refuses: the core's path reports it
-    }
-  }
-
-  // Whether the heartbeat deadline has not passed (a throttled timer would
-  // not have told yet). Read on every emit: caching it per task costs a
-  // microtask per emit when each one is awaited (sequential acks).
-  timely() {
-    return perf.now() <= this.until;
-  }
-
-  // Remembers a name the core accepted (bounded: dynamic names are many).
-  learn(name) {
-    if (this.names.size < 256) this.names.add(name);
-  }
-}
-
-// Whether `text` opens at most 128 arrays and objects in all, so that none
-// is nested deeper than the core accepts (a text of up to 256 characters
-// cannot be). Counts brackets inside strings too: it may send a shallow text
-// to the core, never a deep one to the lane. `indexOf` is native and fast.
-function shallow(text) {
-  let opened = 0;
-  for (const bracket of ["[", "{"]) {
-    for (let i = text.indexOf(bracket); i >= 0; i = text.indexOf(bracket, i + 1)) {
-      if (++opened > 128) return false;
-    }
-  }
-  return true;
-}
-
-export const newLane = (prefix, deliver) => new Lane(prefix, deliver);
-
-export function setLane(lane, ws, until) {
-  lane.ws = ws;
-  lane.until = until;
-}
-
-// The lanes open for receiving, for every WebSocket's `onmessage`.
-const receiving = [];
-
-export function setReceive(lane, ws, recovers) {
-  lane.rx = ws;
-  lane.recovers = recovers;
-  const at = receiving.indexOf(lane);
-  if (ws !== null && at < 0) receiving.push(lane);
-  if (ws === null && at >= 0) receiving.splice(at, 1);
-}
-
-// A name the core delivered as an event (bounded: dynamic names are many).
-export function hear(lane, name) {
-  if (lane.heard.size < 256) lane.heard.add(name);
-}
-
-export function holdLane(lane, held) {
-  lane.held = held;
 }
 
 // ---- listeners --------------------------------------------------------------
@@ -305,8 +154,6 @@ export function openWs(url, onText, onBytes, onEvent) {
   ws.onmessage = (e) => {
     const data = e.data;
     if (typeof data !== "string") return onBytes(1, new Uint8Array(data));
-    for (let i = 0; i < receiving.length; i++) if (receiving[i].receive(ws, data)) return;
-    frame = data;
     if (data.length < 256) onText(data);
     else onBytes(0, encoder.encode(data));
   };

@@ -15,36 +15,12 @@ extern "C" {
         -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = decodeArgs)]
     pub(crate) fn decode_args(json: &str, buffers: Option<Array>) -> JsValue;
-    /// `decodeArgs` of the last `n` UTF-16 units of the last WebSocket text
-    /// frame (see `frame_tail`).
-    #[wasm_bindgen(js_name = decodeTail)]
-    pub(crate) fn decode_tail(n: u32, buffers: Option<Array>) -> JsValue;
     #[wasm_bindgen(js_name = hasBlob)]
     pub(crate) fn has_blob(args: &JsValue) -> bool;
     /// Calls `done(copy)` with every Blob of `args` read into an
     /// `ArrayBuffer`, or `done(undefined, error)`.
     #[wasm_bindgen(js_name = readBlobs)]
     pub(crate) fn read_blobs(args: &JsValue, done: JsValue);
-
-    /// A socket's express lane (see `Lane` in glue.js).
-    #[derive(Clone)]
-    pub(crate) type Lane;
-    /// A lane for frames starting with `prefix`; `deliver(name, args,
-    /// offset)` runs the listeners of an event received on it and returns
-    /// false when the core must take the frame after all.
-    #[wasm_bindgen(js_name = newLane)]
-    pub(crate) fn new_lane(prefix: &str, deliver: &JsValue) -> Lane;
-    /// Opens the lane for sending on `ws` (closes it with `None`) until the
-    /// clock reads past `until`.
-    #[wasm_bindgen(js_name = setLane)]
-    pub(crate) fn set_lane(lane: &Lane, ws: Option<&Ws>, until: f64);
-    /// Opens the lane for receiving from `ws` (closes it with `None`).
-    #[wasm_bindgen(js_name = setReceive)]
-    pub(crate) fn set_receive(lane: &Lane, ws: Option<&Ws>, recovers: bool);
-    /// Tells the lane that the core delivered an event named `name`.
-    pub(crate) fn hear(lane: &Lane, name: &str);
-    #[wasm_bindgen(js_name = holdLane)]
-    pub(crate) fn hold_lane(lane: &Lane, held: bool);
 
     /// `performance.now()`, bound once (the receive path reads the clock
     /// once per frame; looking `performance` up on the global each time
@@ -98,18 +74,4 @@ extern "C" {
     /// `[protocol, host, pathname, name1, value1, ...]`; throws on a bad URL.
     #[wasm_bindgen(js_name = parseUrl, catch)]
     pub(crate) fn parse_url(uri: &str) -> Result<Array, JsValue>;
-}
-
-/// WebSocket text frames handed to the runtime so far (all connections), in
-/// step with `frame` in glue.js: both change on every text frame.
-static FRAMES: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
-
-/// Counts a WebSocket text frame (glue.js has just remembered it).
-pub(crate) fn frame_received() -> u32 {
-    FRAMES.fetch_add(1, core::sync::atomic::Ordering::Relaxed) + 1
-}
-
-/// The number of the last WebSocket text frame.
-pub(crate) fn last_frame() -> u32 {
-    FRAMES.load(core::sync::atomic::Ordering::Relaxed)
 }

@@ -113,13 +113,6 @@ impl Listeners {
         before - self.entries.len()
     }
 
-    /// Whether every listener of `target` is a JS function (has an identity).
-    pub(crate) fn all_from_js(&self, target: Target) -> bool {
-        self.entries
-            .iter()
-            .all(|e| e.target != target || e.identity.is_some())
-    }
-
     /// Whether `target` has a listener of `key`.
     pub(crate) fn has(&self, target: Target, key: &Key) -> bool {
         self.entries

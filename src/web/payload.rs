@@ -76,12 +76,6 @@ pub(crate) fn decode(json: &str, attachments: &[Vec<u8>]) -> JsValue {
     glue::decode_args(json, buffers(attachments))
 }
 
-/// As [`decode`], for JSON text that is the last `n` UTF-16 units of the last
-/// WebSocket text frame (parsed from the browser's own string).
-pub(crate) fn decode_tail(n: u32, attachments: &[Vec<u8>]) -> JsValue {
-    glue::decode_tail(n, buffers(attachments))
-}
-
 fn buffers(attachments: &[Vec<u8>]) -> Option<js_sys::Array> {
     if attachments.is_empty() {
         return None;

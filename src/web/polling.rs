@@ -48,7 +48,7 @@ impl PollTransport {
         let sink = self.sink.clone();
         let done = Closure::once_into_js(move |body: Option<String>| {
             sink(match body {
-                Some(body) => TransportInput::PollResponse(body),
+                Some(body) => TransportInput::poll_body(&body),
                 None => TransportInput::Error {
                     description: String::from("xhr poll error"),
                 },

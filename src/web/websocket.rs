@@ -23,10 +23,8 @@ impl WsTransport {
     /// through `sink` after the caller's turn, like a network failure.
     pub(crate) fn open(url: &str, sink: Sink) -> Result<WsTransport, String> {
         let s = sink.clone();
-        let on_text = Closure::<dyn FnMut(String)>::new(move |text: String| {
-            glue::frame_received();
-            s(TransportInput::Text(text))
-        });
+        let on_text =
+            Closure::<dyn FnMut(String)>::new(move |text: String| s(TransportInput::Text(text)));
         let s = sink.clone();
         // The bytes as a `Uint8Array`, copied here: a `Vec<u8>` parameter's
         // conversion keeps a panic path, and its formatting, in the wasm.
@@ -34,7 +32,6 @@ impl WsTransport {
             move |kind: u32, array: js_sys::Uint8Array| {
                 let bytes = array.to_vec();
                 s(if kind == 0 {
-                    glue::frame_received();
                     // Long text frames arrive as UTF-8 (TextEncoder: always valid).
                     TransportInput::Text(String::from_utf8(bytes).unwrap_or_default())
                 } else {
@@ -63,11 +60,6 @@ impl WsTransport {
             _on_bytes: on_bytes,
             _on_event: on_event,
         })
-    }
-
-    /// The browser's socket (for the express lane, see glue.js `Lane`).
-    pub(crate) fn socket(&self) -> &Ws {
-        &self.ws
     }
 
     /// Sends a frame; false when the browser refused it (socket not open).

@@ -221,7 +221,7 @@ impl Server {
                         self.gets_in_flight = self.gets_in_flight.saturating_sub(1);
                         self.out.push_back((
                             transport,
-                            TransportInput::PollResponse(engine_codec::encode_payload(&[open])),
+                            TransportInput::poll_body(&engine_codec::encode_payload(&[open])),
                         ));
                     }
                     Some(_) => match self.by_sid(&url) {
@@ -297,7 +297,12 @@ impl Server {
                     }
                 }
             }
-            Transmit::SendText { transport, text } => {
+            Transmit::SendText {
+                transport,
+                head,
+                body,
+            } => {
+                let text = head + body.as_deref().unwrap_or_default();
                 let Some(i) = self.by_transport(transport) else {
                     return;
                 };
@@ -317,10 +322,7 @@ impl Server {
                             // Make the pending GET return (engine.io sends a noop).
                             if let Some(get) = self.sessions[i].held_get.take() {
                                 self.gets_in_flight = self.gets_in_flight.saturating_sub(1);
-                                self.out.push_back((
-                                    get,
-                                    TransportInput::PollResponse(String::from("6")),
-                                ));
+                                self.out.push_back((get, TransportInput::poll_body("6")));
                             }
                         }
                         EnginePacket::Upgrade => {
@@ -385,8 +387,7 @@ impl Server {
         if s.probing && s.outbox.is_empty() {
             if let Some(get) = s.held_get.take() {
                 self.gets_in_flight = self.gets_in_flight.saturating_sub(1);
-                self.out
-                    .push_back((get, TransportInput::PollResponse(String::from("6"))));
+                self.out.push_back((get, TransportInput::poll_body("6")));
             }
             return;
         }
@@ -397,8 +398,7 @@ impl Server {
             let body = engine_codec::encode_payload(&s.outbox);
             s.outbox.clear();
             self.gets_in_flight = self.gets_in_flight.saturating_sub(1);
-            self.out
-                .push_back((get, TransportInput::PollResponse(body)));
+            self.out.push_back((get, TransportInput::poll_body(&body)));
         }
     }
 

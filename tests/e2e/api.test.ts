@@ -232,8 +232,8 @@ for (const [clientName, client] of CLIENTS) {
     });
 
     it("keeps the send order of plain emits mixed with binary, Blob and ack emits and outgoing listeners", async () => {
-      // socketio-wasm sends plain emits on its express lane (not through wasm)
-      // when nothing else is in the way: this is where that could reorder.
+      // Binary, Blob (read first) and ack emits take different paths through
+      // the client: this is where they could reorder.
       const result = await page.evaluate(async ({ urls, client }) => {
         const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
         const socket = lib.io(urls.main, { forceNew: true, transports: ["websocket"] });
@@ -274,8 +274,8 @@ for (const [clientName, client] of CLIENTS) {
     });
 
     it("delivers a burst in order, catch-all listeners first, with acks and binary in between", async () => {
-      // socketio-wasm parses most of these on its express lane's receive side
-      // (not in wasm): the first of a name, acks and binary take the core's path.
+      // Plain events, acks and binary ones take different paths through the
+      // client: this is where they could reorder.
       const result = await page.evaluate(async ({ urls, client }) => {
         const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
         const socket = lib.io(urls.main, { forceNew: true, transports: ["websocket"] });
@@ -583,8 +583,8 @@ describe("debug logging", () => {
   });
 });
 
-describe("the express lane's receive side", () => {
-  it("takes long frames too, and still refuses JSON nested deeper than 128 levels", async () => {
+describe("received payloads", () => {
+  it("takes long frames, and refuses JSON nested deeper than 128 levels", async () => {
     const result = await page.evaluate(async (urls: Urls) => {
       const socket = window.sio.io(urls.main, { forceNew: true, transports: ["websocket"], reconnection: false });
       await new Promise((resolve) => socket.once("connect", () => resolve(0)));
@@ -593,7 +593,7 @@ describe("the express lane's receive side", () => {
           socket.once("echo", (...back: unknown[]) => resolve(back[0]));
           socket.emit("echo", ...args);
         });
-      await echo(1); // the core delivers "echo" once: the lane may take it next
+      await echo(1);
       const long = "x".repeat(10_000) + "[{".repeat(50);
       const longBack = await echo({ long, nested: [[[[[1]]]]] });
       const deep = JSON.parse("[".repeat(130) + "]".repeat(130));
