@@ -1,32 +1,16 @@
 // socketio-wasm: socket.io-client's API over a Rust/wasm core.
 //
-// This file only adapts calling conventions (variadic arguments, trailing ack
-// callbacks, flags, `using`) and types; every protocol decision, listener
-// table and timer lives in the wasm module.
-import init, { initSync, parseUrl, RawManager, RawSocket, version } from "../pkg/socketio_wasm.js";
+// This file adapts calling conventions (variadic arguments, trailing ack
+// callbacks, flags, `using`), keeps the listeners, and types. Every protocol
+// decision is the core's (wasm); the browser resources are js/runtime.ts's;
+// bodies are encoded and parsed by js/codec.ts.
+import { ready } from "./wasm.js";
+import { Output, Setting, version } from "../pkg/socketio_wasm.js";
+import { content, Content, encodeBody, readBlobs, type Binary } from "./codec.js";
+import { now, report, RESERVED, Runtime, type CoreOptions } from "./runtime.js";
 
-const wasmUrl = new URL("../pkg/socketio_wasm_bg.wasm", import.meta.url);
+export { ready, version };
 
-async function load(): Promise<void> {
-  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
-  if (node && wasmUrl.protocol === "file:") {
-    // Node (SSR, tests, also under a DOM emulation such as happy-dom or
-    // jsdom): no fetch of file: URLs; read the module from disk.
-    const fs = "node:fs/promises";
-    const { readFile } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ fs)) as {
-      readFile(path: URL): Promise<Uint8Array>;
-    };
-    initSync({ module: await readFile(wasmUrl) });
-    return;
-  }
-  await init({ module_or_path: wasmUrl });
-}
-
-/** Resolves once the wasm module is instantiated (the import already waits for it). */
-export const ready: Promise<void> = load();
-await ready;
-
-export { version };
 
 // ---------------------------------------------------------------- types ----
 
@@ -123,43 +107,229 @@ export interface SocketOptions {
   maxPendingAcks?: number;
 }
 
-/**
- * A listener registration; `off()` removes exactly it. Works with `using`.
- * It holds only the registration's id: no wasm memory, nothing to free.
- */
-export class ListenerHandle {
-  readonly #raw: RawManager;
-  readonly #id: number;
-  /** @internal */
-  constructor(raw: RawManager, id: number) {
-    this.#raw = raw;
-    this.#id = id;
-  }
-  /** Removes the listener; true the first time, false after. */
-  off(): boolean {
-    return this.#raw.offId(this.#id);
-  }
-  [Symbol.dispose](): void {
-    this.#raw.offId(this.#id);
-  }
-}
-
-// ---------------------------------------------------------------- Manager --
+// ------------------------------------------------------------ listeners ----
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFn = (...args: any[]) => void;
 
+/** One listener registration. */
+interface Registration {
+  readonly fn: AnyFn;
+  readonly once: boolean;
+}
+
+/** The listeners of one emitter: named ones, and the two catch-all lists. */
+class Listeners {
+  readonly named = new Map<string, Registration[]>();
+  readonly any: Registration[] = [];
+  readonly outgoing: Registration[] = [];
+
+  list(event: string): Registration[] {
+    let list = this.named.get(event);
+    if (list === undefined) {
+      list = [];
+      this.named.set(event, list);
+    }
+    return list;
+  }
+
+  /** Adds `fn` to `list` (front when `prepend`); the handle removes exactly it. */
+  add(list: Registration[], fn: unknown, once: boolean, prepend: boolean, event: string): ListenerHandle {
+    if (typeof fn !== "function") {
+      throw new TypeError(`the listener of "${event}" must be a function, got ${typeof fn}`);
+    }
+    const registration: Registration = { fn: fn as AnyFn, once };
+    if (prepend) list.unshift(registration);
+    else list.push(registration);
+    return new ListenerHandle(list, registration);
+  }
+
+  /** The registrations to call for one event, once-listeners removed first. */
+  static take(list: Registration[] | undefined): Registration[] | undefined {
+    if (list === undefined || list.length === 0) return undefined;
+    const calls = list.slice();
+    for (const r of calls) if (r.once) remove(list, r);
+    return calls;
+  }
+}
+
+function remove(list: Registration[], registration: Registration): boolean {
+  const at = list.indexOf(registration);
+  if (at < 0) return false;
+  list.splice(at, 1);
+  return true;
+}
+
+/** `off(event, fn)`: the last registration of `fn` (all copies go with `off(event)`). */
+function removeFunction(list: Registration[] | undefined, fn: AnyFn | undefined): void {
+  if (list === undefined) return;
+  if (fn === undefined) {
+    list.length = 0;
+    return;
+  }
+  for (let i = list.length - 1; i >= 0; i--) {
+    if (list[i]!.fn === fn) {
+      list.splice(i, 1);
+      return;
+    }
+  }
+}
+
+/** Calls `fn` with `args` as `self`; an exception is reported as an uncaught one would be, and delivery goes on. */
+function call(fn: AnyFn, self: unknown, args: unknown[]): void {
+  try {
+    if (args.length === 1) fn.call(self, args[0]);
+    else fn.apply(self, args);
+  } catch (error) {
+    report(error);
+  }
+}
+
+/**
+ * A listener registration; `off()` removes exactly it. Works with `using`.
+ */
+export class ListenerHandle {
+  readonly #list: Registration[];
+  readonly #registration: Registration;
+  /** @internal */
+  constructor(list: Registration[], registration: Registration) {
+    this.#list = list;
+    this.#registration = registration;
+  }
+  /** Removes the listener; true the first time, false after. */
+  off(): boolean {
+    return remove(this.#list, this.#registration);
+  }
+  [Symbol.dispose](): void {
+    this.off();
+  }
+}
+
+// ---------------------------------------------------------------- options --
+
+/** The parts of an `io()` URL. */
+interface ParsedUri {
+  secure: boolean;
+  hostPort: string;
+  nsp: string;
+  query: [string, string][];
+  path: string;
+}
+
+function parseUri(uri: string, options: Partial<ManagerOptions>): ParsedUri {
+  const location = (globalThis as { location?: Location }).location;
+  if (!uri && location) uri = location.origin;
+  let url: URL;
+  try {
+    url = location?.href ? new URL(uri, location.href) : new URL(uri);
+  } catch {
+    throw new TypeError(`invalid URL "${uri}"`);
+  }
+  const secure = url.protocol === "https:" || url.protocol === "wss:";
+  if (!secure && url.protocol !== "http:" && url.protocol !== "ws:") {
+    throw new TypeError(`unsupported protocol "${url.protocol}" in "${uri}" (use http, https, ws or wss)`);
+  }
+  const query = new Map<string, string>(url.searchParams);
+  const extra = options.query as Record<string, unknown> | undefined;
+  if (extra !== null && typeof extra === "object") {
+    for (const [name, value] of Object.entries(extra)) {
+      query.delete(name);
+      query.set(name, typeof value === "string" ? value : (JSON.stringify(value) ?? ""));
+    }
+  }
+  return {
+    secure,
+    hostPort: url.host,
+    nsp: url.pathname || "/",
+    query: [...query],
+    path: typeof options.path === "string" ? options.path : "/socket.io",
+  };
+}
+
+/** The key of a connection: scheme, host, port, Engine.IO path and query. */
+function keyOf(parsed: ParsedUri): string {
+  let key = `${parsed.secure ? "https" : "http"}://${parsed.hostPort}${parsed.path}`;
+  for (const [name, value] of parsed.query) key += `&${name}=${value}`;
+  return key;
+}
+
+function bool(options: Record<string, unknown>, name: string, fallback: boolean): boolean {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") throw new TypeError(`option "${name}" must be a boolean`);
+  return value;
+}
+
+/** A non-negative number option, or `fallback` when absent. */
+function number(options: Record<string, unknown>, name: string, fallback: number): number {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value >= 0)) {
+    throw new TypeError(`option "${name}" must be a non-negative number`);
+  }
+  return value;
+}
+
+function coreOptions(parsed: ParsedUri, options: Partial<ManagerOptions>): CoreOptions {
+  const o = options as Record<string, unknown>;
+  let transports = "polling,websocket";
+  if (o.transports !== undefined) {
+    if (!Array.isArray(o.transports)) throw new TypeError('option "transports" must be an array');
+    const names: string[] = [];
+    for (const name of o.transports as unknown[]) {
+      if (name === "polling" || name === "websocket") names.push(name);
+      // webtransport is not supported; skipped as a client without it would.
+      else if (name !== "webtransport") {
+        throw new TypeError('option "transports" accepts "polling" and "websocket"');
+      }
+    }
+    if (names.length === 0) throw new TypeError('option "transports" names no usable transport');
+    transports = names.join(",");
+  }
+  return {
+    secure: parsed.secure,
+    hostPort: parsed.hostPort,
+    path: parsed.path,
+    query: parsed.query.flat(),
+    transports,
+    upgrade: bool(o, "upgrade", true),
+    rememberUpgrade: bool(o, "rememberUpgrade", false),
+    timeout: o.timeout === false ? -1 : number(o, "timeout", 20_000),
+    reconnection: bool(o, "reconnection", true),
+    reconnectionAttempts: number(o, "reconnectionAttempts", Infinity),
+    reconnectionDelay: number(o, "reconnectionDelay", 1000),
+    reconnectionDelayMax: number(o, "reconnectionDelayMax", 5000),
+    randomizationFactor: Math.min(number(o, "randomizationFactor", 0.5), 1),
+    withCredentials: bool(o, "withCredentials", false),
+  };
+}
+
+// ---------------------------------------------------------------- Manager --
+
+/** An emit waiting for its acknowledgement. */
+interface PendingAck {
+  readonly fn: AnyFn;
+  /** Called `(null, ...answer)`. */
+  readonly errorFirst: boolean;
+}
+
 export class Manager {
-  readonly #raw: RawManager;
-  readonly #uri: string;
-  readonly #options: ManagerOptions & SocketOptions;
+  readonly #runtime: Runtime;
+  readonly #options: Partial<ManagerOptions & SocketOptions>;
   readonly #sockets = new Map<string, Socket>();
+  /** By the core's socket index. */
+  readonly #byIndex: Socket[] = [];
+  readonly #listeners = new Listeners();
+  /** Emits waiting for an acknowledgement, by the core's request. */
+  readonly #acks = new Map<number, PendingAck>();
   readonly autoConnect: boolean;
 
   constructor(uri?: string, options: Partial<ManagerOptions & SocketOptions> = {}) {
-    this.#uri = uri ?? "";
     this.#options = options;
-    this.#raw = new RawManager(this.#uri, options);
+    const parsed = parseUri(uri ?? "", options);
+    this.#runtime = new Runtime(coreOptions(parsed, options), (kind, socket, n, text, value) =>
+      this.#deliver(kind, socket, n, text, value),
+    );
     this.autoConnect = options.autoConnect !== false;
     if (this.autoConnect) this.open();
   }
@@ -171,8 +341,18 @@ export class Manager {
   ): Socket<L, E> {
     let socket = this.#sockets.get(nsp);
     if (!socket) {
-      socket = new Socket(this, this.#raw, nsp, { ...this.#options, ...options });
+      const o = { ...this.#options, ...options } as Record<string, unknown>;
+      const ackTimeout = o.ackTimeout === undefined ? -1 : number(o, "ackTimeout", 0);
+      const index = this.#runtime.socket(
+        nsp,
+        ackTimeout,
+        number(o, "retries", 0),
+        number(o, "maxBufferedPackets", 1000),
+        number(o, "maxPendingAcks", 1000),
+      );
+      socket = new Socket(this, this.#runtime, index, nsp, o as SocketOptions, ackTimeout >= 0);
       this.#sockets.set(nsp, socket);
+      this.#byIndex[index] = socket;
     } else if (this.autoConnect && !socket.active) {
       socket.connect();
     }
@@ -184,7 +364,7 @@ export class Manager {
    * Manager has disconnected (nothing left running). For tests and debugging.
    */
   get liveResources(): number {
-    return this.#raw.liveResources();
+    return this.#runtime.liveResources;
   }
 
   /** @internal used by io() to decide whether a namespace is already taken. */
@@ -203,7 +383,8 @@ export class Manager {
         callback(error);
       });
     }
-    this.#raw.open(true);
+    this.#runtime.core.open(now(), true);
+    this.#runtime.drain();
     return this;
   }
   connect(callback?: (error?: Error) => void): this {
@@ -211,69 +392,146 @@ export class Manager {
   }
 
   on<Ev extends keyof ManagerReservedEvents>(event: Ev, listener: ManagerReservedEvents[Ev]): ListenerHandle {
-    return new ListenerHandle(this.#raw, this.#raw.on(event, listener, this));
+    return this.#listeners.add(this.#listeners.list(event), listener, false, false, event);
   }
   once<Ev extends keyof ManagerReservedEvents>(event: Ev, listener: ManagerReservedEvents[Ev]): ListenerHandle {
-    const handle: ListenerHandle = this.on(event, ((...args: unknown[]) => {
-      handle.off();
-      (listener as AnyFn).apply(this, args);
-    }) as ManagerReservedEvents[Ev]);
-    return handle;
+    return this.#listeners.add(this.#listeners.list(event), listener, true, false, event);
+  }
+
+  #setting(which: Setting, value: number): number {
+    const out = this.#runtime.core.option(which, value);
+    this.#runtime.drain();
+    return out;
   }
 
   reconnection(): boolean;
   reconnection(value: boolean): this;
   reconnection(value?: boolean): boolean | this {
-    if (value === undefined) return this.#raw.option(0, NaN) !== 0;
-    this.#raw.option(0, value ? 1 : 0);
+    if (value === undefined) return this.#setting(Setting.Reconnection, NaN) !== 0;
+    this.#setting(Setting.Reconnection, value ? 1 : 0);
     return this;
   }
   reconnectionAttempts(): number;
   reconnectionAttempts(value: number): this;
   reconnectionAttempts(value?: number): number | this {
-    if (value === undefined) return this.#raw.option(1, NaN);
-    this.#raw.option(1, value);
+    if (value === undefined) return this.#setting(Setting.ReconnectionAttempts, NaN);
+    this.#setting(Setting.ReconnectionAttempts, value);
     return this;
   }
   reconnectionDelay(): number;
   reconnectionDelay(value: number): this;
   reconnectionDelay(value?: number): number | this {
-    if (value === undefined) return this.#raw.option(2, NaN);
-    this.#raw.option(2, value);
+    if (value === undefined) return this.#setting(Setting.ReconnectionDelay, NaN);
+    this.#setting(Setting.ReconnectionDelay, value);
     return this;
   }
   reconnectionDelayMax(): number;
   reconnectionDelayMax(value: number): this;
   reconnectionDelayMax(value?: number): number | this {
-    if (value === undefined) return this.#raw.option(3, NaN);
-    this.#raw.option(3, value);
+    if (value === undefined) return this.#setting(Setting.ReconnectionDelayMax, NaN);
+    this.#setting(Setting.ReconnectionDelayMax, value);
     return this;
   }
   randomizationFactor(): number;
   randomizationFactor(value: number): this;
   randomizationFactor(value?: number): number | this {
-    if (value === undefined) return this.#raw.option(4, NaN);
-    this.#raw.option(4, value);
+    if (value === undefined) return this.#setting(Setting.RandomizationFactor, NaN);
+    this.#setting(Setting.RandomizationFactor, value);
     return this;
   }
   timeout(): number | false;
   timeout(value: number | false): this;
   timeout(value?: number | false): number | false | this {
     if (value === undefined) {
-      const ms = this.#raw.option(5, NaN);
+      const ms = this.#setting(Setting.Timeout, NaN);
       return ms < 0 ? false : ms;
     }
-    this.#raw.option(5, value === false ? -1 : value);
+    this.#setting(Setting.Timeout, value === false ? -1 : value);
     return this;
+  }
+
+  /** @internal an emit's acknowledgement callback, under the core's request. */
+  expectAck(request: number, fn: AnyFn, errorFirst: boolean): void {
+    this.#acks.set(request, { fn, errorFirst });
+  }
+
+  #emit(event: string, args: unknown[]): void {
+    const calls = Listeners.take(this.#listeners.named.get(event));
+    if (calls) for (const r of calls) call(r.fn, this, args);
+  }
+
+  /** What the core reports (see `Output` in src/bindings/mod.rs). */
+  #deliver(kind: Output, index: number, n: number, text: string | undefined, value: unknown): void {
+    switch (kind) {
+      case Output.Open:
+        return this.#emit("open", []);
+      case Output.Close:
+        return this.#emit("close", value === undefined ? [text] : [text, value]);
+      case Output.Error:
+        return this.#emit("error", [new Error(text)]);
+      case Output.Ping:
+        return this.#emit("ping", []);
+      case Output.ReconnectAttempt:
+        return this.#emit("reconnect_attempt", [n]);
+      case Output.Reconnect:
+        return this.#emit("reconnect", [n]);
+      case Output.ReconnectError:
+        return this.#emit("reconnect_error", [new Error(text)]);
+      case Output.ReconnectFailed:
+        return this.#emit("reconnect_failed", []);
+      case Output.Ack:
+      case Output.AckTimeout:
+      case Output.AckDisconnected:
+      case Output.AckDropped: {
+        const ack = this.#acks.get(n);
+        if (ack === undefined) return;
+        this.#acks.delete(n);
+        if (kind === Output.Ack) {
+          const answer = value as unknown[];
+          call(ack.fn, undefined, ack.errorFirst ? [null, ...answer] : answer);
+        } else if (kind !== Output.AckDropped) {
+          call(ack.fn, undefined, [new Error(text)]);
+        }
+        return;
+      }
+      case Output.Upgrade:
+      case Output.UpgradeError:
+        return;
+      default:
+        this.#byIndex[index]?.[deliver](kind, n, text, value);
+    }
   }
 }
 
 // ---------------------------------------------------------------- Socket ---
 
+/** The key of Socket's delivery method (only the Manager calls it). */
+const deliver = Symbol("deliver");
+
 interface Flags {
   volatile: boolean;
   timeout: number | undefined;
 }
+
+/** Per namespace: what every flagged view of it (`volatile`, `timeout()`) shares. */
+interface SocketState {
+  readonly runtime: Runtime;
+  readonly index: number;
+  readonly listeners: Listeners;
+  /** `ackTimeout` is set: plain ack callbacks are error-first. */
+  readonly ackTimeout: boolean;
+  auth: SocketOptions["auth"];
+  /** Emits the core buffered while offline, for the outgoing listeners, which hear them when they are flushed. */
+  unsent: unknown[][];
+  /** Emits waiting behind a Blob being read, in call order. */
+  outbox: { args: unknown[] | undefined; ack: AnyFn | undefined; mode: number; flags: Flags }[];
+}
+
+const EMIT_ERRORS: Record<number, string> = {
+  1: "send buffer full",
+  2: "too many pending acknowledgements",
+  3: "unknown socket",
+};
 
 /**
  * One namespace. `L`: events the server sends (listen); `E`: events this
@@ -282,58 +540,72 @@ interface Flags {
 export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L> {
   readonly io: Manager;
   readonly nsp: string;
-  readonly #raw: RawSocket;
-  readonly #manager: RawManager;
+  readonly #state: SocketState;
   readonly #flags: Flags;
 
   /** @internal created by Manager.socket() */
   constructor(
     io: Manager,
-    manager: RawManager,
+    runtime: Runtime,
+    index: number,
     nsp: string,
     options: SocketOptions,
+    ackTimeout: boolean,
     flags?: Flags,
-    raw?: RawSocket,
+    state?: SocketState,
   ) {
     this.io = io;
     this.nsp = nsp;
-    this.#manager = manager;
-    this.#raw = raw ?? manager.socket(nsp, options, this);
+    this.#state = state ?? {
+      runtime,
+      index,
+      listeners: new Listeners(),
+      ackTimeout,
+      auth: options.auth,
+      unsent: [],
+      outbox: [],
+    };
     this.#flags = flags ?? { volatile: false, timeout: undefined };
     if (!flags && io.autoConnect) this.connect();
   }
 
+  #core(): Runtime["core"] {
+    return this.#state.runtime.core;
+  }
+
   get id(): string | undefined {
-    return this.#raw.id();
+    return this.#core().sid(this.#state.index);
   }
   get connected(): boolean {
-    return (this.#raw.state() & 1) !== 0;
+    return (this.#core().state(this.#state.index) & 1) !== 0;
   }
   get disconnected(): boolean {
     return !this.connected;
   }
   get active(): boolean {
-    return (this.#raw.state() & 2) !== 0;
+    return (this.#core().state(this.#state.index) & 2) !== 0;
   }
   get recovered(): boolean {
-    return (this.#raw.state() & 4) !== 0;
+    return (this.#core().state(this.#state.index) & 4) !== 0;
   }
   get auth(): SocketOptions["auth"] {
-    return this.#raw.auth(false, undefined) as SocketOptions["auth"];
+    return this.#state.auth;
   }
   set auth(value: SocketOptions["auth"]) {
-    this.#raw.auth(true, value);
+    this.#state.auth = value;
   }
 
   connect(): this {
-    this.#raw.connect(true);
+    this.#core().connect(now(), this.#state.index, true);
+    this.#state.runtime.drain();
     return this;
   }
   open(): this {
     return this.connect();
   }
   disconnect(): this {
-    this.#raw.connect(false);
+    this.#core().connect(now(), this.#state.index, false);
+    this.#state.runtime.drain();
     return this;
   }
   close(): this {
@@ -341,7 +613,8 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   }
 
   #with(flags: Partial<Flags>): this {
-    return new Socket(this.io, this.#manager, this.nsp, {}, { ...this.#flags, ...flags }, this.#raw) as this;
+    const s = this.#state;
+    return new Socket(this.io, s.runtime, s.index, this.nsp, {}, s.ackTimeout, { ...this.#flags, ...flags }, s) as this;
   }
   /** The next emit is dropped instead of buffered while offline. */
   get volatile(): this {
@@ -365,13 +638,94 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   #emit(list: unknown[]): this {
     const last = list[list.length - 1];
     const ack = list.length > 1 && typeof last === "function" ? (list.pop() as AnyFn) : undefined;
-    return this.#send(list, ack, ack ? 1 : 0);
+    this.#send(list, ack, ack ? 1 : 0);
+    return this;
   }
 
   /** `mode`: 0 no ack, 1 callback, 2 error-first. */
-  #send(list: unknown[], ack: AnyFn | undefined, mode: number): this {
-    this.#raw.emit(list, ack, mode, this.#flags.timeout ?? -1, this.#flags.volatile);
-    return this;
+  #send(list: unknown[], ack: AnyFn | undefined, mode: number): void {
+    const name = list[0];
+    if (typeof name !== "string") throw new TypeError("emit: the event name must be a string");
+    if (RESERVED.has(name)) throw new TypeError(`"${name}" is a reserved event name`);
+    const state = this.#state;
+    if (state.outbox.length === 0 && content(list, false) !== Content.Blob) {
+      this.#write(list, ack, mode, this.#flags);
+      return;
+    }
+    // A Blob is read first; this emit and every later one wait in the
+    // outbox, so the server sees them in call order.
+    const entry = { args: undefined as unknown[] | undefined, ack, mode, flags: this.#flags };
+    state.outbox.push(entry);
+    if (content(list, false) !== Content.Blob) {
+      entry.args = list;
+      return;
+    }
+    readBlobs(list).then(
+      (args) => {
+        entry.args = args as unknown[];
+        this.#drainOutbox();
+      },
+      (error: unknown) => {
+        report(error);
+        entry.args = list;
+        this.#drainOutbox();
+      },
+    );
+  }
+
+  #drainOutbox(): void {
+    const outbox = this.#state.outbox;
+    while (outbox.length > 0 && outbox[0]!.args !== undefined) {
+      const { args, ack, mode, flags } = outbox.shift()!;
+      try {
+        this.#write(args!, ack, mode, flags);
+      } catch (error) {
+        report(error);
+      }
+    }
+  }
+
+  #write(list: unknown[], ack: AnyFn | undefined, mode: number, flags: Flags): void {
+    const state = this.#state;
+    const attachments: Binary[] = [];
+    let json: string;
+    try {
+      json = encodeBody(list, content(list, true) === Content.Binary, attachments);
+    } catch (error) {
+      throw new TypeError(
+        `emit("${list[0] as string}"): the arguments cannot be serialized: ${(error as Error).message}`,
+      );
+    }
+    const result = state.runtime.core.emit(
+      now(),
+      state.index,
+      json,
+      attachments.length > 0 ? attachments : undefined,
+      mode,
+      flags.timeout ?? -1,
+      flags.volatile,
+    );
+    if (result < 0) {
+      state.runtime.drain();
+      throw new Error(`emit("${list[0] as string}"): ${EMIT_ERRORS[-result]}`);
+    }
+    // result = (request + 1) * 2 + (connected ? 1 : 0); request -1: no ack.
+    const request = Math.floor(result / 2) - 1;
+    if (ack !== undefined && request >= 0) {
+      this.io.expectAck(request, ack, mode !== 1 || flags.timeout !== undefined || state.ackTimeout);
+    }
+    if (result % 2 === 1) {
+      const outgoing = Listeners.take(state.listeners.outgoing);
+      state.runtime.drain();
+      if (outgoing) for (const r of outgoing) call(r.fn, this, list);
+      return;
+    }
+    if (!flags.volatile) {
+      state.unsent.push(list);
+      const buffered = Math.floor(state.runtime.core.state(state.index) / 8);
+      while (state.unsent.length > buffered) state.unsent.shift();
+    }
+    state.runtime.drain();
   }
 
   /** Sends an event and resolves with the acknowledgement's first argument. */
@@ -395,60 +749,159 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     event: Ev,
     listener: Ev extends keyof ReservedSocketEvents ? ReservedSocketEvents[Ev] : L[Ev & keyof L],
   ): ListenerHandle {
-    return this.#on(0, event, listener, false, false);
+    const l = this.#state.listeners;
+    return l.add(l.list(event), listener, false, false, event);
   }
   once<Ev extends EventNames<L> | keyof ReservedSocketEvents>(
     event: Ev,
     listener: Ev extends keyof ReservedSocketEvents ? ReservedSocketEvents[Ev] : L[Ev & keyof L],
   ): ListenerHandle {
-    return this.#on(0, event, listener, true, false);
-  }
-  /** `kind`: 0 a named event, 1 `onAny`, 2 `onAnyOutgoing`. */
-  #on(kind: number, event: string, listener: unknown, once: boolean, prepend: boolean): ListenerHandle {
-    return new ListenerHandle(this.#manager, this.#raw.on(kind, event, listener, once, prepend));
+    const l = this.#state.listeners;
+    return l.add(l.list(event), listener, true, false, event);
   }
 
-  /** `off(event, fn)`: that listener; `off(event)`: all of the event; `off()`: all. */
+  /** `off(event, fn)`: that listener; `off(event)`: all of the event; `off()`: all named ones. */
   off(event?: string, listener?: AnyFn): this {
-    this.#raw.off(0, event, listener);
+    const named = this.#state.listeners.named;
+    if (event === undefined) named.clear();
+    else removeFunction(named.get(event), listener);
     return this;
   }
   removeAllListeners(event?: string): this {
-    this.#raw.off(0, event, undefined);
-    return this;
+    return this.off(event);
   }
   listeners(event: string): AnyFn[] {
-    return this.#raw.listeners(0, event) as AnyFn[];
+    return (this.#state.listeners.named.get(event) ?? []).map((r) => r.fn);
   }
   hasListeners(event: string): boolean {
-    return this.#raw.listeners(0, event).length > 0;
+    return (this.#state.listeners.named.get(event)?.length ?? 0) > 0;
   }
 
   onAny(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
-    return this.#on(1, "", listener, false, false);
+    const l = this.#state.listeners;
+    return l.add(l.any, listener, false, false, "onAny");
   }
   prependAny(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
-    return this.#on(1, "", listener, false, true);
+    const l = this.#state.listeners;
+    return l.add(l.any, listener, false, true, "onAny");
   }
   offAny(listener?: AnyFn): this {
-    this.#raw.off(1, undefined, listener);
+    removeFunction(this.#state.listeners.any, listener);
     return this;
   }
   listenersAny(): AnyFn[] {
-    return this.#raw.listeners(1, undefined) as AnyFn[];
+    return this.#state.listeners.any.map((r) => r.fn);
   }
   onAnyOutgoing(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
-    return this.#on(2, "", listener, false, false);
+    const l = this.#state.listeners;
+    return l.add(l.outgoing, listener, false, false, "onAny");
   }
   prependAnyOutgoing(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
-    return this.#on(2, "", listener, false, true);
+    const l = this.#state.listeners;
+    return l.add(l.outgoing, listener, false, true, "onAny");
   }
   offAnyOutgoing(listener?: AnyFn): this {
-    this.#raw.off(2, undefined, listener);
+    removeFunction(this.#state.listeners.outgoing, listener);
     return this;
   }
   listenersAnyOutgoing(): AnyFn[] {
-    return this.#raw.listeners(2, undefined) as AnyFn[];
+    return this.#state.listeners.outgoing.map((r) => r.fn);
+  }
+
+  #emitLocal(event: string, args: unknown[]): void {
+    const calls = Listeners.take(this.#state.listeners.named.get(event));
+    if (calls) for (const r of calls) call(r.fn, this, args);
+  }
+
+  /** Asks the app's `auth` (an object, or a function taking a callback) and hands it to the core. */
+  #askAuth(): void {
+    const state = this.#state;
+    const send = (value: unknown) => {
+      let json: string | undefined;
+      try {
+        json = value !== null && typeof value === "object" ? JSON.stringify(value) : undefined;
+      } catch (error) {
+        report(error);
+      }
+      state.runtime.core.auth(now(), state.index, json?.startsWith("{") ? json : undefined);
+      state.runtime.drain();
+    };
+    const auth = state.auth;
+    if (typeof auth !== "function") return send(auth);
+    let answered = false;
+    try {
+      auth((data) => {
+        if (answered) return;
+        answered = true;
+        send(data);
+      });
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  /** @internal what the core reports for this socket. */
+  [deliver](kind: Output, n: number, text: string | undefined, value: unknown): void {
+    const state = this.#state;
+    switch (kind) {
+      case Output.NeedAuth:
+        return this.#askAuth();
+      case Output.Connect: {
+        // The core flushed its send buffer: the outgoing listeners hear it
+        // before `connect`, in send order.
+        const unsent = state.unsent.splice(0);
+        for (const args of unsent) {
+          const outgoing = Listeners.take(state.listeners.outgoing);
+          if (outgoing) for (const r of outgoing) call(r.fn, this, args);
+        }
+        return this.#emitLocal("connect", []);
+      }
+      case Output.ConnectError: {
+        const error = new Error(text) as Error & { data?: unknown };
+        if (typeof value === "string") {
+          try {
+            error.data = JSON.parse(value);
+          } catch {
+            // the core validated it
+          }
+        }
+        return this.#emitLocal("connect_error", [error]);
+      }
+      case Output.Disconnect:
+        return this.#emitLocal("disconnect", value === undefined ? [text] : [text, value]);
+      case Output.Event: {
+        const args = value as unknown[];
+        if (n >= 0) args.push(this.#responder(n));
+        const any = Listeners.take(state.listeners.any);
+        if (any) for (const r of any) call(r.fn, this, args);
+        const named = Listeners.take(state.listeners.named.get(args[0] as string));
+        if (named) {
+          const rest = args.slice(1);
+          for (const r of named) call(r.fn, this, rest);
+        }
+        return;
+      }
+    }
+  }
+
+  /** The function a listener calls to answer a server event's acknowledgement, once. */
+  #responder(id: number): AnyFn {
+    const state = this.#state;
+    let used = false;
+    return (...reply: unknown[]) => {
+      if (used) return;
+      used = true;
+      const attachments: Binary[] = [];
+      let json: string;
+      try {
+        json = encodeBody(reply, content(reply, true) === Content.Binary, attachments);
+      } catch (error) {
+        report(error);
+        return;
+      }
+      state.runtime.core.ack(now(), state.index, id, json, attachments.length > 0 ? attachments : undefined);
+      state.runtime.drain();
+    };
   }
 }
 
@@ -492,7 +945,8 @@ export function io<L extends EventsMap = DefaultEventsMap, E extends EventsMap =
  * path and query, as io() shares Managers) and the namespace `uri` names.
  */
 export function connectionKey(uri: string, options: Partial<ManagerOptions>): [key: string, nsp: string] {
-  return parseUrl(uri, options) as [string, string];
+  const parsed = parseUri(uri, options);
+  return [keyOf(parsed), parsed.nsp];
 }
 
 /**

@@ -24,6 +24,6 @@ tsc -p tsconfig.build.json
 # What an app loads goes without comments (about 2.4 KB gzip less); the .d.ts
 # files keep theirs for editors, and the sources keep them for readers.
 tsc -p tsconfig.build.json --removeComments --declaration false
-mapfile -t snippets < <(find pkg/snippets -name '*.js')
+mapfile -t snippets < <(find pkg -path 'pkg/snippets/*' -name '*.js')
 node scripts/strip-comments.mjs pkg/socketio_wasm.js "${snippets[@]}"
 node scripts/size.mjs

@@ -63,7 +63,10 @@ mod prelude {
 pub mod proto;
 
 /// Strings without `format!` (std::fmt costs ~10 KB of wasm).
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[cfg_attr(
+    not(all(target_arch = "wasm32", feature = "rust-api")),
+    allow(dead_code)
+)]
 mod text {
     use crate::prelude::*;
 
@@ -99,6 +102,6 @@ mod debug_filter;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;
-/// Browser runtime and the Rust API (wasm32 only).
-#[cfg(target_arch = "wasm32")]
+/// Browser runtime and the Rust API (wasm32, feature `rust-api`).
+#[cfg(all(target_arch = "wasm32", feature = "rust-api"))]
 pub mod web;

@@ -1,33 +1,27 @@
-//! The `#[wasm_bindgen]` surface used by the npm package (js/index.ts wraps
-//! it in socket.io-client's API). JS values are converted here and only here;
-//! errors cross as JS `TypeError`/`Error` with messages that name the event.
+//! The `#[wasm_bindgen]` surface of the npm package: one class, [`Core`]
+//! (a [`Manager`] whose payloads are JS values), a few functions, and the
+//! enums both sides name. js/runtime.ts owns the browser resources and calls
+//! in; the core answers through the runtime's [`Host`] methods. Bodies cross
+//! as JS values, never copied into wasm memory; only the first
+//! [`Manager::head_len`] characters of a received frame are.
 #[allow(unused_imports)]
 use crate::prelude::*;
-mod options;
+mod host;
 
-use alloc::rc::Rc;
-
-use js_sys::{Array, Function, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-use crate::proto::{AckError, AckMode, EmitError};
-use crate::text::cat;
-use crate::web::{
-    self, glue, AuthProvider, AuthReply, EmitOptions, EventData, Key, Payload, Registration,
+use crate::proto::{
+    AckError, AckMode, Auth, Emit, EmitError, Event, Manager, ManagerConfig, SocketConfig,
+    SocketId, Transmit, TransportId, TransportInput, TransportKind, RESERVED_EVENTS, SEPARATOR,
 };
+use host::{Frame, Host, Js};
 
 #[cfg(all(debug_assertions, feature = "std"))]
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     fn console_error(error: &JsValue);
-}
-
-use crate::web::glue::report;
-
-fn type_error(message: &str) -> JsValue {
-    js_sys::TypeError::new(message).into()
 }
 
 /// Runs when the module is instantiated. Debug builds report any panic with
@@ -45,503 +39,602 @@ fn start() {
 /// The crate version, so the JS layer can report what it loaded.
 #[wasm_bindgen]
 pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").to_owned()
+    String::from(env!("CARGO_PKG_VERSION"))
 }
 
-/// One connection (wrapped by the JS `Manager`).
+/// The event names an app may not emit (the core's list, for js/index.ts).
+#[wasm_bindgen(js_name = reservedEvents)]
+pub fn reserved_events() -> Vec<String> {
+    RESERVED_EVENTS.iter().map(|s| String::from(*s)).collect()
+}
+
+/// Whether `localStorage.debug`'s `patterns` (the `debug` package's
+/// syntax) switch on the runtime's log (`socketio-wasm:runtime`).
+#[wasm_bindgen(js_name = debugEnabled)]
+pub fn debug_enabled(patterns: &str) -> bool {
+    crate::debug_filter::matches(patterns, "socketio-wasm:runtime")
+}
+
+/// What separates the packets of a long-polling payload.
+#[wasm_bindgen(js_name = payloadSeparator)]
+pub fn payload_separator() -> String {
+    String::from(SEPARATOR)
+}
+
+/// What a [`Host::event`] call reports. `number`, `text` and `value` carry,
+/// per kind: (`-`: unused)
 #[wasm_bindgen]
-pub struct RawManager {
-    inner: web::Manager,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Manager `open`.
+    Open,
+    /// Manager `close`: text the reason, value the description.
+    Close,
+    /// Manager `error`: text the message.
+    Error,
+    /// Manager `ping`.
+    Ping,
+    /// Manager `reconnect_attempt`: number the attempt.
+    ReconnectAttempt,
+    /// Manager `reconnect`: number the attempts.
+    Reconnect,
+    /// Manager `reconnect_error`: text the message.
+    ReconnectError,
+    /// Manager `reconnect_failed`.
+    ReconnectFailed,
+    /// The transport was upgraded: text its name.
+    Upgrade,
+    /// An upgrade probe failed: text the message.
+    UpgradeError,
+    /// The socket needs its auth payload: answer with [`Core::auth`].
+    NeedAuth,
+    /// Socket `connect`: text the id, number 1 when recovered.
+    Connect,
+    /// Socket `connect_error`: text the message, value the server's `data`
+    /// as JSON text.
+    ConnectError,
+    /// Socket `disconnect`: text the reason, value the description.
+    Disconnect,
+    /// A server event: value the arguments, number the ack id or -1.
+    Event,
+    /// An emit's acknowledgement: number the request, value the arguments.
+    Ack,
+    /// An emit's acknowledgement timed out: number the request, text the
+    /// error's message.
+    AckTimeout,
+    /// An emit's acknowledgement will not come (disconnected), error-first:
+    /// number the request, text the error's message.
+    AckDisconnected,
+    /// A plain ack callback that will not be called: number the request.
+    AckDropped,
+}
+
+/// What happened to a transport ([`Core::input`]).
+#[wasm_bindgen]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// The WebSocket opened.
+    Opened,
+    /// The packets given by [`Core::poll_packet`] are the whole response.
+    PollEnd,
+    /// The POST completed.
+    PostDone,
+    /// The transport closed (description: what the browser said).
+    Closed,
+    /// The transport failed (description: engine.io-client's message).
+    Error,
+}
+
+/// Why [`Core::emit`] refused an emit (negative results).
+#[wasm_bindgen]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmitRefused {
+    /// The send buffer or retry queue is full (`maxBufferedPackets`).
+    BufferFull = 1,
+    /// Too many emits wait for an acknowledgement (`maxPendingAcks`).
+    TooManyPendingAcks = 2,
+    /// No such socket.
+    UnknownSocket = 3,
+}
+
+/// The core's setting read or written by [`Core::option`].
+#[wasm_bindgen]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    /// `reconnection` (0 or 1).
+    Reconnection,
+    /// `reconnectionAttempts` (Infinity: no bound).
+    ReconnectionAttempts,
+    /// `reconnectionDelay`.
+    ReconnectionDelay,
+    /// `reconnectionDelayMax`.
+    ReconnectionDelayMax,
+    /// `randomizationFactor`.
+    RandomizationFactor,
+    /// `timeout` (negative: none).
+    Timeout,
+}
+
+/// Milliseconds from a JS number (fractions dropped, negatives and NaN as 0).
+fn millis(ms: f64) -> u64 {
+    if ms.is_finite() && ms > 0.0 {
+        ms as u64
+    } else if ms == f64::INFINITY {
+        u64::MAX
+    } else {
+        0
+    }
+}
+
+/// A non-negative deadline in ms, or none (negative, NaN).
+fn optional_millis(ms: f64) -> Option<u64> {
+    (ms >= 0.0).then(|| millis(ms))
+}
+
+/// `reconnectionAttempts`: `Infinity` (or anything past u32) is unbounded.
+fn attempts(value: f64) -> Option<u32> {
+    (value.is_finite() && value < u32::MAX as f64).then(|| value.max(0.0) as u32)
+}
+
+fn transport_id(t: f64) -> TransportId {
+    TransportId(t as u64)
+}
+
+/// One connection to one server (wrapped by js/index.ts `Manager`, driven by
+/// js/runtime.ts `Runtime`). Every method takes the runtime's clock, `now`
+/// (ms, monotonic), when the core may act on it.
+#[wasm_bindgen]
+pub struct Core {
+    manager: Manager<Js>,
+    host: Host,
+    /// The deadline the host's timer is armed for.
+    armed: Option<u64>,
+    /// The packets of the poll response being handed over.
+    polled: Vec<Frame>,
+    /// Recent frame heads as JS strings (most are `42` or `42/nsp,`), so
+    /// an emit does not decode the same header into a new string each time.
+    heads: Vec<(String, JsValue)>,
 }
 
 #[wasm_bindgen]
-impl RawManager {
-    /// A closed connection to the server of `uri` with socket.io-client's
-    /// Manager options.
+impl Core {
+    /// A closed connection. `transports` names them in order, comma-separated
+    /// (`"polling,websocket"`); `query` alternates names and values;
+    /// `timeout` < 0 disables the connection timeout; `seed` feeds the
+    /// reconnection jitter. js/index.ts validates the options first.
     #[wasm_bindgen(constructor)]
-    pub fn new(uri: &str, options: &JsValue) -> Result<RawManager, JsValue> {
-        let parsed = options::parse_url(uri, options)?;
-        let (config, with_credentials) = options::manager_config(&parsed, options)?;
-        Ok(RawManager {
-            inner: web::Manager::new(config, with_credentials),
-        })
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        host: Host,
+        secure: bool,
+        host_port: String,
+        path: String,
+        query: Vec<String>,
+        transports: &str,
+        upgrade: bool,
+        remember_upgrade: bool,
+        timeout: f64,
+        reconnection: bool,
+        reconnection_attempts: f64,
+        reconnection_delay: f64,
+        reconnection_delay_max: f64,
+        randomization_factor: f64,
+        seed: f64,
+    ) -> Core {
+        let mut config = ManagerConfig::new(host_port, secure);
+        config.path = path;
+        let mut pairs = query.into_iter();
+        while let (Some(name), Some(value)) = (pairs.next(), pairs.next()) {
+            config.query.push((name, value));
+        }
+        config.transports = transports
+            .split(',')
+            .filter_map(|name| match name {
+                "polling" => Some(TransportKind::Polling),
+                "websocket" => Some(TransportKind::WebSocket),
+                _ => None,
+            })
+            .collect();
+        config.upgrade = upgrade;
+        config.remember_upgrade = remember_upgrade;
+        config.timeout = optional_millis(timeout);
+        config.reconnection = reconnection;
+        config.reconnection_attempts = attempts(reconnection_attempts);
+        config.reconnection_delay = millis(reconnection_delay);
+        config.reconnection_delay_max = millis(reconnection_delay_max);
+        config.randomization_factor = randomization_factor.clamp(0.0, 1.0);
+        let payloads = Js { host: host.clone() };
+        Core {
+            manager: Manager::with_payloads(config, millis(seed), payloads),
+            host,
+            armed: None,
+            polled: Vec::new(),
+            heads: Vec::new(),
+        }
     }
 
     /// `open()` (true) or `close()` (false).
-    pub fn open(&self, open: bool) {
+    pub fn open(&mut self, now: f64, open: bool) {
         if open {
-            self.inner.open();
+            self.manager.open(millis(now));
         } else {
-            self.inner.close();
+            self.manager.close(millis(now));
         }
+        self.flush();
     }
 
-    /// The socket of `nsp`; `this_arg` is the JS object listeners see as `this`.
+    /// The socket of `nsp` (its first options are kept); its auth payload is
+    /// asked for on every (re)connection ([`Output::NeedAuth`]).
     pub fn socket(
-        &self,
+        &mut self,
         nsp: &str,
-        options: &JsValue,
-        this_arg: JsValue,
-    ) -> Result<RawSocket, JsValue> {
-        let config = options::socket_config(options)?;
-        let ack_timeout = config.ack_timeout;
-        let auth = Reflect::get(options, &"auth".into()).unwrap_or(JsValue::UNDEFINED);
-        let auth_cell = Rc::new(core::cell::RefCell::new(auth));
-        let provider: AuthProvider = {
-            let auth_cell = auth_cell.clone();
-            Rc::new(move |reply: AuthReply| ask_auth(&auth_cell.borrow(), reply))
+        ack_timeout: f64,
+        retries: f64,
+        max_buffered_packets: f64,
+        max_pending_acks: f64,
+    ) -> u32 {
+        let config = SocketConfig {
+            auth: Auth::Ask,
+            ack_timeout: optional_millis(ack_timeout),
+            retries: millis(retries).min(u64::from(u32::MAX)) as u32,
+            max_buffered_packets: millis(max_buffered_packets) as usize,
+            max_pending_acks: millis(max_pending_acks) as usize,
         };
-        let socket = self.inner.socket(nsp, config, Some(provider));
-        Ok(RawSocket {
-            inner: socket,
-            outbox: Outbox::default(),
-            auth: auth_cell,
-            ack_timeout,
-            this_arg,
-        })
+        self.manager.socket(nsp, config).index()
     }
 
-    /// Listens to a Manager event; returns the registration's id.
-    pub fn on(&self, event: &str, listener: &JsValue, this_arg: JsValue) -> Result<f64, JsValue> {
-        let function = listener_function(event, listener)?;
-        let callback = js_callback(function, this_arg, false);
-        let handle = self.inner.on(event, move |p| callback(p));
-        Ok(handle.detach().id() as f64)
+    /// How many characters of each received text [`Core::text`] needs.
+    #[wasm_bindgen(js_name = headLength)]
+    pub fn head_length(&self) -> u32 {
+        self.manager.head_len() as u32
     }
 
-    /// Removes the listener registered as `id` (of the Manager or any of its
-    /// sockets); true the first time, false after.
-    #[wasm_bindgen(js_name = offId)]
-    pub fn off_id(&self, id: f64) -> bool {
-        self.inner.remove_listener(id as u64)
-    }
-
-    /// Open transports plus 1 when the timer is armed: 0 means nothing of
-    /// this connection is left running in the browser.
-    #[wasm_bindgen(js_name = liveResources)]
-    pub fn live_resources(&self) -> usize {
-        let (transports, timer) = self.inner.resources();
-        transports + usize::from(timer)
-    }
-
-    /// Reads, and sets unless `value` is NaN, one reconnection option:
-    /// 0 `reconnection` (0 or 1), 1 `reconnectionAttempts` (Infinity: no
-    /// bound), 2 `reconnectionDelay`, 3 `reconnectionDelayMax`,
-    /// 4 `randomizationFactor`, 5 `timeout` (negative: none). One export for
-    /// the twelve accessors keeps the module small.
-    pub fn option(&self, which: u8, value: f64) -> f64 {
-        let set = !value.is_nan();
-        self.inner.with_core(|c| {
-            if set {
-                match which {
-                    0 => c.set_reconnection(value != 0.0),
-                    1 => c.set_reconnection_attempts(options::attempts(value)),
-                    2 => c.set_reconnection_delay(options::millis(value)),
-                    3 => c.set_reconnection_delay_max(options::millis(value)),
-                    4 => c.set_randomization_factor(value.clamp(0.0, 1.0)),
-                    _ => c.set_timeout(
-                        (value.is_finite() && value >= 0.0).then(|| options::millis(value)),
-                    ),
-                }
-            }
-            let config = c.config();
-            match which {
-                0 => f64::from(u8::from(config.reconnection)),
-                1 => config
-                    .reconnection_attempts
-                    .map_or(f64::INFINITY, f64::from),
-                2 => config.reconnection_delay as f64,
-                3 => config.reconnection_delay_max as f64,
-                4 => config.randomization_factor,
-                _ => config.timeout.map_or(-1.0, |t| t as f64),
-            }
-        })
-    }
-}
-
-/// Calls the app's `auth` (an object, or a function taking a callback) and
-/// sends the result.
-fn ask_auth(auth: &JsValue, reply: AuthReply) {
-    if let Some(function) = auth.dyn_ref::<Function>() {
-        let reply = Rc::new(reply);
-        let callback = Closure::once_into_js(move |value: JsValue| {
-            reply.send(auth_json(&value));
-        });
-        if let Err(error) = function.call1(&JsValue::UNDEFINED, &callback) {
-            report(&error);
-        }
-    } else {
-        reply.send(auth_json(auth));
-    }
-}
-
-fn auth_json(value: &JsValue) -> Option<String> {
-    if value.is_null() || value.is_undefined() {
-        return None;
-    }
-    js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .filter(|s| s.starts_with('{'))
-}
-
-/// An emit as the app made it.
-struct Outgoing {
-    args: Array,
-    ack: Option<Function>,
-    mode: AckMode,
-    volatile: bool,
-}
-
-/// Emits waiting behind a Blob being read, with whether each is ready.
-type Outbox =
-    Rc<core::cell::RefCell<alloc::collections::VecDeque<(Rc<core::cell::Cell<bool>>, Outgoing)>>>;
-
-/// Sends the ready emits at the head of the outbox, in order.
-fn drain(socket: &web::Socket, ack_timeout: Option<u64>, outbox: &Outbox) {
-    loop {
-        let next = {
-            let mut queue = outbox.borrow_mut();
-            match queue.front() {
-                Some((ready, _)) if ready.get() => queue.pop_front(),
-                _ => None,
-            }
-        };
-        let Some((_, request)) = next else { break };
-        if let Err(error) = send(socket, ack_timeout, request) {
-            report(&error);
-        }
-    }
-}
-
-fn send(socket: &web::Socket, ack_timeout: Option<u64>, request: Outgoing) -> Result<(), JsValue> {
-    let encoded =
-        web::encode_args(&request.args).map_err(|error| serialize_error(&request.args, &error))?;
-    send_encoded(socket, ack_timeout, request, encoded)
-}
-
-/// The event name of `[event, ...args]`, read only to word an error (the
-/// hot path does not copy it out of JS).
-fn event_name(args: &Array) -> String {
-    args.get(0).as_string().unwrap_or_default()
-}
-
-fn serialize_error(args: &Array, error: &JsValue) -> JsValue {
-    let detail = error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .unwrap_or_default();
-    type_error(&cat(&[
-        "emit(\"",
-        &event_name(args),
-        "\"): the arguments cannot be serialized: ",
-        &detail,
-    ]))
-}
-
-fn send_encoded(
-    socket: &web::Socket,
-    ack_timeout: Option<u64>,
-    request: Outgoing,
-    (data, attachments): (String, Vec<Vec<u8>>),
-) -> Result<(), JsValue> {
-    let Outgoing {
-        args,
-        ack,
-        mode,
-        volatile,
-    } = request;
-    let callback = ack.map(|function| ack_callback(function, mode, ack_timeout));
-    let name = || event_name(&args);
-    socket
-        .emit(
-            EventData::with_js(data, attachments, args.clone().into()),
-            EmitOptions {
-                ack: mode,
-                volatile,
-            },
-            callback,
-        )
-        .map_err(|error| emit_error(&name(), error))
-}
-
-/// One namespace (wrapped by the JS `Socket`).
-#[wasm_bindgen]
-pub struct RawSocket {
-    inner: web::Socket,
-    outbox: Outbox,
-    auth: Rc<core::cell::RefCell<JsValue>>,
-    ack_timeout: Option<u64>,
-    this_arg: JsValue,
-}
-
-/// How `emit` waits for an acknowledgement (`AckMode` for JS): 0 none,
-/// 1 callback, anything else error-first (`emitWithAck`).
-const ACK_NONE: u8 = 0;
-const ACK_CALLBACK: u8 = 1;
-
-/// The core's mode for an emit's `ack_mode` and `timeout_ms` (>= 0 sets a
-/// deadline, error-first).
-fn ack_mode_of(has_ack: bool, ack_mode: u8, timeout_ms: f64) -> AckMode {
-    match (has_ack, ack_mode) {
-        (false, _) | (_, ACK_NONE) => AckMode::None,
-        _ if timeout_ms >= 0.0 && timeout_ms.is_finite() => {
-            AckMode::WithTimeout(options::millis(timeout_ms))
-        }
-        (_, ACK_CALLBACK) => AckMode::Callback,
-        _ => AckMode::WithError,
-    }
-}
-
-/// Which listeners (`kind` in `on`, `off`, `listeners`): 0 of a named event,
-/// 1 catch-all (`onAny`), 2 catch-all of sent events (`onAnyOutgoing`).
-fn key(kind: u8, event: Option<String>) -> Option<Key> {
-    match kind {
-        0 => event.map(Key::Named),
-        1 => Some(Key::Any),
-        _ => Some(Key::AnyOutgoing),
-    }
-}
-
-#[wasm_bindgen]
-impl RawSocket {
-    /// `connect()` (true) or `disconnect()` (false).
-    pub fn connect(&self, connect: bool) {
+    /// `connect()` (true) or `disconnect()` (false) of a socket.
+    pub fn connect(&mut self, now: f64, socket: u32, connect: bool) {
         if connect {
-            self.inner.connect();
+            self.manager.connect(millis(now), SocketId(socket));
         } else {
-            self.inner.disconnect();
+            self.manager.disconnect(millis(now), SocketId(socket));
         }
+        self.flush();
     }
 
-    /// 1 connected, 2 active, 4 recovered (bits).
-    pub fn state(&self) -> u8 {
-        u8::from(self.inner.connected())
-            | (u8::from(self.inner.active()) << 1)
-            | (u8::from(self.inner.recovered()) << 2)
+    /// The answer to [`Output::NeedAuth`]: a JSON object text, or none.
+    pub fn auth(&mut self, now: f64, socket: u32, auth: Option<String>) {
+        self.manager.set_auth(millis(now), SocketId(socket), auth);
+        self.flush();
     }
 
-    /// The server-given id while connected.
-    pub fn id(&self) -> Option<String> {
-        self.inner.id()
-    }
-
-    /// The `auth` option; replaced by `value` when `set`.
-    pub fn auth(&self, set: bool, value: JsValue) -> JsValue {
-        if set {
-            *self.auth.borrow_mut() = value;
-        }
-        self.auth.borrow().clone()
-    }
-
-    /// Sends `args` (`[event, ...args]`). `ack_mode`: 0 none, 1 callback,
-    /// 2 error-first (`emitWithAck`); `timeout_ms` >= 0 sets a deadline
-    /// (error-first). Throws a `TypeError`/`Error` naming the event when
-    /// nothing can be sent.
+    /// Sends an event: `data` its JSON array (a string) with binary values
+    /// replaced by placeholders, `attachments` those values in order. `ack`:
+    /// 0 none, 1 a plain callback, 2 error-first; `timeout` >= 0 sets a
+    /// deadline (error-first). Returns `(request + 1) * 2 + connected`:
+    /// `request` the one its [`Output::Ack`] will name (-1 when no ack was
+    /// asked), `connected` 1 when the socket was connected (the emit went
+    /// out rather than into the offline buffer); or minus an [`EmitRefused`].
+    #[allow(clippy::too_many_arguments)]
     pub fn emit(
-        &self,
-        args: &Array,
-        ack: Option<Function>,
-        ack_mode: u8,
-        timeout_ms: f64,
+        &mut self,
+        now: f64,
+        socket: u32,
+        data: JsValue,
+        attachments: Option<Array>,
+        ack: u8,
+        timeout: f64,
         volatile: bool,
-    ) -> Result<(), JsValue> {
-        let mode = ack_mode_of(ack.is_some(), ack_mode, timeout_ms);
-        let request = Outgoing {
-            args: args.clone(),
+    ) -> f64 {
+        let ack = match ack {
+            0 => AckMode::None,
+            _ if timeout >= 0.0 => AckMode::WithTimeout(millis(timeout)),
+            1 => AckMode::Callback,
+            _ => AckMode::WithError,
+        };
+        let emit = Emit {
+            data,
+            attachments: attachments.map_or_else(Vec::new, |a| a.iter().collect()),
             ack,
-            mode,
             volatile,
         };
-        let has_blob = if self.outbox.borrow().is_empty() {
-            // The common case: encoded and sent now, one call to JS.
-            // (glue.js checks that the name is a string: no copy of it here.)
-            match web::encode_unless_blob(args, true) {
-                Ok(Some(encoded)) => {
-                    return send_encoded(&self.inner, self.ack_timeout, request, encoded)
-                }
-                Ok(None) => true,
-                Err(error) if error.is_null() => return Err(name_type_error()),
-                Err(error) => return Err(serialize_error(args, &error)),
-            }
-        } else {
-            web::has_blob(args)
-        };
-        let Some(name) = args.get(0).as_string() else {
-            return Err(name_type_error());
-        };
-        // A Blob is read asynchronously; this emit and every one after it
-        // wait in the outbox so the server sees them in call order.
-        if crate::proto::packet::RESERVED_EVENTS.contains(&name.as_str()) {
-            return Err(emit_error(&name, EmitError::ReservedEvent));
+        let socket = SocketId(socket);
+        let connected = f64::from(u8::from(self.manager.is_connected(socket)));
+        let result = self.manager.emit(millis(now), socket, emit);
+        self.flush();
+        match result {
+            Ok(Some(request)) => (request.value() as f64 + 1.0) * 2.0 + connected,
+            Ok(None) => connected,
+            Err(EmitError::BufferFull) => -f64::from(EmitRefused::BufferFull as u8),
+            Err(EmitError::TooManyPendingAcks) => -f64::from(EmitRefused::TooManyPendingAcks as u8),
+            // The runtime checks names first: a reserved one never gets here.
+            Err(_) => -f64::from(EmitRefused::UnknownSocket as u8),
         }
-        let ready = Rc::new(core::cell::Cell::new(!has_blob));
-        self.outbox.borrow_mut().push_back((ready.clone(), request));
-        if has_blob {
-            let outbox = self.outbox.clone();
-            let socket = self.inner.clone();
-            let ack_timeout = self.ack_timeout;
-            let args = args.clone();
-            web::read_blobs(&args, move |resolved| {
-                if let Some(entry) = outbox
-                    .borrow_mut()
-                    .iter_mut()
-                    .find(|(r, _)| Rc::ptr_eq(r, &ready))
-                {
-                    match resolved {
-                        Ok(args) => entry.1.args = args,
-                        Err(error) => report(&error),
-                    }
-                }
-                ready.set(true);
-                drain(&socket, ack_timeout, &outbox);
-            });
-        }
-        Ok(())
     }
 
-    /// Adds a listener (`kind`: see [`key`]); returns its id (for
-    /// `RawManager.offId`).
-    pub fn on(
-        &self,
-        kind: u8,
-        event: &str,
-        listener: &JsValue,
-        once: bool,
-        prepend: bool,
-    ) -> Result<f64, JsValue> {
-        let function = listener_function(if kind == 0 { event } else { "onAny" }, listener)?;
-        let key = key(kind, Some(String::from(event))).unwrap_or(Key::Any);
-        let callback = js_callback(function.clone(), self.this_arg.clone(), kind != 0);
-        let handle = self.inner.listen(
-            key,
-            callback,
-            Registration {
-                once: once && kind == 0,
-                prepend,
-                identity: Some(function.into()),
-            },
+    /// Answers a server event's ack id (as [`Core::emit`] takes arguments).
+    pub fn ack(
+        &mut self,
+        now: f64,
+        socket: u32,
+        id: f64,
+        data: JsValue,
+        attachments: Option<Array>,
+    ) {
+        let attachments = attachments.map_or_else(Vec::new, |a| a.iter().collect());
+        self.manager
+            .ack(millis(now), SocketId(socket), id as u64, data, attachments);
+        self.flush();
+    }
+
+    /// A WebSocket text frame: `frame` the JS string, `head` its first
+    /// [`Core::head_length`] characters (all of it when `whole`).
+    pub fn text(&mut self, now: f64, transport: f64, head: String, whole: bool, frame: JsValue) {
+        let frame = Frame {
+            value: frame,
+            head,
+            whole,
+        };
+        self.manager.handle_transport(
+            millis(now),
+            transport_id(transport),
+            TransportInput::Text(frame),
         );
-        Ok(handle.detach().id() as f64)
+        self.flush();
     }
 
-    /// `off(event, fn)`, `off(event)`, `off()` (kind 0); `offAny(fn)`,
-    /// `offAny()` (1), `offAnyOutgoing(...)` (2).
-    pub fn off(&self, kind: u8, event: Option<String>, listener: Option<Function>) -> usize {
-        let key = key(kind, event);
-        self.inner
-            .remove(key.as_ref(), listener.as_ref().map(|f| f.as_ref()))
+    /// A WebSocket binary frame (an `ArrayBuffer`).
+    pub fn binary(&mut self, now: f64, transport: f64, data: JsValue) {
+        self.manager.handle_transport(
+            millis(now),
+            transport_id(transport),
+            TransportInput::Binary(data),
+        );
+        self.flush();
     }
 
-    /// The functions listening (`kind`: see [`key`]).
-    pub fn listeners(&self, kind: u8, event: Option<String>) -> Array {
-        match key(kind, event) {
-            Some(key) => self.inner.listener_functions(&key).into_iter().collect(),
-            None => Array::new(),
-        }
+    /// One packet of a long-polling response (as [`Core::text`] takes a
+    /// frame); [`Input::PollEnd`] hands them over.
+    #[wasm_bindgen(js_name = pollPacket)]
+    pub fn poll_packet(&mut self, head: String, whole: bool, packet: JsValue) {
+        self.polled.push(Frame {
+            value: packet,
+            head,
+            whole,
+        });
     }
-}
 
-fn listener_function(event: &str, listener: &JsValue) -> Result<Function, JsValue> {
-    listener.dyn_ref::<Function>().cloned().ok_or_else(|| {
-        type_error(&cat(&[
-            "the listener of \"",
-            event,
-            "\" must be a function, got ",
-            &listener.js_typeof().as_string().unwrap_or_default(),
-        ]))
-    })
-}
-
-fn name_type_error() -> JsValue {
-    type_error("emit: the event name must be a string")
-}
-
-fn emit_error(name: &str, error: EmitError) -> JsValue {
-    let message = match error {
-        EmitError::ReservedEvent => cat(&["\"", name, "\" is a reserved event name"]),
-        other => cat(&["emit(\"", name, "\"): ", other.as_str()]),
-    };
-    match error {
-        EmitError::ReservedEvent => type_error(&message),
-        _ => js_sys::Error::new(&message).into(),
+    /// Something else happened to a transport.
+    pub fn input(&mut self, now: f64, transport: f64, input: Input, description: Option<String>) {
+        let description = description.unwrap_or_default();
+        let input = match input {
+            Input::Opened => TransportInput::Opened,
+            Input::PollEnd => TransportInput::PollResponse(core::mem::take(&mut self.polled)),
+            Input::PostDone => TransportInput::PostDone,
+            Input::Closed => TransportInput::Closed { description },
+            Input::Error => TransportInput::Error { description },
+        };
+        self.manager
+            .handle_transport(millis(now), transport_id(transport), input);
+        self.flush();
     }
-}
 
-/// A JS listener as a runtime callback. `with_name`: catch-all listeners get
-/// the event name first.
-fn js_callback(function: Function, this_arg: JsValue, with_name: bool) -> web::Callback {
-    Rc::new(move |payload: &Payload| match payload {
-        // The hot path: the parsed arguments (built once per event, however
-        // many listeners) go to JS with the ack, in one call.
-        Payload::Event(incoming) => glue::call_listener(
-            &function,
-            &this_arg,
-            incoming.args.js_array(),
-            u32::from(!with_name),
-            incoming
-                .ack
-                .as_ref()
-                .map(|responder| ack_responder(responder.clone())),
-        ),
-        Payload::Outgoing(data) => {
-            glue::call_listener(&function, &this_arg, data.js_array(), 0, None)
-        }
-        other => glue::call_listener(&function, &this_arg, &js_args(other), 0, None),
-    })
-}
+    /// The timer fired.
+    pub fn timeout(&mut self, now: f64) {
+        self.armed = None;
+        self.manager.handle_timeout(millis(now));
+        self.flush();
+    }
 
-/// The arguments of a Manager or lifecycle event.
-fn js_args(payload: &Payload) -> JsValue {
-    match payload {
-        Payload::Attempt(n) => Array::of1(&JsValue::from(*n)).into(),
-        Payload::Error { message, data } => Array::of1(&error_with_data(message, *data)).into(),
-        Payload::Close {
-            reason,
-            description,
-        } => {
-            let args = Array::of1(&JsValue::from_str(reason));
-            if let Some(description) = description {
-                args.push(&JsValue::from_str(description));
+    /// Reads, and sets unless `value` is NaN, a reconnection setting.
+    pub fn option(&mut self, which: Setting, value: f64) -> f64 {
+        let m = &mut self.manager;
+        if !value.is_nan() {
+            match which {
+                Setting::Reconnection => m.set_reconnection(value != 0.0),
+                Setting::ReconnectionAttempts => m.set_reconnection_attempts(attempts(value)),
+                Setting::ReconnectionDelay => m.set_reconnection_delay(millis(value)),
+                Setting::ReconnectionDelayMax => m.set_reconnection_delay_max(millis(value)),
+                Setting::RandomizationFactor => m.set_randomization_factor(value.clamp(0.0, 1.0)),
+                Setting::Timeout => {
+                    m.set_timeout((value.is_finite() && value >= 0.0).then(|| millis(value)))
+                }
             }
-            args.into()
         }
-        _ => Array::new().into(),
+        let config = m.config();
+        let out = match which {
+            Setting::Reconnection => f64::from(u8::from(config.reconnection)),
+            Setting::ReconnectionAttempts => config
+                .reconnection_attempts
+                .map_or(f64::INFINITY, f64::from),
+            Setting::ReconnectionDelay => config.reconnection_delay as f64,
+            Setting::ReconnectionDelayMax => config.reconnection_delay_max as f64,
+            Setting::RandomizationFactor => config.randomization_factor,
+            Setting::Timeout => config.timeout.map_or(-1.0, |t| t as f64),
+        };
+        self.flush();
+        out
+    }
+
+    /// A socket's state: bit 0 connected, 1 active, 2 recovered; the count
+    /// of emits in its offline buffer from bit 3 on.
+    pub fn state(&self, socket: u32) -> f64 {
+        let s = SocketId(socket);
+        let m = &self.manager;
+        let bits = u32::from(m.is_connected(s))
+            | (u32::from(m.is_active(s)) << 1)
+            | (u32::from(m.is_recovered(s)) << 2);
+        f64::from(bits) + (m.buffered(s) as f64) * 8.0
+    }
+
+    /// The server-given id of a connected socket.
+    pub fn sid(&self, socket: u32) -> Option<String> {
+        self.manager.socket_sid(SocketId(socket)).map(String::from)
     }
 }
 
-/// The function a listener calls to answer a server's acknowledgement request.
-fn ack_responder(responder: Rc<web::AckResponder>) -> JsValue {
-    let ack = Closure::<dyn Fn(Array)>::new(move |reply: Array| match web::encode_args(&reply) {
-        Ok((data, attachments)) => responder.respond(data, attachments),
-        Err(error) => report(&error),
-    });
-    // `(...args) => f(args)`, freed by the GC.
-    glue::make_variadic(&ack.into_js_value())
-}
-
-fn error_with_data(message: &str, data: Option<&str>) -> JsValue {
-    let error = js_sys::Error::new(message);
-    if let Some(data) = data {
-        let value = js_sys::JSON::parse(data).unwrap_or(JsValue::UNDEFINED);
-        let _ = Reflect::set(&error, &"data".into(), &value);
+impl Core {
+    /// The JS string of a frame head, from the recent ones when it is one.
+    fn head(&mut self, head: String) -> JsValue {
+        if let Some((_, value)) = self.heads.iter().find(|(h, _)| *h == head) {
+            return value.clone();
+        }
+        let value = JsValue::from_str(&head);
+        if self.heads.len() >= 4 {
+            self.heads.remove(0);
+        }
+        self.heads.push((head, value.clone()));
+        value
     }
-    error.into()
-}
 
-/// Settles an emit's ack callback: error-first unless a plain callback
-/// without `ackTimeout` (as socket.io-client).
-fn ack_callback(function: Function, mode: AckMode, ack_timeout: Option<u64>) -> web::AckCallback {
-    let error_first = match mode {
-        AckMode::Callback => ack_timeout.is_some(),
-        _ => true,
-    };
-    Box::new(move |result: Result<&EventData, AckError>| match result {
-        Ok(data) => glue::call_ack(&function, data.js_array(), error_first),
-        Err(error) => glue::call_ack(
-            &function,
-            &Array::of1(&js_sys::Error::new(error.as_str())),
-            false,
-        ),
-    })
+    /// Carries out the core's transmits, queues its events on the host,
+    /// re-arms the timer: after every input.
+    fn flush(&mut self) {
+        while let Some(transmit) = self.manager.poll_transmit() {
+            match transmit {
+                Transmit::OpenWebSocket { transport, url } => {
+                    self.host.open(transport.0 as f64, &url, true)
+                }
+                Transmit::PollGet { transport, url } => {
+                    self.host.open(transport.0 as f64, &url, false)
+                }
+                Transmit::PollPost {
+                    transport,
+                    url,
+                    body,
+                } => self.host.post(transport.0 as f64, &url, &body),
+                Transmit::SendText {
+                    transport,
+                    head,
+                    body,
+                } => {
+                    let head = self.head(head);
+                    let body = body.unwrap_or(JsValue::UNDEFINED);
+                    self.host.send(transport.0 as f64, &head, &body)
+                }
+                Transmit::SendBinary { transport, data } => {
+                    self.host
+                        .send(transport.0 as f64, &JsValue::UNDEFINED, &data)
+                }
+                Transmit::Close { transport } => self.host.close(transport.0 as f64),
+            }
+        }
+        while let Some(event) = self.manager.poll_event() {
+            self.report(event);
+        }
+        let next = self.manager.poll_timeout();
+        if next != self.armed {
+            self.armed = next;
+            self.host.timer(next.map_or(f64::NAN, |at| at as f64));
+        }
+    }
+
+    fn report(&self, event: Event<Js>) {
+        let host = &self.host;
+        let none = JsValue::UNDEFINED;
+        let text = |s: &str| JsValue::from_str(s);
+        let optional = |s: Option<String>| s.map_or(JsValue::UNDEFINED, |s| JsValue::from_str(&s));
+        let manager = |kind: Output, number: f64, message: &JsValue| {
+            host.event(kind, 0, number, message, &JsValue::UNDEFINED)
+        };
+        match event {
+            Event::Open => manager(Output::Open, 0.0, &none),
+            Event::Close {
+                reason,
+                description,
+            } => host.event(
+                Output::Close,
+                0,
+                0.0,
+                &text(reason.as_str()),
+                &optional(description),
+            ),
+            Event::Error { description } => manager(Output::Error, 0.0, &text(&description)),
+            Event::Ping => manager(Output::Ping, 0.0, &none),
+            Event::ReconnectAttempt(n) => manager(Output::ReconnectAttempt, f64::from(n), &none),
+            Event::Reconnect(n) => manager(Output::Reconnect, f64::from(n), &none),
+            Event::ReconnectError { description } => {
+                manager(Output::ReconnectError, 0.0, &text(&description))
+            }
+            Event::ReconnectFailed => manager(Output::ReconnectFailed, 0.0, &none),
+            Event::Upgrade { transport } => {
+                manager(Output::Upgrade, 0.0, &text(transport.as_str()))
+            }
+            Event::UpgradeError { description } => {
+                manager(Output::UpgradeError, 0.0, &text(&description))
+            }
+            Event::NeedAuth { socket } => {
+                host.event(Output::NeedAuth, socket.index(), 0.0, &none, &none)
+            }
+            Event::Connect {
+                socket,
+                sid,
+                recovered,
+            } => host.event(
+                Output::Connect,
+                socket.index(),
+                f64::from(u8::from(recovered)),
+                &text(&sid),
+                &none,
+            ),
+            Event::ConnectError {
+                socket,
+                message,
+                data,
+            } => host.event(
+                Output::ConnectError,
+                socket.index(),
+                0.0,
+                &text(&message),
+                &optional(data),
+            ),
+            Event::Disconnect {
+                socket,
+                reason,
+                description,
+            } => host.event(
+                Output::Disconnect,
+                socket.index(),
+                0.0,
+                &text(reason.as_str()),
+                &optional(description),
+            ),
+            Event::Event {
+                socket,
+                data,
+                ack_id,
+                ..
+            } => host.event(
+                Output::Event,
+                socket.index(),
+                ack_id.map_or(-1.0, |id| id as f64),
+                &none,
+                &data,
+            ),
+            Event::AckResponse {
+                socket,
+                request,
+                result,
+            } => {
+                let (kind, message, value) = match result {
+                    Ok(ack) => (Output::Ack, JsValue::UNDEFINED, ack.data),
+                    Err(e @ AckError::Timeout) => (Output::AckTimeout, text(e.as_str()), none),
+                    Err(e @ AckError::Disconnected) => {
+                        (Output::AckDisconnected, text(e.as_str()), none)
+                    }
+                };
+                host.event(
+                    kind,
+                    socket.index(),
+                    request.value() as f64,
+                    &message,
+                    &value,
+                )
+            }
+            Event::AckDropped { socket, request } => host.event(
+                Output::AckDropped,
+                socket.index(),
+                request.value() as f64,
+                &none,
+                &none,
+            ),
+        }
+    }
 }

@@ -118,10 +118,11 @@ mod error;
 pub mod json;
 pub mod packet;
 mod payloads;
-pub use engine_codec::{Data, EnginePacket, Frame, Handshake};
+pub use engine_codec::{Data, EnginePacket, Frame, Handshake, SEPARATOR};
 pub use error::{DecodeError, JsonError};
 pub use packet::{
     ConnectAck, ConnectErrorPayload, Decoded, Decoder, Header, Limits, Packet, PacketType,
+    RESERVED_EVENTS,
 };
 pub use payloads::{JsonText, Part, Payloads};
 // --- end codecs ---

@@ -10,7 +10,7 @@ use core::task::{Context, Poll, Waker};
 
 use super::driver::{pump, AckCallback, AuthProvider, Driver, Shared};
 use super::event::{EventData, Payload};
-use super::listeners::{Callback, Key, Selector, Target};
+use super::listeners::{Callback, Key, Target};
 use super::sys::now_ms;
 use crate::proto::{
     AckError, AckMode, Auth, Emit, EmitError, ManagerConfig, SocketConfig, SocketId,
@@ -78,12 +78,6 @@ impl Manager {
             Rc::new(callback),
             Registration::default(),
         )
-    }
-
-    /// Removes the listener registered as `id` (a handle's [`DetachedHandle::id`]);
-    /// true the first time.
-    pub(crate) fn remove_listener(&self, id: u64) -> bool {
-        remove_by_id(&self.shared, id)
     }
 
     /// Browser resources held now: (open transports, timer armed). After the
@@ -259,8 +253,7 @@ impl Socket {
 
     /// How many listeners `event` has.
     pub fn listener_count(&self, event: &str) -> usize {
-        self.listener_functions(&Key::Named(String::from(event)))
-            .len()
+        self.listeners_of(&Key::Named(String::from(event)))
     }
 
     /// Adds a listener; see [`Registration`] for `once` and `prepend`.
@@ -288,27 +281,11 @@ impl Socket {
         )
     }
 
-    pub(crate) fn remove(
-        &self,
-        key: Option<&Key>,
-        function: Option<&wasm_bindgen::JsValue>,
-    ) -> usize {
-        let target = Target::Socket(self.id);
-        let mut driver = self.shared.borrow_mut();
-        match (key, function) {
-            (Some(key), Some(function)) => driver
-                .listeners
-                .remove(target, Selector::Function(key, function)),
-            (Some(key), None) => driver.listeners.remove(target, Selector::Key(key)),
-            (None, _) => driver.listeners.remove(target, Selector::All),
-        }
-    }
-
-    pub(crate) fn listener_functions(&self, key: &Key) -> Vec<wasm_bindgen::JsValue> {
+    fn listeners_of(&self, key: &Key) -> usize {
         self.shared
             .borrow()
             .listeners
-            .identities(Target::Socket(self.id), key)
+            .count(Target::Socket(self.id), key)
     }
 }
 
@@ -319,8 +296,6 @@ pub struct Registration {
     pub once: bool,
     /// Runs before the listeners already registered.
     pub prepend: bool,
-    /// The JS function behind the callback (for `off(event, fn)`).
-    pub identity: Option<wasm_bindgen::JsValue>,
 }
 
 fn add(
@@ -335,7 +310,6 @@ fn add(
         target,
         key,
         callback,
-        registration.identity,
         registration.once,
         registration.prepend,
     );
@@ -343,7 +317,6 @@ fn add(
     ListenerHandle {
         registration: DetachedHandle {
             driver: Rc::downgrade(shared),
-            target,
             id,
         },
         remove_on_drop: true,
@@ -383,33 +356,20 @@ impl Drop for ListenerHandle {
 #[derive(Clone)]
 pub struct DetachedHandle {
     driver: Weak<RefCell<Driver>>,
-    target: Target,
     id: u64,
 }
 
-fn remove_by_id(shared: &Shared, id: u64) -> bool {
-    match shared.try_borrow_mut() {
-        Ok(mut driver) => driver.listeners.remove(Target::Manager, Selector::Id(id)) > 0,
-        Err(_) => false,
-    }
-}
-
 impl DetachedHandle {
-    /// The registration's id, unique on its Manager.
-    pub(crate) fn id(&self) -> u64 {
-        self.id
-    }
-
     /// Removes the listener; true the first time, false after.
     pub fn off(&self) -> bool {
         let Some(shared) = self.driver.upgrade() else {
             return false;
         };
         let removed = match shared.try_borrow_mut() {
-            Ok(mut driver) => driver.listeners.remove(self.target, Selector::Id(self.id)),
-            Err(_) => 0,
+            Ok(mut driver) => driver.listeners.remove(self.id),
+            Err(_) => false,
         };
-        removed > 0
+        removed
     }
 }
 

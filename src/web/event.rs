@@ -34,17 +34,6 @@ impl EventData {
         }
     }
 
-    /// With the JS array already at hand (outgoing events), so it is not rebuilt.
-    pub(crate) fn with_js(data: String, attachments: Vec<Vec<u8>>, js: JsValue) -> EventData {
-        let cell = OnceCell::new();
-        let _ = cell.set(js);
-        EventData {
-            data,
-            attachments,
-            js: cell,
-        }
-    }
-
     /// The JS array `["name", ...args]`, binary attachments as `ArrayBuffer`s.
     pub fn js_array(&self) -> &JsValue {
         self.js

@@ -4,8 +4,6 @@
 use crate::prelude::*;
 use alloc::rc::Rc;
 
-use wasm_bindgen::JsValue;
-
 use super::event::Payload;
 use crate::proto::SocketId;
 
@@ -38,8 +36,6 @@ struct Entry {
     key: Key,
     once: bool,
     callback: Callback,
-    /// The JS function behind the callback, so `off(event, fn)` finds it.
-    identity: Option<JsValue>,
 }
 
 #[derive(Default)]
@@ -48,28 +44,12 @@ pub(crate) struct Listeners {
     next_id: u64,
 }
 
-/// What `off` removes.
-pub(crate) enum Selector<'a> {
-    /// One registration.
-    Id(u64),
-    /// Every registration of `key` whose identity is `function`
-    /// (socket.io-client removes one; all copies of a doubled registration
-    /// are removed only by `off(event)`).
-    Function(&'a Key, &'a JsValue),
-    /// Every registration of `key`.
-    Key(&'a Key),
-    /// Every named registration of the target (`off()`); catch-all
-    /// listeners stay, as in socket.io-client (`offAny()` removes them).
-    All,
-}
-
 impl Listeners {
     pub(crate) fn add(
         &mut self,
         target: Target,
         key: Key,
         callback: Callback,
-        identity: Option<JsValue>,
         once: bool,
         prepend: bool,
     ) -> u64 {
@@ -80,7 +60,6 @@ impl Listeners {
             key,
             once,
             callback,
-            identity,
         };
         if prepend {
             self.entries.insert(0, entry);
@@ -90,27 +69,11 @@ impl Listeners {
         self.next_id
     }
 
-    /// Removes what `selector` names among `target`'s listeners; returns how many.
-    pub(crate) fn remove(&mut self, target: Target, selector: Selector) -> usize {
+    /// Removes the registration `id`; true when it was there.
+    pub(crate) fn remove(&mut self, id: u64) -> bool {
         let before = self.entries.len();
-        match selector {
-            Selector::Id(id) => self.entries.retain(|e| e.id != id),
-            Selector::Function(key, function) => {
-                // socket.io-client removes the last matching registration.
-                if let Some(pos) = self.entries.iter().rposition(|e| {
-                    e.target == target && &e.key == key && e.identity.as_ref() == Some(function)
-                }) {
-                    self.entries.remove(pos);
-                }
-            }
-            Selector::Key(key) => self
-                .entries
-                .retain(|e| !(e.target == target && &e.key == key)),
-            Selector::All => self
-                .entries
-                .retain(|e| !(e.target == target && matches!(e.key, Key::Named(_)))),
-        }
-        before - self.entries.len()
+        self.entries.retain(|e| e.id != id);
+        before != self.entries.len()
     }
 
     /// Whether `target` has a listener of `key`.
@@ -135,12 +98,11 @@ impl Listeners {
         out
     }
 
-    /// The JS functions registered for `key` (`listeners(event)`).
-    pub(crate) fn identities(&self, target: Target, key: &Key) -> Vec<JsValue> {
+    /// How many listeners `key` has on `target`.
+    pub(crate) fn count(&self, target: Target, key: &Key) -> usize {
         self.entries
             .iter()
             .filter(|e| e.target == target && &e.key == key)
-            .map(|e| e.identity.clone().unwrap_or(JsValue::UNDEFINED))
-            .collect()
+            .count()
     }
 }

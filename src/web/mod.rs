@@ -19,5 +19,3 @@ pub use api::{
 pub use driver::{AckCallback, AuthProvider, AuthReply};
 pub use event::{AckResponder, EventData, Incoming, Payload};
 pub use listeners::{Callback, Key};
-
-pub(crate) use payload::{encode as encode_args, encode_unless_blob, has_blob, read_blobs};

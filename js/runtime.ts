@@ -1,0 +1,347 @@
+// The browser runtime of one connection: it owns the WebSocket, the
+// long-polling requests and the one timer, feeds what they report to the
+// core (wasm `Core`), carries out what the core asks (its `Host` calls) and
+// queues the core's events for the app. It makes no protocol decision; the
+// body codec it lends the core is js/codec.ts.
+import { Core, Input, Output, debugEnabled, payloadSeparator, reservedEvents } from "../pkg/socketio_wasm.js";
+import { fromBase64, offsetOf, parseBody, toBase64, utf8Length, type Binary } from "./codec.js";
+
+/**
+ * The event names an app may not emit, and the server may not send: the
+ * core's list, read when the first Runtime is made (bundlers may run this
+ * module before the wasm is instantiated; no Runtime exists before).
+ */
+export let RESERVED: ReadonlySet<string> = new Set();
+let SEPARATOR = "";
+
+const perf = globalThis.performance;
+/** The core's clock: monotonic ms. */
+export const now: () => number = perf.now.bind(perf);
+
+/** Reports an exception the way an uncaught one would be, and goes on. */
+export function report(error: unknown): void {
+  try {
+    reportError(error);
+  } catch {
+    console.error(error);
+  }
+}
+
+/** The Manager's options as the core takes them (js/index.ts validates them). */
+export interface CoreOptions {
+  secure: boolean;
+  hostPort: string;
+  path: string;
+  /** Names and values, alternating. */
+  query: string[];
+  /** Comma-separated, in order. */
+  transports: string;
+  upgrade: boolean;
+  rememberUpgrade: boolean;
+  /** ms; negative: none. */
+  timeout: number;
+  reconnection: boolean;
+  reconnectionAttempts: number;
+  reconnectionDelay: number;
+  reconnectionDelayMax: number;
+  randomizationFactor: number;
+  withCredentials: boolean;
+}
+
+/** Receives the core's events (see `Output` in src/bindings/mod.rs for what the arguments carry). */
+export type Deliver = (kind: Output, socket: number, number: number, text: string | undefined, value: unknown) => void;
+
+/** A long-polling channel: one GET and one POST in flight at most (the core sees to it). */
+interface Polling {
+  get: AbortController | undefined;
+  posts: number;
+  /** Released by the core: abort the GET once no POST is in flight. */
+  released: boolean;
+}
+
+const MAX_DELAY = 0x7fffffff;
+
+/** A debug line for an event: its kind and, for a server event, its name; never its arguments. */
+function describe(kind: Output, socket: number, value: unknown): string {
+  const what = kind === Output.Event ? `event "${String((value as unknown[])[0])}"` : Output[kind].toLowerCase();
+  return `${what} on socket ${socket}`;
+}
+
+export class Runtime {
+  readonly core: Core;
+  readonly #deliver: Deliver;
+  readonly #credentials: RequestCredentials;
+  readonly #transports = new Map<number, WebSocket | Polling>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Events queued by the core, five slots each (see `Deliver`). */
+  #queue: unknown[] = [];
+  #dispatching = false;
+  /** How much of each received text the core reads. */
+  #head: number;
+  readonly #debug: boolean;
+
+  constructor(options: CoreOptions, deliver: Deliver) {
+    if (SEPARATOR === "") {
+      RESERVED = new Set(reservedEvents());
+      SEPARATOR = payloadSeparator();
+    }
+    this.#deliver = deliver;
+    this.#credentials = options.withCredentials ? "include" : "same-origin";
+    let patterns: string | null = null;
+    try {
+      patterns = (globalThis as { localStorage?: Storage }).localStorage?.getItem("debug") ?? null;
+    } catch {
+      // storage blocked
+    }
+    this.#debug = patterns !== null && debugEnabled(patterns);
+    this.core = new Core(
+      this,
+      options.secure,
+      options.hostPort,
+      options.path,
+      options.query,
+      options.transports,
+      options.upgrade,
+      options.rememberUpgrade,
+      options.timeout,
+      options.reconnection,
+      options.reconnectionAttempts,
+      options.reconnectionDelay,
+      options.reconnectionDelayMax,
+      options.randomizationFactor,
+      Math.random() * 2 ** 52,
+    );
+    this.#head = this.core.headLength();
+  }
+
+  /** Transports open plus the armed timer: 0 when nothing of this connection runs in the browser. */
+  get liveResources(): number {
+    return this.#transports.size + (this.#timer === undefined ? 0 : 1);
+  }
+
+  /** The socket of `nsp` on the core. */
+  socket(nsp: string, ackTimeout: number, retries: number, maxBuffered: number, maxPending: number): number {
+    const id = this.core.socket(nsp, ackTimeout, retries, maxBuffered, maxPending);
+    this.#head = this.core.headLength();
+    return id;
+  }
+
+  // ------------------------------------------------------- the app's events
+
+  /**
+   * Delivers the queued events, in order. Called after every call into the
+   * core; a listener that calls in again adds to the queue this loop drains.
+   */
+  drain(): void {
+    if (this.#dispatching) return;
+    this.#dispatching = true;
+    const queue = this.#queue;
+    try {
+      for (let i = 0; i < queue.length; i += 5) {
+        if (this.#debug) this.#log(describe(queue[i] as Output, queue[i + 1] as number, queue[i + 4]));
+        this.#deliver(
+          queue[i] as Output,
+          queue[i + 1] as number,
+          queue[i + 2] as number,
+          queue[i + 3] as string | undefined,
+          queue[i + 4],
+        );
+      }
+    } finally {
+      queue.length = 0;
+      this.#dispatching = false;
+    }
+  }
+
+  /** Host: an event for the app. */
+  event(kind: Output, socket: number, number: number, text: string | undefined, value: unknown): void {
+    this.#queue.push(kind, socket, number, text, value);
+  }
+
+  // ------------------------------------------------------------ transports
+
+  /** Host: opens a WebSocket or issues a long-polling GET. */
+  open(transport: number, url: string, websocket: boolean): void {
+    if (this.#debug) this.#log(`#${transport}: ${websocket ? "open websocket" : "poll GET"}`);
+    if (!websocket) {
+      this.#get(transport, url);
+      return;
+    }
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(url);
+    } catch {
+      // A bad URL or blocked port: reported as a failure, after this call.
+      this.#later(transport, Input.Error, "websocket error");
+      return;
+    }
+    ws.binaryType = "arraybuffer";
+    ws.onopen = () => this.#input(transport, Input.Opened);
+    ws.onmessage = (e: MessageEvent) => this.#message(transport, e.data as string | ArrayBuffer);
+    ws.onclose = () => this.#input(transport, Input.Closed, "websocket connection closed");
+    ws.onerror = () => this.#input(transport, Input.Error, "websocket error");
+    this.#transports.set(transport, ws);
+  }
+
+  #message(transport: number, data: string | ArrayBuffer): void {
+    if (typeof data === "string") {
+      if (this.#debug) this.#log(`#${transport}: text (${data.length} chars)`);
+      const n = this.#head;
+      const whole = data.length <= n;
+      this.core.text(now(), transport, whole ? data : data.slice(0, n), whole, data);
+    } else {
+      if (this.#debug) this.#log(`#${transport}: binary (${data.byteLength} bytes)`);
+      this.core.binary(now(), transport, data);
+    }
+    this.drain();
+  }
+
+  #input(transport: number, input: Input, description?: string): void {
+    if (this.#debug) this.#log(`#${transport}: ${Input[input]}${description ? `: ${description}` : ""}`);
+    this.core.input(now(), transport, input, description);
+    this.drain();
+  }
+
+  #later(transport: number, input: Input, description: string): void {
+    setTimeout(() => this.#input(transport, input, description), 0);
+  }
+
+  /** Host: sends a frame, `head + body` (text) or `body` (binary). */
+  send(transport: number, head: string | undefined, body: string | Binary | undefined): void {
+    const ws = this.#transports.get(transport);
+    if (!(ws instanceof WebSocket)) return;
+    const frame = head === undefined ? (body as Binary) : body === undefined ? head : head + (body as string);
+    if (this.#debug) this.#log(`#${transport}: send ${typeof frame === "string" ? `text (${frame.length} chars)` : `binary (${frame.byteLength} bytes)`}`);
+    try {
+      ws.send(frame);
+    } catch {
+      this.#later(transport, Input.Error, "websocket error");
+    }
+  }
+
+  #get(transport: number, url: string): void {
+    let poll = this.#transports.get(transport) as Polling | undefined;
+    if (poll === undefined) {
+      poll = { get: undefined, posts: 0, released: false };
+      this.#transports.set(transport, poll);
+    }
+    const abort = new AbortController();
+    poll.get = abort;
+    fetch(url, { credentials: this.#credentials, signal: abort.signal })
+      .then((r) => (r.ok ? r.text() : undefined))
+      .then(
+        (body) => {
+          if (body === undefined) return this.#input(transport, Input.Error, "xhr poll error");
+          if (this.#debug) this.#log(`#${transport}: poll response (${body.length} chars)`);
+          const n = this.#head;
+          for (const packet of body.split(SEPARATOR)) {
+            const whole = packet.length <= n;
+            this.core.pollPacket(whole ? packet : packet.slice(0, n), whole, packet);
+          }
+          this.#input(transport, Input.PollEnd);
+        },
+        () => this.#input(transport, Input.Error, "xhr poll error"),
+      );
+  }
+
+  /** Host: a long-polling POST. */
+  post(transport: number, url: string, body: string): void {
+    const poll = this.#transports.get(transport) as Polling | undefined;
+    if (poll === undefined || poll instanceof WebSocket) return;
+    if (this.#debug) this.#log(`#${transport}: poll POST (${body.length} chars)`);
+    poll.posts += 1;
+    fetch(url, {
+      method: "POST",
+      body,
+      headers: { "content-type": "text/plain;charset=UTF-8" },
+      credentials: this.#credentials,
+    })
+      .then((r) => r.ok)
+      .then(
+        (ok) => this.#posted(transport, poll, ok),
+        () => this.#posted(transport, poll, false),
+      );
+  }
+
+  #posted(transport: number, poll: Polling, ok: boolean): void {
+    poll.posts -= 1;
+    // The pending GET goes once no POST is in flight: one may carry the
+    // close packet, and the server takes a poll that vanishes first for a
+    // lost connection (and answers the close with a 400).
+    if (poll.released && poll.posts === 0) poll.get?.abort();
+    if (ok) this.#input(transport, Input.PostDone);
+    else this.#input(transport, Input.Error, "xhr post error");
+  }
+
+  /** Host: releases a transport; nothing more is reported about it. */
+  close(transport: number): void {
+    const t = this.#transports.get(transport);
+    if (t === undefined) return;
+    if (this.#debug) this.#log(`#${transport}: close`);
+    this.#transports.delete(transport);
+    if (t instanceof WebSocket) {
+      t.onopen = t.onmessage = t.onclose = t.onerror = null;
+      try {
+        t.close();
+      } catch {
+        // already closed
+      }
+    } else {
+      t.released = true;
+      if (t.posts === 0) t.get?.abort();
+    }
+  }
+
+  /** Host: arms the one timer for `at` (the core's clock), or disarms it (NaN). */
+  timer(at: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (Number.isNaN(at)) return;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.core.timeout(now());
+        this.drain();
+      },
+      Math.min(Math.max(0, at - now()), MAX_DELAY),
+    );
+  }
+
+  // ------------------------------------------------- the codec, for the core
+
+  /** Host: the arguments of a received body, or a `BodyError`. */
+  parse(frame: string, start: number, event: boolean, attachments: ArrayBuffer[] | undefined): unknown[] | number {
+    return parseBody(frame, start, event, attachments, RESERVED);
+  }
+
+  /** Host: the recovery offset of an event's arguments. */
+  offset(args: unknown[]): string | undefined {
+    return offsetOf(args);
+  }
+
+  /** Host: the UTF-8 length of an outgoing text. */
+  textLength(text: string): number {
+    return utf8Length(text);
+  }
+
+  /** Host: the byte length of a binary. */
+  byteLength(binary: Binary): number {
+    return binary.byteLength;
+  }
+
+  /** Host: the bytes of a polling payload's `b<base64>` packet. */
+  fromBase64(frame: string, from: number): ArrayBuffer | undefined {
+    return fromBase64(frame.slice(from));
+  }
+
+  /** Host: a polling payload from its parts (binaries base64-encoded). */
+  join(parts: (string | Binary)[]): string {
+    let out = "";
+    for (const part of parts) out += typeof part === "string" ? part : toBase64(part);
+    return out;
+  }
+
+  #log(message: string): void {
+    console.debug("socketio-wasm:runtime", message);
+  }
+}
