@@ -74,10 +74,74 @@ function place(root: unknown[], attachments: ArrayBuffer[]): boolean {
   return true;
 }
 
+/** A string the core can hold (no lone surrogate), or undefined. */
+const text = (v: unknown): string | undefined => (typeof v === "string" && !LONE_SURROGATE.test(v) ? v : undefined);
+
+/** A non-negative integer JS holds exactly. */
+const count = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * The handshake of an Engine.IO OPEN packet (`packet`: `0` and its JSON):
+ * `[sid, pingInterval, pingTimeout, maxPayload, ...upgrades]`, or undefined
+ * when malformed. The rules of src/proto/engine_codec.rs `Handshake::from_json`.
+ */
+export function handshake(packet: string): (string | number)[] | undefined {
+  let h: unknown;
+  try {
+    h = JSON.parse(packet.slice(1));
+  } catch {
+    return undefined;
+  }
+  if (!isObject(h)) return undefined;
+  const { sid, upgrades = [], pingInterval, pingTimeout, maxPayload = 0 } = h;
+  const names = Array.isArray(upgrades) ? upgrades.map(text) : [undefined];
+  if (text(sid) === undefined || !count(pingInterval) || !count(pingTimeout) || !count(maxPayload)) return undefined;
+  if (names.includes(undefined)) return undefined;
+  return [sid as string, pingInterval, pingTimeout, maxPayload, ...(names as string[])];
+}
+
+/**
+ * A server's CONNECT payload (`frame` from `start`): `[sid, pid]`, each a
+ * string or undefined; or why it is refused (not a JSON object). The rules
+ * of src/proto/packet.rs `parse_connect`.
+ */
+export function connectAck(frame: string, start: number): (string | undefined)[] | BodyError {
+  let v: unknown;
+  try {
+    v = JSON.parse(frame.slice(start));
+  } catch {
+    return BodyError.Json;
+  }
+  if (!isObject(v)) return BodyError.InvalidPayload;
+  return [text(v.sid), text(v.pid)];
+}
+
+/**
+ * A CONNECT_ERROR payload (`frame` from `start`): `[message, data]`; or why
+ * it is refused (neither a JSON object nor a string). The message is the
+ * string itself, or the object's `message` (when not a string, its JSON
+ * text; absent, empty). The rules of src/proto/packet.rs `parse_connect_error`.
+ */
+export function connectError(frame: string, start: number): unknown[] | BodyError {
+  let v: unknown;
+  try {
+    v = JSON.parse(frame.slice(start));
+  } catch {
+    return BodyError.Json;
+  }
+  if (typeof v === "string") return text(v) === undefined ? BodyError.BadEscape : [v, undefined];
+  if (!isObject(v)) return BodyError.InvalidPayload;
+  const message = v.message === undefined ? "" : (text(v.message) ?? JSON.stringify(v.message));
+  return [message, v.data];
+}
+
 /** The connection state recovery offset of an event: its last argument after the name, when a string. */
 export function offsetOf(args: unknown[]): string | undefined {
   const last = args[args.length - 1];
-  return args.length > 1 && typeof last === "string" && !LONE_SURROGATE.test(last) ? last : undefined;
+  return args.length > 1 ? text(last) : undefined;
 }
 
 /** 0: plain JSON, 1: holds binary values, 2: holds a Blob (to read first). */

@@ -237,6 +237,11 @@ function parseUri(uri: string, options: Partial<ManagerOptions>): ParsedUri {
       query.set(name, typeof value === "string" ? value : (JSON.stringify(value) ?? ""));
     }
   }
+  for (const pair of query) {
+    if (pair[0].includes("\0") || pair[1].includes("\0")) {
+      throw new TypeError(`query parameter "${pair[0]}" holds a NUL character`);
+    }
+  }
   return {
     secure,
     hostPort: url.host,
@@ -272,25 +277,25 @@ function number(options: Record<string, unknown>, name: string, fallback: number
 
 function coreOptions(parsed: ParsedUri, options: Partial<ManagerOptions>): CoreOptions {
   const o = options as Record<string, unknown>;
-  let transports = "polling,websocket";
+  let transports = "pw";
   if (o.transports !== undefined) {
     if (!Array.isArray(o.transports)) throw new TypeError('option "transports" must be an array');
     const names: string[] = [];
     for (const name of o.transports as unknown[]) {
-      if (name === "polling" || name === "websocket") names.push(name);
+      if (name === "polling" || name === "websocket") names.push(name[0]!);
       // webtransport is not supported; skipped as a client without it would.
       else if (name !== "webtransport") {
         throw new TypeError('option "transports" accepts "polling" and "websocket"');
       }
     }
     if (names.length === 0) throw new TypeError('option "transports" names no usable transport');
-    transports = names.join(",");
+    transports = names.join("");
   }
   return {
     secure: parsed.secure,
     hostPort: parsed.hostPort,
     path: parsed.path,
-    query: parsed.query.flat(),
+    query: parsed.query.map(([name, value]) => `${name}\0${value}\0`).join(""),
     transports,
     upgrade: bool(o, "upgrade", true),
     rememberUpgrade: bool(o, "rememberUpgrade", false),
@@ -858,13 +863,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
       }
       case Output.ConnectError: {
         const error = new Error(text) as Error & { data?: unknown };
-        if (typeof value === "string") {
-          try {
-            error.data = JSON.parse(value);
-          } catch {
-            // the core validated it
-          }
-        }
+        if (value !== undefined) error.data = value;
         return this.#emitLocal("connect_error", [error]);
       }
       case Output.Disconnect:

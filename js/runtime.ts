@@ -4,7 +4,17 @@
 // queues the core's events for the app. It makes no protocol decision; the
 // body codec it lends the core is js/codec.ts.
 import { Core, Input, Output, debugEnabled, payloadSeparator, reservedEvents } from "../pkg/socketio_wasm.js";
-import { fromBase64, offsetOf, parseBody, toBase64, utf8Length, type Binary } from "./codec.js";
+import {
+  connectAck,
+  connectError,
+  fromBase64,
+  handshake,
+  offsetOf,
+  parseBody,
+  toBase64,
+  utf8Length,
+  type Binary,
+} from "./codec.js";
 
 /**
  * The event names an app may not emit, and the server may not send: the
@@ -32,9 +42,9 @@ export interface CoreOptions {
   secure: boolean;
   hostPort: string;
   path: string;
-  /** Names and values, alternating. */
-  query: string[];
-  /** Comma-separated, in order. */
+  /** Names and values, alternating, each ended by a NUL. */
+  query: string;
+  /** Initials, in order: `pw` polling then websocket. */
   transports: string;
   upgrade: boolean;
   rememberUpgrade: boolean;
@@ -82,7 +92,7 @@ export class Runtime {
 
   constructor(options: CoreOptions, deliver: Deliver) {
     if (SEPARATOR === "") {
-      RESERVED = new Set(reservedEvents());
+      RESERVED = new Set(reservedEvents().split(","));
       SEPARATOR = payloadSeparator();
     }
     this.#deliver = deliver;
@@ -317,6 +327,21 @@ export class Runtime {
   /** Host: the recovery offset of an event's arguments. */
   offset(args: unknown[]): string | undefined {
     return offsetOf(args);
+  }
+
+  /** Host: the handshake of an OPEN packet. */
+  handshake(packet: string): (string | number)[] | undefined {
+    return handshake(packet);
+  }
+
+  /** Host: a CONNECT payload. */
+  connect(frame: string, start: number): (string | undefined)[] | number {
+    return connectAck(frame, start);
+  }
+
+  /** Host: a CONNECT_ERROR payload. */
+  connectError(frame: string, start: number): unknown[] | number {
+    return connectError(frame, start);
   }
 
   /** Host: the UTF-8 length of an outgoing text. */

@@ -6,7 +6,7 @@ use crate::prelude::*;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-use crate::proto::{DecodeError, JsonError, PacketType, Part, Payloads};
+use crate::proto::{ConnectAck, DecodeError, Handshake, JsonError, PacketType, Part, Payloads};
 
 #[wasm_bindgen]
 extern "C" {
@@ -56,6 +56,18 @@ extern "C" {
     /// [`Payloads::offset`].
     #[wasm_bindgen(method)]
     fn offset(this: &Host, args: &JsValue) -> Option<String>;
+    /// [`Payloads::handshake`]: `[sid, pingInterval, pingTimeout,
+    /// maxPayload, ...upgrades]`, or none when malformed.
+    #[wasm_bindgen(method)]
+    fn handshake(this: &Host, frame: &JsValue) -> Option<Vec<JsValue>>;
+    /// [`Payloads::connect`]: `[sid, pid]` (each a string or undefined), or
+    /// a [`super::BodyError`] number.
+    #[wasm_bindgen(method)]
+    fn connect(this: &Host, frame: &JsValue, start: u32) -> JsValue;
+    /// [`Payloads::connect_error`]: `[message, data]`, or a
+    /// [`super::BodyError`] number.
+    #[wasm_bindgen(method, js_name = connectError)]
+    fn connect_error(this: &Host, frame: &JsValue, start: u32) -> JsValue;
     /// [`Payloads::text_len`]: UTF-8 length.
     #[wasm_bindgen(method, js_name = textLength)]
     fn text_length(this: &Host, text: &JsValue) -> u32;
@@ -103,6 +115,15 @@ pub enum BodyError {
     BadEscape = 5,
 }
 
+/// The length of `text` in UTF-16 units, as JS strings index (headers are
+/// ASCII but for the namespace).
+fn utf16_len(text: &str) -> usize {
+    // One unit per UTF-8 sequence, two for the 4-byte ones (beyond the BMP).
+    text.bytes()
+        .map(|b| usize::from(b & 0xc0 != 0x80) + usize::from(b >= 0xf0))
+        .sum()
+}
+
 fn body_error(code: f64) -> DecodeError {
     match code as u32 {
         3 => DecodeError::ReservedEventName,
@@ -134,13 +155,7 @@ impl Payloads for Js {
         header: &str,
         attachments: &[JsValue],
     ) -> Result<JsValue, DecodeError> {
-        // JS strings index UTF-16 units; the header is ASCII but for the
-        // namespace.
-        let start = if header.is_ascii() {
-            header.len()
-        } else {
-            header.encode_utf16().count()
-        };
+        let start = utf16_len(header);
         let buffers = if attachments.is_empty() {
             JsValue::UNDEFINED
         } else {
@@ -157,6 +172,65 @@ impl Payloads for Js {
 
     fn offset(&self, args: &JsValue) -> Option<String> {
         self.host.offset(args)
+    }
+
+    fn handshake(&self, frame: &Frame) -> Result<Handshake, DecodeError> {
+        let parts = self
+            .host
+            .handshake(&frame.value)
+            .ok_or(DecodeError::BadHandshake)?;
+        let number = |i: usize| parts.get(i).and_then(JsValue::as_f64).unwrap_or(0.0) as u64;
+        Ok(Handshake {
+            sid: parts
+                .first()
+                .and_then(JsValue::as_string)
+                .unwrap_or_default(),
+            ping_interval: number(1),
+            ping_timeout: number(2),
+            max_payload: number(3),
+            upgrades: parts.get(4..).map_or_else(Vec::new, |names| {
+                let mut upgrades = Vec::with_capacity(names.len());
+                for name in names {
+                    upgrades.push(name.as_string().unwrap_or_default());
+                }
+                upgrades
+            }),
+        })
+    }
+
+    fn connect(&self, frame: &Frame, header: &str) -> Result<Option<ConnectAck>, DecodeError> {
+        let parts = self.host.connect(&frame.value, utf16_len(header) as u32);
+        if let Some(code) = parts.as_f64() {
+            return Err(body_error(code));
+        }
+        let parts = Array::from(&parts);
+        Ok(parts
+            .get(0)
+            .as_string()
+            .filter(|sid| !sid.is_empty())
+            .map(|sid| ConnectAck {
+                sid,
+                pid: parts.get(1).as_string(),
+            }))
+    }
+
+    fn connect_error(
+        &self,
+        frame: &Frame,
+        header: &str,
+    ) -> Result<(String, Option<JsValue>), DecodeError> {
+        let parts = self
+            .host
+            .connect_error(&frame.value, utf16_len(header) as u32);
+        if let Some(code) = parts.as_f64() {
+            return Err(body_error(code));
+        }
+        let parts = Array::from(&parts);
+        let data = parts.get(1);
+        Ok((
+            parts.get(0).as_string().unwrap_or_default(),
+            (!data.is_undefined()).then_some(data),
+        ))
     }
 
     fn reserved(&self, _text: &JsValue) -> bool {

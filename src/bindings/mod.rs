@@ -42,10 +42,18 @@ pub fn version() -> String {
     String::from(env!("CARGO_PKG_VERSION"))
 }
 
-/// The event names an app may not emit (the core's list, for js/index.ts).
+/// The event names an app may not emit (the core's list, for js/index.ts),
+/// comma-separated.
 #[wasm_bindgen(js_name = reservedEvents)]
-pub fn reserved_events() -> Vec<String> {
-    RESERVED_EVENTS.iter().map(|s| String::from(*s)).collect()
+pub fn reserved_events() -> String {
+    let mut names = String::new();
+    for name in RESERVED_EVENTS {
+        if !names.is_empty() {
+            names.push(',');
+        }
+        names.push_str(name);
+    }
+    names
 }
 
 /// Whether `localStorage.debug`'s `patterns` (the `debug` package's
@@ -90,8 +98,7 @@ pub enum Output {
     NeedAuth,
     /// Socket `connect`: text the id, number 1 when recovered.
     Connect,
-    /// Socket `connect_error`: text the message, value the server's `data`
-    /// as JSON text.
+    /// Socket `connect_error`: text the message, value the server's `data`.
     ConnectError,
     /// Socket `disconnect`: text the reason, value the description.
     Disconnect,
@@ -198,8 +205,9 @@ pub struct Core {
 
 #[wasm_bindgen]
 impl Core {
-    /// A closed connection. `transports` names them in order, comma-separated
-    /// (`"polling,websocket"`); `query` alternates names and values;
+    /// A closed connection. `transports` names them in order by initials
+    /// (`"pw"`: polling, then websocket); `query` is names and values
+    /// alternating, each ended by a NUL;
     /// `timeout` < 0 disables the connection timeout; `seed` feeds the
     /// reconnection jitter. js/index.ts validates the options first.
     #[wasm_bindgen(constructor)]
@@ -209,7 +217,7 @@ impl Core {
         secure: bool,
         host_port: String,
         path: String,
-        query: Vec<String>,
+        query: &str,
         transports: &str,
         upgrade: bool,
         remember_upgrade: bool,
@@ -223,18 +231,17 @@ impl Core {
     ) -> Core {
         let mut config = ManagerConfig::new(host_port, secure);
         config.path = path;
-        let mut pairs = query.into_iter();
-        while let (Some(name), Some(value)) = (pairs.next(), pairs.next()) {
-            config.query.push((name, value));
+        let mut parts = query.split('\0');
+        while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
+            config.query.push((String::from(name), String::from(value)));
         }
-        config.transports = transports
-            .split(',')
-            .filter_map(|name| match name {
-                "polling" => Some(TransportKind::Polling),
-                "websocket" => Some(TransportKind::WebSocket),
-                _ => None,
-            })
-            .collect();
+        config.transports.clear();
+        for initial in transports.bytes() {
+            config.transports.push(match initial {
+                b'w' => TransportKind::WebSocket,
+                _ => TransportKind::Polling,
+            });
+        }
         config.upgrade = upgrade;
         config.remember_upgrade = remember_upgrade;
         config.timeout = optional_millis(timeout);
@@ -583,7 +590,7 @@ impl Core {
                 socket.index(),
                 0.0,
                 &text(&message),
-                &optional(data),
+                &data.unwrap_or(JsValue::UNDEFINED),
             ),
             Event::Disconnect {
                 socket,

@@ -145,7 +145,11 @@ impl Default for SocketConfig {
 /// `path` with a leading `/` and exactly one trailing `/`
 /// (engine.io-client's `addTrailingSlash`).
 pub(crate) fn normalize_path(path: &str) -> String {
-    let trimmed = path.trim_matches('/');
+    // Bytes: `/` is ASCII, so a trimmed end is a char boundary.
+    let b = path.as_bytes();
+    let start = b.iter().position(|&c| c != b'/').unwrap_or(b.len());
+    let end = b.iter().rposition(|&c| c != b'/').map_or(start, |i| i + 1);
+    let trimmed = path.get(start..end).unwrap_or_default();
     let mut out = String::with_capacity(trimmed.len() + 2);
     out.push('/');
     if !trimmed.is_empty() {

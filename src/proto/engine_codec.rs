@@ -43,7 +43,7 @@ impl Handshake {
         let (mut interval, mut timeout, mut max_payload) = (None, None, 0);
         for (key, range) in members {
             let value = json::slice(text, range).map_err(|_| DecodeError::BadHandshake)?;
-            let int = || json::parse_u64(value).map_err(|_| DecodeError::BadHandshake);
+            let int = || json::parse_count(value).map_err(|_| DecodeError::BadHandshake);
             match key.as_str() {
                 "sid" => {
                     sid = Some(json::parse_string(value).map_err(|_| DecodeError::BadHandshake)?)

@@ -589,24 +589,28 @@ pub fn parse_string(text: &str) -> Result<String, JsonError> {
     Ok(out)
 }
 
-/// Reads `text` (surrounding whitespace allowed) as a non-negative JSON
-/// integer written without fraction or exponent that fits in a `u64`.
-pub fn parse_u64(text: &str) -> Result<u64, JsonError> {
+/// The largest integer a number read by `JSON.parse` holds exactly: 2^53 − 1.
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// Reads `text` (surrounding whitespace allowed) as a JSON number whose
+/// value is a non-negative integer of at most [`MAX_SAFE_INTEGER`], in any
+/// spelling (`25000`, `2.5e4`, `25000.0`): what a JS runtime sees after
+/// `JSON.parse`, so both runtimes read the same numbers.
+pub fn parse_count(text: &str) -> Result<u64, JsonError> {
     if validate(text, 0)? != Kind::Number {
         return Err(JsonError::WrongKind);
     }
-    let mut n = 0u64;
-    for c in text.trim_matches(is_ws).bytes() {
-        let d = match c {
-            b'0'..=b'9' => u64::from(c - b'0'),
-            _ => return Err(JsonError::NotAnInteger),
-        };
-        n = n
-            .checked_mul(10)
-            .and_then(|n| n.checked_add(d))
-            .ok_or(JsonError::NotAnInteger)?;
+    let v: f64 = text
+        .trim_matches(is_ws)
+        .parse()
+        .map_err(|_| JsonError::NotAnInteger)?;
+    let n = v as u64;
+    // `as` saturates: an integer in range comes back exactly, nothing else.
+    if v >= 0.0 && n as f64 == v && n <= MAX_SAFE_INTEGER {
+        Ok(n)
+    } else {
+        Err(JsonError::NotAnInteger)
     }
-    Ok(n)
 }
 
 /// Appends `s` to `out` as a quoted JSON string (escaping `"`, `\` and
@@ -771,19 +775,22 @@ mod tests {
 
     #[test]
     fn integers() {
-        assert_eq!(parse_u64(" 25000 "), Ok(25000));
-        assert_eq!(parse_u64("0"), Ok(0));
-        assert_eq!(parse_u64("18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(parse_count(" 25000 "), Ok(25000));
+        assert_eq!(parse_count("0"), Ok(0));
+        assert_eq!(parse_count("-0"), Ok(0));
+        assert_eq!(parse_count("2.5e4"), Ok(25000));
+        assert_eq!(parse_count("25000.0"), Ok(25000));
+        assert_eq!(parse_count("9007199254740991"), Ok(MAX_SAFE_INTEGER));
         assert_eq!(
-            parse_u64("18446744073709551616"),
+            parse_count("9007199254740992"),
             Err(JsonError::NotAnInteger)
         );
-        assert_eq!(parse_u64("-1"), Err(JsonError::NotAnInteger));
-        assert_eq!(parse_u64("1.5"), Err(JsonError::NotAnInteger));
-        assert_eq!(parse_u64("1e3"), Err(JsonError::NotAnInteger));
-        assert_eq!(parse_u64("01"), Err(JsonError::TrailingData));
-        assert_eq!(parse_u64("\"1\""), Err(JsonError::WrongKind));
-        assert_eq!(parse_u64("[1]"), Err(JsonError::TooDeep));
+        assert_eq!(parse_count("1e400"), Err(JsonError::NotAnInteger));
+        assert_eq!(parse_count("-1"), Err(JsonError::NotAnInteger));
+        assert_eq!(parse_count("1.5"), Err(JsonError::NotAnInteger));
+        assert_eq!(parse_count("01"), Err(JsonError::TrailingData));
+        assert_eq!(parse_count("\"1\""), Err(JsonError::WrongKind));
+        assert_eq!(parse_count("[1]"), Err(JsonError::TooDeep));
     }
 
     #[test]

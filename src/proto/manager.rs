@@ -5,16 +5,19 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use alloc::collections::VecDeque;
+
+use super::queue::Queue;
 
 use super::backoff::Backoff;
 use super::config::{normalize_path, ManagerConfig, SocketConfig, TransportKind};
 use super::error::DecodeError;
-use super::packet::{self, Packet, PacketType};
+use super::packet::{self, PacketType};
 use super::payloads::{JsonText, Payloads};
 use super::rng::Rng;
 use super::session::{Ctx, EngineEvent, Message, Session, Transmit, TransportId, TransportInput};
-use super::socket::{AckData, AckError, After, Emit, EmitError, Io, RequestId, Socket, SocketId};
+use super::socket::{
+    AckData, AckError, After, Control, Emit, EmitError, Io, RequestId, Socket, SocketId,
+};
 use super::timer::{Timer, TimerTable};
 
 /// Why a Manager closed or a socket disconnected (socket.io-client's
@@ -116,8 +119,8 @@ pub enum Event<P: Payloads = JsonText> {
         socket: SocketId,
         /// The error message.
         message: String,
-        /// Raw JSON of the server's `data`, if any.
-        data: Option<String>,
+        /// The server's `data`, if any (raw JSON text, for [`JsonText`]).
+        data: Option<P::Args>,
     },
     /// Socket `disconnect`. As in socket.io-client, a Manager close also
     /// reports it for an active socket whose CONNECT was still unanswered.
@@ -187,8 +190,9 @@ struct Body<P: Payloads> {
 /// A decoded Socket.IO packet.
 #[derive(Debug)]
 enum Incoming<P: Payloads> {
-    /// CONNECT, DISCONNECT, CONNECT_ERROR: decoded whole by the core.
-    Control(Packet),
+    /// CONNECT, DISCONNECT, CONNECT_ERROR for the active socket of a
+    /// namespace.
+    Control(SocketId, Control<P>),
     /// EVENT, ACK and their binary kinds.
     Body(Body<P>),
 }
@@ -217,7 +221,7 @@ pub struct Manager<P: Payloads = JsonText> {
     open_via_reconnect: bool,
     pending: Option<Pending<P>>,
     sockets: Vec<Socket<P>>,
-    events: VecDeque<Event<P>>,
+    events: Queue<Event<P>>,
     next_request: u64,
 }
 
@@ -250,7 +254,7 @@ impl<P: Payloads> Manager<P> {
                 cfg: config,
                 payloads,
                 timers: TimerTable::default(),
-                transmits: VecDeque::new(),
+                transmits: Queue::default(),
                 next_transport: 0,
                 token_rng: Rng::new(seed ^ 0x6A09_E667_F3BC_C908),
                 prior_websocket_success: false,
@@ -265,7 +269,7 @@ impl<P: Payloads> Manager<P> {
             open_via_reconnect: false,
             pending: None,
             sockets: Vec::new(),
-            events: VecDeque::new(),
+            events: Queue::default(),
             next_request: 0,
         }
     }
@@ -470,7 +474,7 @@ impl<P: Payloads> Manager<P> {
             .unwrap_or(Err(EmitError::UnknownSocket));
         let out = match result {
             Ok((request, after)) => {
-                if after == After::PingExpired {
+                if matches!(after, After::PingExpired) {
                     // socket.io issue #5134: the heartbeat timer was
                     // throttled; the packet was buffered, close now.
                     if let Some(e) = self.engine.as_mut() {
@@ -737,8 +741,8 @@ impl<P: Payloads> Manager<P> {
     /// Manager `ondata`.
     fn on_data(&mut self, now: u64, data: Message<P>) {
         let routed = match self.decode(data) {
-            Ok(Some(Incoming::Control(packet))) => {
-                self.on_control(now, packet);
+            Ok(Some(Incoming::Control(socket, control))) => {
+                self.on_control(now, socket, control);
                 return;
             }
             Ok(Some(Incoming::Body(body))) => self.parse(body),
@@ -764,10 +768,12 @@ impl<P: Payloads> Manager<P> {
         }
     }
 
-    /// socket.io-parser's `Decoder`, from headers: CONNECT, DISCONNECT and
-    /// CONNECT_ERROR are decoded whole; an EVENT or ACK is routed to its
-    /// socket from the header alone (its body is the runtime's to parse),
-    /// and a binary one waits for its attachments.
+    /// socket.io-parser's `Decoder`, from headers: a packet is routed to
+    /// the active socket of its namespace from its header alone, and one for
+    /// a namespace not in use is dropped unread. CONNECT and CONNECT_ERROR
+    /// payloads are read at once, an EVENT or ACK body when it is parsed (the
+    /// runtime's work, in [`Manager::parse`]); a binary one waits for its
+    /// attachments.
     fn decode(&mut self, data: Message<P>) -> Result<Option<Incoming<P>>, DecodeError> {
         let frame = match data {
             Message::Text(frame) => frame,
@@ -792,18 +798,36 @@ impl<P: Payloads> Manager<P> {
             h.kind,
             PacketType::Connect | PacketType::Disconnect | PacketType::ConnectError
         ) {
-            let packet = if whole {
-                packet::decode(text, &limits)?
+            // Read whole: the body is the core's to read.
+            let all = if whole {
+                String::from(head)
             } else {
-                let all = self.ctx.payloads.whole(&frame);
-                packet::decode(all.get(1..).unwrap_or_default(), &limits)?
+                self.ctx.payloads.whole(&frame)
             };
-            return Ok(Some(Incoming::Control(packet)));
+            let text = all.get(1..).unwrap_or_default();
+            let h = packet::decode_header(text, true, &limits)?;
+            let Some(socket) = self.route(h.nsp) else {
+                return Ok(None);
+            };
+            let header = all.get(..1 + h.body).unwrap_or_default();
+            let present = h.body < text.len();
+            let payloads = &self.ctx.payloads;
+            let control = match h.kind {
+                PacketType::Disconnect if present => return Err(DecodeError::InvalidPayload),
+                PacketType::Disconnect => Control::Disconnect,
+                PacketType::Connect if present => {
+                    Control::Connect(payloads.connect(&frame, header)?)
+                }
+                PacketType::Connect => Control::Connect(None),
+                _ if present => {
+                    let (message, data) = payloads.connect_error(&frame, header)?;
+                    Control::ConnectError(message, data)
+                }
+                _ => return Err(DecodeError::InvalidPayload),
+            };
+            return Ok(Some(Incoming::Control(socket, control)));
         }
-        let socket = h
-            .nsp
-            .and_then(|nsp| self.sockets.iter().position(|s| s.active && s.nsp == nsp))
-            .map(|i| SocketId(i as u32));
+        let socket = self.route(h.nsp);
         let (kind, id, expected) = (h.kind, h.id, h.attachments);
         let body = Body {
             socket,
@@ -838,20 +862,19 @@ impl<P: Payloads> Manager<P> {
         Ok(Some((socket, body.kind, body.id, data, body.attachments)))
     }
 
-    /// Routes a CONNECT, DISCONNECT or CONNECT_ERROR to the active socket of
-    /// its namespace.
-    fn on_control(&mut self, now: u64, packet: Packet) {
-        let Some(i) = self
-            .sockets
-            .iter()
-            .position(|s| s.active && s.nsp == packet.nsp)
-        else {
-            return;
-        };
-        let id = SocketId(i as u32);
-        let server_disconnect = packet.kind == PacketType::Disconnect;
+    /// The active socket of namespace `nsp` (`None`: a namespace longer
+    /// than the head showed, so none of ours).
+    fn route(&self, nsp: Option<&str>) -> Option<SocketId> {
+        let nsp = nsp?;
+        let i = self.sockets.iter().position(|s| s.active && s.nsp == nsp)?;
+        Some(SocketId(i as u32))
+    }
+
+    /// A CONNECT, DISCONNECT or CONNECT_ERROR for `id`.
+    fn on_control(&mut self, now: u64, id: SocketId, control: Control<P>) {
+        let server_disconnect = matches!(control, Control::Disconnect);
         let after = self
-            .with_socket(now, id, |s, io| s.on_control(io, packet))
+            .with_socket(now, id, |s, io| s.on_control(io, control))
             .unwrap_or(After::Nothing);
         match after {
             After::Destroyed => {

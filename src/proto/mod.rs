@@ -131,6 +131,7 @@ pub use payloads::{JsonText, Part, Payloads};
 mod backoff;
 mod config;
 mod manager;
+mod queue;
 mod rng;
 mod session;
 mod socket;

@@ -1,19 +1,20 @@
 //! Socket.IO protocol v5 packet codec, validating as socket.io-parser 4.x.
 //!
-//! Wire format: `<type>[<attachments>-][<nsp>,][<id>][<json>]`. Payload JSON
-//! stays opaque text: the decoder validates it (kind per packet type, event
-//! name, nesting depth, binary placeholders) in one iterative pass and keeps
-//! the text as is. Binary placeholders `{"_placeholder":true,"num":N}` are
-//! produced and replaced by the JS layer; the core counts and carries the
-//! attachments.
+//! Wire format: `<type>[<attachments>-][<nsp>,][<id>][<json>]`. The core
+//! decides from the header ([`decode_header`]); a payload is the runtime's
+//! to parse (`Payloads`), under the rules of [`check_body`], which
+//! [`decode`] and the Rust runtime apply with the JSON scanner in one
+//! iterative pass (kind per packet type, event name, nesting depth, binary
+//! placeholders `{"_placeholder":true,"num":N}`), keeping the text as is.
 //!
 //! Deliberately stricter than socket.io-parser, on input no conforming peer
 //! sends: a missing payload is rejected where the Socket.IO v5 spec says it
 //! MUST be present (EVENT, ACK, CONNECT_ERROR); the type, attachment count and
-//! ack id must be ASCII digits (an ack id must fit a `u64`); an event name must
-//! unescape to a Rust string (no lone surrogate); a placeholder's `num` must
-//! be written as a plain integer, and a placeholder nested in a placeholder
-//! is checked too.
+//! ack id must be ASCII digits (an ack id must fit a `u64`, in at most 20
+//! digits); an event name must not hold a lone surrogate; a placeholder's
+//! `num` must be an integer index of the attachments (socket.io-parser
+//! indexes with any number), and a placeholder nested in a placeholder is
+//! checked too.
 
 use super::error::DecodeError;
 use super::json::{self, Event, Kind, Scanner};
@@ -325,9 +326,9 @@ fn key_is(raw: &str, quoted: &str) -> bool {
                 .is_ok_and(|k| Some(k.as_str()) == quoted.get(1..quoted.len() - 1)))
 }
 
-/// A JSON number text that is a plain integer below `n`.
+/// A JSON number whose value is an integer below `n` ([`json::parse_count`]).
 fn index_below(raw: &str, n: usize) -> bool {
-    raw.bytes().all(|c| c.is_ascii_digit()) && raw.parse::<usize>().is_ok_and(|v| v < n)
+    json::parse_count(raw).is_ok_and(|v| v < n as u64)
 }
 
 /// Validates a payload for `kind` as socket.io-parser's `isPayloadValid`,
@@ -595,6 +596,12 @@ pub fn parse_connect_error(data: &str) -> Result<ConnectErrorPayload, DecodeErro
     Ok(out)
 }
 
+/// `text` without JSON's whitespace around it (ASCII: no Unicode tables, as
+/// `str::trim` would bring).
+fn trim_json(text: &str) -> &str {
+    text.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r'))
+}
+
 /// Builds a client CONNECT payload as socket.io-client does: with a private
 /// session id, `{"pid":..,"offset":..}` followed by the members of `auth`
 /// (a JSON object text, whose keys win on duplicates when parsed); without,
@@ -608,10 +615,10 @@ pub fn connect_payload(
         return auth.map(str::to_owned);
     };
     let inner = auth
-        .map(|a| a.trim())
+        .map(trim_json)
         .and_then(|a| a.strip_prefix('{'))
         .and_then(|a| a.strip_suffix('}'))
-        .map(str::trim)
+        .map(trim_json)
         .unwrap_or_default();
     let mut s = String::with_capacity(32 + pid.len() + inner.len());
     s.push_str("{\"pid\":");
@@ -794,6 +801,9 @@ mod tests {
             "52-[\"a\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]",
             "52-[\"a\",{\"x\":[{\"num\":1,\"_placeholder\":true}]}]",
             "51-[\"a\",{\"_placeholder\":false,\"num\":7}]",
+            // any spelling of an index, as JSON.parse reads numbers
+            "51-[\"a\",{\"_placeholder\":true,\"num\":0.0}]",
+            "51-[\"a\",{\"_placeholder\":true,\"num\":-0}]",
             "51-[\"a\",{\"_placeholder\":\"true\"}]",
             "51-[\"a\",{\"_placeholder\":true,\"num\":9,\"num\":0}]",
             "51-[\"a\",{\"\\u005fplaceholder\":true,\"n\\u0075m\":0}]",
@@ -810,6 +820,7 @@ mod tests {
             "51-[\"a\",{\"_placeholder\":true,\"num\":\"0\"}]",
             "51-[\"a\",{\"_placeholder\":true,\"num\":-1}]",
             "51-[\"a\",{\"_placeholder\":true,\"num\":0.5}]",
+            "51-[\"a\",{\"_placeholder\":true,\"num\":1e0}]",
             "51-[\"a\",{\"_placeholder\":true,\"num\":[0]}]",
             "51-[\"a\",{\"_placeholder\":true,\"num\":99999999999999999999999}]",
             "51-[\"a\",{\"_placeholder\":true,\"num\":0,\"num\":1}]",

@@ -12,9 +12,9 @@
 
 use core::fmt::Debug;
 
-use super::engine_codec;
+use super::engine_codec::{self, Handshake};
 use super::error::DecodeError;
-use super::packet::{self, Limits, PacketType};
+use super::packet::{self, ConnectAck, Limits, PacketType};
 #[allow(unused_imports)]
 use crate::prelude::*;
 
@@ -59,6 +59,26 @@ pub trait Payloads: Debug {
     /// The last argument after the event name, when it is a string (the
     /// connection state recovery offset).
     fn offset(&self, args: &Self::Args) -> Option<String>;
+
+    /// The handshake of an Engine.IO OPEN packet (`frame`: `0` and the
+    /// JSON), under the rules of [`Handshake::from_json`].
+    fn handshake(&self, frame: &Self::Frame) -> Result<Handshake, DecodeError>;
+
+    /// The server's CONNECT payload (what follows `header`, present):
+    /// `None` when it has no non-empty string `sid` (a v2 server), under the
+    /// rules of [`packet::parse_connect`]; an error when it is not a JSON
+    /// object.
+    fn connect(&self, frame: &Self::Frame, header: &str)
+        -> Result<Option<ConnectAck>, DecodeError>;
+
+    /// A CONNECT_ERROR payload (what follows `header`, present): its message
+    /// and `data`, under the rules of [`packet::parse_connect_error`]; an
+    /// error when it is not a JSON object or string.
+    fn connect_error(
+        &self,
+        frame: &Self::Frame,
+        header: &str,
+    ) -> Result<(String, Option<Self::Args>), DecodeError>;
 
     /// Whether the event name of an outgoing JSON array is reserved
     /// ([`packet::RESERVED_EVENTS`]). A runtime that checks names before
@@ -128,6 +148,27 @@ impl Payloads for JsonText {
 
     fn offset(&self, args: &String) -> Option<String> {
         packet::last_arg_string(args)
+    }
+
+    fn handshake(&self, frame: &String) -> Result<Handshake, DecodeError> {
+        Handshake::from_json(frame.get(1..).unwrap_or_default())
+    }
+
+    fn connect(&self, frame: &String, header: &str) -> Result<Option<ConnectAck>, DecodeError> {
+        let body = frame.get(header.len()..).unwrap_or_default();
+        packet::check_body(PacketType::Connect, body, &self.limits, 0)?;
+        Ok(packet::parse_connect(body).ok())
+    }
+
+    fn connect_error(
+        &self,
+        frame: &String,
+        header: &str,
+    ) -> Result<(String, Option<String>), DecodeError> {
+        let body = frame.get(header.len()..).unwrap_or_default();
+        packet::check_body(PacketType::ConnectError, body, &self.limits, 0)?;
+        let e = packet::parse_connect_error(body)?;
+        Ok((e.message, e.data))
     }
 
     fn reserved(&self, text: &String) -> bool {

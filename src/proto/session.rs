@@ -13,10 +13,11 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use alloc::collections::VecDeque;
+
+use super::queue::Queue;
 
 use super::config::{ManagerConfig, TransportKind};
-use super::engine_codec::{self, EnginePacket, Handshake, SEPARATOR};
+use super::engine_codec::{EnginePacket, Handshake, SEPARATOR};
 use super::manager::DisconnectReason;
 use super::payloads::{JsonText, Part, Payloads};
 use super::rng::Rng;
@@ -136,7 +137,7 @@ pub(crate) struct Ctx<P: Payloads> {
     pub(crate) cfg: ManagerConfig,
     pub(crate) payloads: P,
     pub(crate) timers: TimerTable,
-    pub(crate) transmits: VecDeque<Transmit<P>>,
+    pub(crate) transmits: Queue<Transmit<P>>,
     pub(crate) next_transport: u64,
     /// Draws the polling `t` cache-busting tokens (separate from the jitter
     /// stream so the reconnection schedule does not depend on traffic).
@@ -315,7 +316,7 @@ pub(crate) struct Session<P: Payloads> {
     max_payload: u64,
     ping_deadline: Option<u64>,
     close_wait: CloseWait,
-    events: VecDeque<EngineEvent<P>>,
+    events: Queue<EngineEvent<P>>,
 }
 
 impl<P: Payloads> Session<P> {
@@ -360,7 +361,7 @@ impl<P: Payloads> Session<P> {
             max_payload: 0,
             ping_deadline: None,
             close_wait: CloseWait::None,
-            events: VecDeque::new(),
+            events: Queue::default(),
         }
     }
 
@@ -547,13 +548,19 @@ impl<P: Payloads> Session<P> {
             return;
         }
         // The first bad packet fails the whole payload, before any is handled.
-        let decoded: Option<Vec<Received<P>>> = packets
-            .into_iter()
-            .map(|p| decode(&ctx.payloads, p))
-            .collect();
+        let mut decoded = Vec::with_capacity(packets.len());
+        for p in packets {
+            match decode(&ctx.payloads, p) {
+                Some(p) => decoded.push(p),
+                None => {
+                    decoded.clear();
+                    break;
+                }
+            }
+        }
         let packets = match decoded {
-            Some(p) => p,
-            None => {
+            p if !p.is_empty() => p,
+            _ => {
                 self.transport.polling = false;
                 self.on_error(ctx, String::from("server error"));
                 return;
@@ -837,20 +844,28 @@ impl<P: Payloads> Session<P> {
 
 /// A received text as an Engine.IO packet: a MESSAGE is kept as the
 /// runtime holds it (the Manager reads its header), a binary one (`b` +
-/// base64, in polling payloads) decoded by the runtime, anything else
-/// decoded here. `None` when malformed.
+/// base64, in polling payloads) and the handshake are read by the runtime,
+/// anything else decoded here from its head. `None` when malformed.
 fn decode<P: Payloads>(payloads: &P, frame: P::Frame) -> Option<Received<P>> {
-    let (head, whole) = payloads.head(&frame);
-    match head.as_bytes().first()? {
-        b'4' => Some(Received::Message(Message::Text(frame))),
-        b'b' => payloads
-            .decode_base64(&frame, 1)
-            .map(|b| Received::Message(Message::Binary(b))),
-        _ if whole => engine_codec::decode_text(head).ok().map(Received::Control),
-        _ => engine_codec::decode_text(&payloads.whole(&frame))
-            .ok()
-            .map(Received::Control),
-    }
+    let (head, _) = payloads.head(&frame);
+    let data = || head.get(1..).filter(|d| !d.is_empty()).map(String::from);
+    let packet = match head.as_bytes().first()? {
+        b'4' => return Some(Received::Message(Message::Text(frame))),
+        b'b' => {
+            let bytes = payloads.decode_base64(&frame, 1)?;
+            return Some(Received::Message(Message::Binary(bytes)));
+        }
+        b'0' => EnginePacket::Open(payloads.handshake(&frame).ok()?),
+        b'1' => EnginePacket::Close,
+        // A ping's or pong's data is "probe" or nothing (the upgrade probe
+        // compares its whole pong itself).
+        b'2' => EnginePacket::Ping(data()),
+        b'3' => EnginePacket::Pong(data()),
+        b'5' => EnginePacket::Upgrade,
+        b'6' => EnginePacket::Noop,
+        _ => return None,
+    };
+    Some(Received::Control(packet))
 }
 
 fn frame<P: Payloads>(transport: TransportId, packet: Out<P>) -> Transmit<P> {
@@ -923,7 +938,7 @@ mod tests {
                 ..ManagerConfig::new("example.com:3000", false)
             },
             timers: TimerTable::default(),
-            transmits: VecDeque::new(),
+            transmits: Queue::default(),
             next_transport: 0,
             token_rng: Rng::new(1),
             prior_websocket_success: false,

@@ -8,11 +8,12 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use alloc::collections::VecDeque;
+
+use super::queue::Queue;
 
 use super::config::{Auth, SocketConfig};
 use super::manager::{DisconnectReason, Event};
-use super::packet::{self, Packet, PacketType};
+use super::packet::{self, ConnectAck, Packet, PacketType};
 use super::payloads::{JsonText, Payloads};
 use super::session::{Out, Session};
 use super::timer::{Timer, TimerTable};
@@ -145,7 +146,7 @@ pub(crate) struct Io<'a, P: Payloads> {
     pub(crate) engine: &'a mut Option<Session<P>>,
     pub(crate) payloads: &'a P,
     pub(crate) timers: &'a mut TimerTable,
-    pub(crate) events: &'a mut VecDeque<Event<P>>,
+    pub(crate) events: &'a mut Queue<Event<P>>,
     pub(crate) next_request: &'a mut u64,
     pub(crate) now: u64,
     /// The Manager is open (Engine.IO handshake done).
@@ -200,16 +201,27 @@ impl<P: Payloads> Io<'_, P> {
     }
 }
 
+/// A decoded CONNECT, DISCONNECT or CONNECT_ERROR.
+#[derive(Debug)]
+pub(crate) enum Control<P: Payloads> {
+    /// CONNECT; `None`: without a usable `sid` (a v2 server).
+    Connect(Option<ConnectAck>),
+    /// DISCONNECT.
+    Disconnect,
+    /// CONNECT_ERROR: message and data.
+    ConnectError(String, Option<P::Args>),
+}
+
 /// What the Manager must do after a socket handled something.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum After {
+pub(crate) enum After<P: Payloads> {
     Nothing,
     /// The socket left the pool (`destroy`): close the engine if no socket
     /// is active any more.
     Destroyed,
     /// CONNECT_ERROR: destroyed; report the error after the Manager's
     /// `_destroy` (as socket.io-client does).
-    ConnectError(String, Option<String>),
+    ConnectError(String, Option<P::Args>),
     /// A throttled heartbeat was detected: close with `"ping timeout"`.
     PingExpired,
 }
@@ -267,12 +279,12 @@ pub(crate) struct Socket<P: Payloads> {
     pid: Option<String>,
     last_offset: Option<String>,
     pub(crate) recovered: bool,
-    receive_buffer: VecDeque<Received<P>>,
-    send_buffer: VecDeque<Outgoing<P>>,
+    receive_buffer: Queue<Received<P>>,
+    send_buffer: Queue<Outgoing<P>>,
     /// Pending acks by wire id, in id (= insertion) order.
     acks: AckTable,
     next_ack_id: u64,
-    queue: VecDeque<Queued<P>>,
+    queue: Queue<Queued<P>>,
 }
 
 /// Pending acks keyed by wire id. Ids only grow, so pushing keeps the order
@@ -308,11 +320,11 @@ impl<P: Payloads> Socket<P> {
             pid: None,
             last_offset: None,
             recovered: false,
-            receive_buffer: VecDeque::new(),
-            send_buffer: VecDeque::new(),
+            receive_buffer: Queue::default(),
+            send_buffer: Queue::default(),
             acks: AckTable::default(),
             next_ack_id: 0,
-            queue: VecDeque::new(),
+            queue: Queue::default(),
         }
     }
 
@@ -462,11 +474,11 @@ impl<P: Payloads> Socket<P> {
     }
 
     /// A CONNECT, DISCONNECT or CONNECT_ERROR for this namespace.
-    pub(crate) fn on_control(&mut self, io: &mut Io<P>, p: Packet) -> After {
-        match p.kind {
-            PacketType::Connect => {
-                match p.data.as_deref().map(packet::parse_connect) {
-                    Some(Ok(ack)) if !ack.sid.is_empty() => self.on_connect(io, ack.sid, ack.pid),
+    pub(crate) fn on_control(&mut self, io: &mut Io<P>, control: Control<P>) -> After<P> {
+        match control {
+            Control::Connect(ack) => {
+                match ack {
+                    Some(ack) if !ack.sid.is_empty() => self.on_connect(io, ack.sid, ack.pid),
                     _ => io.events.push_back(Event::ConnectError {
                         socket: self.id,
                         message: String::from(
@@ -477,21 +489,15 @@ impl<P: Payloads> Socket<P> {
                 }
                 After::Nothing
             }
-            PacketType::Disconnect => {
+            Control::Disconnect => {
                 // Caller: `_destroy`, then `on_close("io server disconnect")`.
                 self.destroy();
                 After::Destroyed
             }
-            PacketType::ConnectError => {
+            Control::ConnectError(message, data) => {
                 self.destroy();
-                match p.data.as_deref().map(packet::parse_connect_error) {
-                    Some(Ok(e)) => After::ConnectError(e.message, e.data),
-                    _ => After::ConnectError(String::from("connect error"), None),
-                }
+                After::ConnectError(message, data)
             }
-            // Events and acks carry bodies: the Manager hands them to
-            // `on_event` and `on_ack`.
-            _ => After::Nothing,
         }
     }
 
@@ -515,10 +521,10 @@ impl<P: Payloads> Socket<P> {
         self.sid = Some(sid.clone());
         self.connected = true;
         self.connecting = false;
-        while let Some(r) = self.receive_buffer.pop_front() {
+        for r in self.receive_buffer.take_all() {
             self.emit_event(io, r);
         }
-        while let Some(o) = self.send_buffer.pop_front() {
+        for o in self.send_buffer.take_all() {
             let kind = event_kind(&o.attachments);
             io.write(kind, &self.nsp, o.id, o.data, o.attachments);
         }
@@ -632,7 +638,7 @@ impl<P: Payloads> Socket<P> {
         &mut self,
         io: &mut Io<P>,
         e: Emit<P>,
-    ) -> Result<(Option<RequestId>, After), EmitError> {
+    ) -> Result<(Option<RequestId>, After<P>), EmitError> {
         if io.payloads.reserved(&e.data) {
             return Err(EmitError::ReservedEvent);
         }
