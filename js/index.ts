@@ -653,15 +653,16 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     if (typeof name !== "string") throw new TypeError("emit: the event name must be a string");
     if (RESERVED.has(name)) throw new TypeError(`"${name}" is a reserved event name`);
     const state = this.#state;
-    if (state.outbox.length === 0 && content(list, false) !== Content.Blob) {
-      this.#write(list, ack, mode, this.#flags);
+    const found = content(list, true);
+    if (state.outbox.length === 0 && found !== Content.Blob) {
+      this.#write(list, found, ack, mode, this.#flags);
       return;
     }
     // A Blob is read first; this emit and every later one wait in the
     // outbox, so the server sees them in call order.
     const entry = { args: undefined as unknown[] | undefined, ack, mode, flags: this.#flags };
     state.outbox.push(entry);
-    if (content(list, false) !== Content.Blob) {
+    if (found !== Content.Blob) {
       entry.args = list;
       return;
     }
@@ -683,19 +684,20 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     while (outbox.length > 0 && outbox[0]!.args !== undefined) {
       const { args, ack, mode, flags } = outbox.shift()!;
       try {
-        this.#write(args!, ack, mode, flags);
+        this.#write(args!, content(args, true), ack, mode, flags);
       } catch (error) {
         report(error);
       }
     }
   }
 
-  #write(list: unknown[], ack: AnyFn | undefined, mode: number, flags: Flags): void {
+  /** Encodes and hands an emit to the core; `found` is what `list` holds (no Blob any more). */
+  #write(list: unknown[], found: Content, ack: AnyFn | undefined, mode: number, flags: Flags): void {
     const state = this.#state;
     const attachments: Binary[] = [];
     let json: string;
     try {
-      json = encodeBody(list, content(list, true) === Content.Binary, attachments);
+      json = encodeBody(list, found === Content.Binary, attachments);
     } catch (error) {
       throw new TypeError(
         `emit("${list[0] as string}"): the arguments cannot be serialized: ${(error as Error).message}`,

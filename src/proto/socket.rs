@@ -181,8 +181,9 @@ impl<P: Payloads> Io<'_, P> {
         attachments: Vec<P::Binary>,
     ) {
         if let Some(e) = self.engine.as_mut() {
-            let mut head = String::from("4");
-            head.push_str(&packet::encode_header(kind, nsp, id, attachments.len()));
+            // The Engine.IO type first; one allocation for the frame's head.
+            let mut head = packet::encode_header(kind, nsp, id, attachments.len());
+            head.insert(0, '4');
             e.send(Out::Message(head, body));
             for a in attachments {
                 e.send(Out::Binary(a));
