@@ -19,7 +19,7 @@ secs="${1:-30}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(engine_text engine_payload sio_packet json_scanner session)
+  targets=(engine_text engine_payload sio_packet sio_header json_scanner session)
 fi
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

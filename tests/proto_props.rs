@@ -1,5 +1,6 @@
 //! Property tests of the codecs: encode→decode identity, totality (no panic
-//! on any input) and the JSON scanner's depth handling.
+//! on any input), the JSON scanner's depth handling, and Socket.IO headers
+//! decoded from a head of the text as from the whole of it.
 //!
 //! Host only: proptest does not build for wasm32 (the browser test build
 //! compiles every test target).
@@ -8,7 +9,10 @@
 use proptest::prelude::*;
 use socketio_wasm::proto::engine_codec::{self, Data, EnginePacket, Frame, Handshake};
 use socketio_wasm::proto::json::{self, JsonError, Kind};
-use socketio_wasm::proto::packet::{self, Decoder, Limits, Packet, PacketType, RESERVED_EVENTS};
+use socketio_wasm::proto::packet::{
+    self, Decoder, Header, Limits, Packet, PacketType, RESERVED_EVENTS,
+};
+use socketio_wasm::proto::DecodeError;
 
 fn json_str(s: &str) -> String {
     let mut out = String::new();
@@ -148,6 +152,100 @@ fn protocol_ish() -> impl Strategy<Value = String> {
         .unwrap_or_else(|_| unreachable!())
 }
 
+/// How a generated header writes its namespace.
+#[derive(Debug, Clone)]
+enum Nsp {
+    /// Left out: the main namespace.
+    Omitted,
+    /// `<nsp>,`, `/,` included.
+    Comma(String),
+    /// Running to the end of the text, as socket.io-parser reads it: no id
+    /// and no payload after it.
+    ToEnd(String),
+}
+
+fn nsp_form() -> impl Strategy<Value = Nsp> {
+    // Any text but the comma, non-ASCII included, some of it longer than
+    // the shortest head.
+    let name = prop_oneof![
+        "[^,]{0,12}".prop_map(|s| format!("/{s}")),
+        "[^,]{30,80}".prop_map(|s| format!("/{s}")),
+    ];
+    prop_oneof![
+        Just(Nsp::Omitted),
+        name.clone().prop_map(Nsp::Comma),
+        name.prop_map(Nsp::ToEnd),
+    ]
+}
+
+/// Zero padding before a count or an id: mostly a little, sometimes past the
+/// 20-digit bound and past the shortest head.
+fn padding() -> impl Strategy<Value = usize> {
+    prop_oneof![4 => 0usize..3, 1 => 0usize..50]
+}
+
+/// The shortest head the runtime passes: `Manager::head_len()` without the
+/// Engine.IO type, for the shortest namespace `Manager::socket` takes ("").
+const MIN_HEAD: usize = packet::header_len(0);
+
+/// Every head of `t` shorter than `t` the runtime may pass: each
+/// char-boundary prefix, and the prefix before a 4-byte character followed
+/// by U+FFFD (JavaScript's `slice` between a surrogate pair, as the lone
+/// surrogate crosses into wasm).
+fn heads(t: &str) -> Vec<String> {
+    let mut v: Vec<String> = (0..t.len())
+        .filter(|&k| t.is_char_boundary(k))
+        .map(|k| t[..k].to_owned())
+        .collect();
+    v.extend(
+        t.char_indices()
+            .filter(|(_, c)| c.len_utf8() == 4)
+            .map(|(k, _)| format!("{}\u{FFFD}", &t[..k])),
+    );
+    v
+}
+
+/// `decode_header` on a head decides as on the whole text `t` (the
+/// property the npm runtime relies on: see the `sio_header` fuzz target).
+fn check_heads(t: &str, limits: &Limits) -> Result<(), TestCaseError> {
+    let whole = packet::decode_header(t, true, limits);
+    for p in heads(t) {
+        let head = packet::decode_header(&p, false, limits);
+        // A head that names a namespace is the whole text's header, at any
+        // length.
+        if head.is_ok_and(|h| h.nsp.is_some()) {
+            prop_assert_eq!(head, whole, "head {:?} of {:?}", p, t);
+        }
+        if p.len() < MIN_HEAD {
+            continue;
+        }
+        match whole {
+            // As long as a client with namespace `n` is passed: the same.
+            Ok(h) if p.len() >= packet::header_len(h.nsp.map_or(0, str::len)) => {
+                prop_assert_eq!(head, whole, "head {:?} of {:?}", p, t);
+            }
+            // Shorter: the same, or dropped, kind and attachments known.
+            Ok(h) => {
+                if head != whole {
+                    let hp = head.map_err(|e| TestCaseError::fail(format!("{p:?}: {e:?}")))?;
+                    prop_assert_eq!(hp.nsp, None, "head {:?} of {:?}", p, t);
+                    prop_assert_eq!((hp.kind, hp.attachments), (h.kind, h.attachments));
+                }
+            }
+            // The same error, or dropped: a packet for a namespace longer
+            // than the client's is not validated.
+            Err(e) => {
+                if let Ok(hp) = head {
+                    prop_assert_eq!(hp.nsp, None, "head {:?} of {:?}", p, t);
+                } else {
+                    prop_assert_eq!(head, Err(e), "head {:?} of {:?}", p, t);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone)]
 enum In {
     Text(String),
@@ -198,6 +296,82 @@ proptest! {
             let data = p.data.as_deref().unwrap();
             prop_assert!(packet::event_name(data).is_ok());
         }
+    }
+
+    #[test]
+    fn sio_header_from_a_head(
+        t in 0u8..7,
+        att in 1u64..=12,
+        att_pad in padding(),
+        nsp in nsp_form(),
+        id in prop::option::of(any::<u64>()),
+        id_pad in padding(),
+        body in prop_oneof![Just(String::new()), json_value(), any::<String>()],
+    ) {
+        let kind = PacketType::from_u8(t).unwrap_or(PacketType::Event);
+        let limits = Limits::default();
+        let mut text = String::from(char::from(b'0' + t));
+        let att_digits = format!("{}{att}", "0".repeat(att_pad));
+        if kind.is_binary() {
+            text.push_str(&att_digits);
+            text.push('-');
+        }
+        let id_digits = id.map(|id| format!("{}{id}", "0".repeat(id_pad)));
+        let (name, id, body) = match &nsp {
+            Nsp::Omitted => ("/", id, body.as_str()),
+            Nsp::Comma(n) => (n.as_str(), id, body.as_str()),
+            Nsp::ToEnd(n) => (n.as_str(), None, ""),
+        };
+        match &nsp {
+            Nsp::Omitted => {}
+            Nsp::Comma(n) => {
+                text.push_str(n);
+                text.push(',');
+            }
+            Nsp::ToEnd(n) => text.push_str(n),
+        }
+        if id.is_some() {
+            text.push_str(id_digits.as_deref().unwrap_or_default());
+        }
+        let header_end = text.len();
+        text.push_str(body);
+
+        // What the whole text decodes to, unless the body reads on as
+        // part of the header.
+        let ambiguous = body.starts_with(|c: char| {
+            c.is_ascii_digit() || (c == '/' && id.is_none() && matches!(nsp, Nsp::Omitted))
+        });
+        let expected = if !kind.is_binary() {
+            Ok(0)
+        } else if att_digits.len() > 20 {
+            let first: u128 = att_digits[..21].parse().unwrap_or(u128::MAX);
+            Err(if first > limits.max_attachments as u128 {
+                DecodeError::TooManyAttachments
+            } else {
+                DecodeError::BadAttachments
+            })
+        } else if att > limits.max_attachments as u64 {
+            Err(DecodeError::TooManyAttachments)
+        } else {
+            Ok(att as usize)
+        };
+        let expected = expected.and_then(|attachments| {
+            if id.is_some() && id_digits.as_ref().is_some_and(|d| d.len() > 20) {
+                return Err(DecodeError::BadAckId);
+            }
+            Ok(Header { kind, attachments, nsp: Some(name), id, body: header_end })
+        });
+        let whole = packet::decode_header(&text, true, &limits);
+        if !ambiguous {
+            prop_assert_eq!(whole, expected, "{:?}", text);
+        }
+        check_heads(&text, &limits)?;
+    }
+
+    #[test]
+    fn sio_header_from_a_head_protocol_ish(s in protocol_ish()) {
+        check_heads(&s, &Limits::default())?;
+        check_heads(&s, &Limits { max_attachments: 2, max_depth: 3 })?;
     }
 
     #[test]

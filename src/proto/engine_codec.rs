@@ -34,47 +34,46 @@ pub struct Handshake {
 impl Handshake {
     /// Parses the JSON payload of an OPEN packet. `sid`, `pingInterval` and
     /// `pingTimeout` are required; `upgrades` and `maxPayload` default to
-    /// empty and 0; unknown keys are ignored; a repeated key's last value wins.
+    /// empty and 0; unknown keys are ignored, at any depth; a repeated key's
+    /// last value wins, and only that one must be valid (engine.io-client
+    /// reads what `JSON.parse` gives).
     pub fn from_json(text: &str) -> Result<Handshake, DecodeError> {
-        let members = json::object_members(text, json::DEFAULT_MAX_DEPTH)
-            .map_err(|_| DecodeError::BadHandshake)?;
-        let mut sid = None;
-        let mut upgrades = Vec::new();
-        let (mut interval, mut timeout, mut max_payload) = (None, None, 0);
+        let bad = |_| DecodeError::BadHandshake;
+        let members = json::object_members(text, usize::MAX).map_err(bad)?;
+        let (mut sid, mut upgrades, mut interval, mut timeout, mut max_payload) =
+            (None, None, None, None, None);
         for (key, range) in members {
-            let value = json::slice(text, range).map_err(|_| DecodeError::BadHandshake)?;
-            let int = || json::parse_count(value).map_err(|_| DecodeError::BadHandshake);
-            match key.as_str() {
-                "sid" => {
-                    sid = Some(json::parse_string(value).map_err(|_| DecodeError::BadHandshake)?)
-                }
-                "upgrades" => {
-                    let elems =
-                        json::array_elements(value, 1).map_err(|_| DecodeError::BadHandshake)?;
-                    upgrades.clear();
-                    for r in elems {
-                        let e = json::slice(value, r)
-                            .and_then(json::parse_string)
-                            .map_err(|_| DecodeError::BadHandshake)?;
-                        upgrades.push(e);
-                    }
-                }
-                "pingInterval" => interval = Some(int()?),
-                "pingTimeout" => timeout = Some(int()?),
-                "maxPayload" => max_payload = int()?,
-                _ => {}
+            let slot = match key.as_str() {
+                "sid" => &mut sid,
+                "upgrades" => &mut upgrades,
+                "pingInterval" => &mut interval,
+                "pingTimeout" => &mut timeout,
+                "maxPayload" => &mut max_payload,
+                _ => continue,
+            };
+            *slot = Some(json::slice(text, range).map_err(bad)?);
+        }
+        let int = |v: &str| json::parse_count(v).map_err(bad);
+        let (Some(sid), Some(interval), Some(timeout)) = (sid, interval, timeout) else {
+            return Err(DecodeError::BadHandshake);
+        };
+        let mut names = Vec::new();
+        if let Some(value) = upgrades {
+            for r in json::array_elements(value, 1).map_err(bad)? {
+                names.push(
+                    json::slice(value, r)
+                        .and_then(json::parse_string)
+                        .map_err(bad)?,
+                );
             }
         }
-        match (sid, interval, timeout) {
-            (Some(sid), Some(ping_interval), Some(ping_timeout)) => Ok(Handshake {
-                sid,
-                upgrades,
-                ping_interval,
-                ping_timeout,
-                max_payload,
-            }),
-            _ => Err(DecodeError::BadHandshake),
-        }
+        Ok(Handshake {
+            sid: json::parse_string(sid).map_err(bad)?,
+            upgrades: names,
+            ping_interval: int(interval)?,
+            ping_timeout: int(timeout)?,
+            max_payload: max_payload.map_or(Ok(0), int)?,
+        })
     }
 
     /// Serializes this handshake as the JSON payload of an OPEN packet.
@@ -323,6 +322,31 @@ mod tests {
         assert_eq!(h.sid, "b");
         assert_eq!(h.upgrades, Vec::<String>::new());
         assert_eq!(h.max_payload, 0);
+    }
+
+    #[test]
+    fn handshake_as_json_parse_reads_it() {
+        // only the last of a repeated key counts, even when an earlier one is bad
+        let h = Handshake::from_json(
+            r#"{"sid":1,"sid":"a","pingInterval":"x","pingInterval":2.5e4,"pingTimeout":1,"upgrades":[1],"upgrades":["websocket"],"maxPayload":-1,"maxPayload":9}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (h.sid.as_str(), h.ping_interval, h.upgrades, h.max_payload),
+            ("a", 25000, vec![String::from("websocket")], 9)
+        );
+        // unknown keys are ignored at any depth, and with any name
+        let deep = format!(
+            r#"{{"x":{}1{},"\ud800":1,"sid":"a","pingInterval":1,"pingTimeout":2}}"#,
+            "[".repeat(1000),
+            "]".repeat(1000)
+        );
+        assert_eq!(Handshake::from_json(&deep).map(|h| h.ping_timeout), Ok(2));
+        // the last one bad
+        assert_eq!(
+            Handshake::from_json(r#"{"sid":"a","sid":1,"pingInterval":1,"pingTimeout":2}"#),
+            Err(DecodeError::BadHandshake)
+        );
     }
 
     #[test]

@@ -484,7 +484,10 @@ pub fn array_elements(text: &str, max_depth: usize) -> Result<Vec<Range<usize>>,
 /// Returns the members of the JSON object `text` (after validating the whole
 /// text): each unescaped key with the byte range of its value, in order.
 /// Duplicate keys are all returned; as with `JSON.parse`, callers that
-/// overwrite in order make the last one win.
+/// overwrite in order make the last one win. A lone surrogate in a key,
+/// which a Rust string cannot hold, is read as U+FFFD: `JSON.parse` keeps
+/// such a member, and the protocol reads no such key, so it must not make the
+/// whole object unreadable (`{"\ud800":1,"sid":"a"}` has a `sid`).
 pub fn object_members(
     text: &str,
     max_depth: usize,
@@ -499,7 +502,15 @@ pub fn object_members(
     let mut start = 0;
     while let Some(t) = s.next_token()? {
         match (t.event, s.depth()) {
-            (Event::Key, 1) => key = parse_string(slice(text, t.range())?)?,
+            (Event::Key, 1) => {
+                let raw = slice(text, t.range())?;
+                key = match parse_string(raw) {
+                    Ok(key) => key,
+                    Err(_) => {
+                        String::from_utf16_lossy(&utf16_units(raw).ok_or(JsonError::BadEscape)?)
+                    }
+                };
+            }
             (Event::Begin, 2) => start = t.start,
             (Event::Scalar, 1) => out.push((core::mem::take(&mut key), t.range())),
             (Event::End, 1) => out.push((core::mem::take(&mut key), start..t.end)),
@@ -587,6 +598,68 @@ pub fn parse_string(text: &str) -> Result<String, JsonError> {
     }
     out.push_str(inner.get(run..).unwrap_or_default());
     Ok(out)
+}
+
+/// Whether two string tokens (quotes included, valid JSON) hold the same
+/// string as `JSON.parse` reads them: the same UTF-16 units, so that
+/// `"a"` and `"\u0061"` are one key, and lone surrogates compare too.
+pub fn same_string(a: &str, b: &str) -> bool {
+    if !a.contains('\\') && !b.contains('\\') {
+        return a == b;
+    }
+    match (utf16_units(a), utf16_units(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The UTF-16 units of a string token (quotes included); `None` when it is
+/// not a well-formed one. Over bytes, not `chars()`: one more caller of
+/// `chars()`, even one the npm wasm drops (this), makes LLVM inline it
+/// less there (+77 bytes).
+fn utf16_units(raw: &str) -> Option<Vec<u16>> {
+    let b = raw.as_bytes().strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let (unit, len) = match c {
+            b'\\' => match *b.get(i + 1)? {
+                b'"' => (0x22, 2),
+                b'\\' => (0x5c, 2),
+                b'/' => (0x2f, 2),
+                b'b' => (0x08, 2),
+                b'f' => (0x0c, 2),
+                b'n' => (0x0a, 2),
+                b'r' => (0x0d, 2),
+                b't' => (0x09, 2),
+                b'u' => (u16::try_from(hex4(b, i + 2)?).ok()?, 6),
+                _ => return None,
+            },
+            0..=0x7f => (u16::from(c), 1),
+            _ => {
+                // A UTF-8 sequence (the text is a `str`): its length from
+                // the lead byte, its bits from every byte.
+                let len = match c {
+                    0xc0..=0xdf => 2,
+                    0xe0..=0xef => 3,
+                    _ => 4,
+                };
+                let mut code = u32::from(c) & (0x7f >> len);
+                for &k in b.get(i + 1..i + len)? {
+                    code = (code << 6) | u32::from(k & 0x3f);
+                }
+                if let Some(high) = code.checked_sub(0x10000) {
+                    out.push(0xd800 | (high >> 10) as u16);
+                    (0xdc00 | (high & 0x3ff) as u16, len)
+                } else {
+                    (code as u16, len)
+                }
+            }
+        };
+        out.push(unit);
+        i += len;
+    }
+    Some(out)
 }
 
 /// The largest integer a number read by `JSON.parse` holds exactly: 2^53 − 1.
@@ -748,6 +821,30 @@ mod tests {
             ]
         );
         assert_eq!(object_members("[]", 8), Err(JsonError::WrongKind));
+        // lone surrogates in keys: read, as U+FFFD
+        let t = r#"{"\ud800x":1,"\udc00":2,"a":3}"#;
+        let keys: Vec<String> = object_members(t, 8)
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(keys, ["\u{fffd}x", "\u{fffd}", "a"]);
+        assert_eq!(parse_string(r#""\ud800x""#), Err(JsonError::BadEscape));
+    }
+
+    #[test]
+    fn same_strings() {
+        assert!(same_string(r#""a""#, r#""a""#));
+        assert!(same_string(r#""a""#, r#""\u0061""#));
+        assert!(same_string(r#""\/é😀""#, r#""/\u00e9\ud83d\uDE00""#));
+        assert!(same_string(r#""\ud800""#, r#""\uD800""#));
+        assert!(same_string(r#""中ÿ\t""#, r#""\u4e2d\u00ff\u0009""#));
+        assert!(!same_string(r#""中""#, r#""\u4e2e""#));
+        assert!(!same_string(r#""\ud800""#, r#""\udc00""#));
+        assert!(!same_string(r#""\ud800""#, r#""\ufffd""#));
+        assert!(!same_string(r#""a""#, r#""b""#));
+        assert!(!same_string(r#""a\n""#, r#""a""#));
+        assert!(!same_string(r#""\u00""#, r#""\u00""#));
     }
 
     #[test]

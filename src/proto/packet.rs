@@ -14,7 +14,8 @@
 //! digits); an event name must not hold a lone surrogate; a placeholder's
 //! `num` must be an integer index of the attachments (socket.io-parser
 //! indexes with any number), and a placeholder nested in a placeholder is
-//! checked too.
+//! checked too. Not checked: a placeholder in a value `JSON.parse` drops (an
+//! earlier value of a repeated key), which no runtime reconstructs.
 
 use super::error::DecodeError;
 use super::json::{self, Event, Kind, Scanner};
@@ -175,6 +176,16 @@ pub const fn header_len(nsp_len: usize) -> usize {
 /// Decodes a packet's header from `text`, which is the whole packet when
 /// `whole`, else at least its first [`header_len`] bytes for every
 /// namespace of interest.
+///
+/// A head decides as the whole text would: a head that names a namespace
+/// gives exactly the whole text's header, and one of at least
+/// `header_len(n.len())` bytes names `n` whenever the whole text does. When
+/// it cannot tell (the namespace or the ack id runs to its end) it says
+/// `nsp: None`, still with the whole text's kind and attachments (so a
+/// binary packet dropped for that still takes its attachments). An
+/// attachment count, like an ack id, is at most 20 digits (stricter than
+/// socket.io-parser, which takes any zero padding) so that a head of
+/// [`header_len`] always holds it whole.
 pub fn decode_header<'a>(
     text: &'a str,
     whole: bool,
@@ -197,6 +208,18 @@ pub fn decode_header<'a>(
                 .saturating_mul(10)
                 .saturating_add(usize::from(c - b'0'));
             i += 1;
+            if i - start > MAX_DIGITS {
+                // A head holds only MAX_DIGITS digits and the '-': the
+                // verdict must not need more, or a head cut inside a
+                // zero-padded count would fail a packet the whole text
+                // accepts. Too many when the digits read say so already
+                // (as socket.io-parser would), else malformed.
+                return Err(if attachments > limits.max_attachments {
+                    DecodeError::TooManyAttachments
+                } else {
+                    DecodeError::BadAttachments
+                });
+            }
         }
         if i == start || b.get(i) != Some(&b'-') || attachments == 0 {
             return Err(DecodeError::BadAttachments);
@@ -308,8 +331,8 @@ pub fn is_reserved(data: &str) -> bool {
 }
 
 /// Per open container while checking placeholders.
-#[derive(Clone, Copy, Default)]
-struct Level {
+#[derive(Default)]
+struct Level<'a> {
     object: bool,
     /// The last `_placeholder` member is `true`.
     placeholder: bool,
@@ -317,6 +340,24 @@ struct Level {
     num_ok: bool,
     /// Which member the next value belongs to: 0 other, 1 `_placeholder`, 2 `num`.
     key: u8,
+    /// The key token of the member being read.
+    member: &'a str,
+    /// The keys of the members whose value holds a bad placeholder. A later
+    /// member with the same key drops its key from here: `JSON.parse` keeps
+    /// only the last value of a repeated key, and a placeholder it never
+    /// reconstructs is no error (as in socket.io-parser and js/codec.ts).
+    bad_members: Vec<&'a str>,
+    /// An element holds a bad placeholder (arrays have no repeated keys).
+    bad_element: bool,
+}
+
+impl Level<'_> {
+    /// Whether this container, just closed, holds a bad placeholder, or is one.
+    fn bad(&self) -> bool {
+        self.bad_element
+            || !self.bad_members.is_empty()
+            || (self.object && self.placeholder && !self.num_ok)
+    }
 }
 
 fn key_is(raw: &str, quoted: &str) -> bool {
@@ -353,7 +394,7 @@ fn check_payload(
         return Err(DecodeError::InvalidPayload);
     }
     let mut name_pending = kind.is_event();
-    let mut levels: Vec<Level> = Vec::new();
+    let mut levels: Vec<Level<'_>> = Vec::new();
     let mut token = Some(root);
     while let Some(t) = token {
         if !name_pending && attachments == 0 {
@@ -399,6 +440,10 @@ fn check_payload(
                 }),
                 Event::Key => {
                     if let Some(top) = levels.last_mut() {
+                        if !top.bad_members.is_empty() {
+                            top.bad_members.retain(|k| !json::same_string(k, raw));
+                        }
+                        top.member = raw;
                         top.key = if key_is(raw, "\"_placeholder\"") {
                             1
                         } else if key_is(raw, "\"num\"") {
@@ -409,9 +454,13 @@ fn check_payload(
                     }
                 }
                 Event::End => {
-                    if let Some(l) = levels.pop() {
-                        if l.object && l.placeholder && !l.num_ok {
-                            return Err(DecodeError::BadPlaceholder);
+                    if levels.pop().is_some_and(|l| l.bad()) {
+                        // Known bad once the root is: until then a later
+                        // member of the same key may replace the value.
+                        match levels.last_mut() {
+                            Some(parent) if parent.object => parent.bad_members.push(parent.member),
+                            Some(parent) => parent.bad_element = true,
+                            None => return Err(DecodeError::BadPlaceholder),
                         }
                     }
                 }
@@ -728,6 +777,114 @@ mod tests {
         );
     }
 
+    fn head(text: &str) -> Result<Header<'_>, DecodeError> {
+        decode_header(text, false, &Limits::default())
+    }
+
+    fn full(text: &str) -> Result<Header<'_>, DecodeError> {
+        decode_header(text, true, &Limits::default())
+    }
+
+    fn header(
+        kind: PacketType,
+        attachments: usize,
+        nsp: Option<&str>,
+        id: Option<u64>,
+        body: usize,
+    ) -> Header<'_> {
+        Header {
+            kind,
+            attachments,
+            nsp,
+            id,
+            body,
+        }
+    }
+
+    #[test]
+    fn header_from_a_head() {
+        use PacketType::*;
+        // A namespace longer than the head allows for: cut inside, none of ours.
+        let long = format!("2/{},7[\"a\"]", "n".repeat(100));
+        let cut = &long[..header_len(6)];
+        assert_eq!(head(cut), Ok(header(Event, 0, None, None, cut.len())));
+        assert_eq!(
+            full(&long).map(|h| (h.nsp, h.id)),
+            Ok((Some(&long[1..102]), Some(7)))
+        );
+        // Kind and attachments are read even so: a dropped binary packet
+        // still takes its attachments.
+        let bin = format!("52-/{},[\"a\"]", "n".repeat(100));
+        assert_eq!(
+            head(&bin[..header_len(1)]).map(|h| (h.kind, h.attachments, h.nsp)),
+            Ok((BinaryEvent, 2, None))
+        );
+        // A head ending right after the header cannot tell whether the id
+        // goes on; one more byte can.
+        assert_eq!(head("2/admin,12"), Ok(header(Event, 0, None, Some(12), 10)));
+        assert_eq!(head("2/admin,"), Ok(header(Event, 0, None, None, 8)));
+        assert_eq!(head("2"), Ok(header(Event, 0, None, None, 1)));
+        assert_eq!(
+            head("2/admin,12["),
+            Ok(header(Event, 0, Some("/admin"), Some(12), 10))
+        );
+        assert_eq!(head("2["), Ok(header(Event, 0, Some("/"), None, 1)));
+        assert_eq!(
+            full("2/admin,12"),
+            Ok(header(Event, 0, Some("/admin"), Some(12), 10))
+        );
+        // The longest header for a namespace, then a byte: header_len exactly.
+        let longest = format!("6{}1-/admin,{}[", "0".repeat(19), u64::MAX);
+        assert_eq!(longest.len(), header_len("/admin".len()));
+        let whole = header(BinaryAck, 1, Some("/admin"), Some(u64::MAX), 49);
+        assert_eq!(head(&longest), Ok(whole));
+        assert_eq!(head(&longest[..49]).map(|h| h.nsp), Ok(None));
+        // Non-ASCII namespace: byte lengths, char boundaries.
+        let text = "2/café/😀,42[\"😀\"]";
+        let nsp = "/café/😀";
+        assert_eq!(
+            full(text),
+            Ok(header(Event, 0, Some(nsp), Some(42), nsp.len() + 4))
+        );
+        assert_eq!(head(text), Ok(header(Event, 0, Some(nsp), Some(42), 15)));
+        assert_eq!(head("2/café/").map(|h| h.nsp), Ok(None));
+        assert_eq!(head("2/café/\u{FFFD}").map(|h| h.nsp), Ok(None));
+    }
+
+    #[test]
+    fn header_digit_bounds() {
+        use DecodeError::*;
+        // 21 digits of an ack id: more than a u64 holds.
+        let id21 = format!("21{}[\"a\"]", "0".repeat(20));
+        assert_eq!(full(&id21), Err(BadAckId));
+        assert_eq!(head(&id21[..22]), Err(BadAckId));
+        // Zero-padded past 20 digits: fits a u64, still rejected
+        // (socket.io-parser takes it), as the head may not hold it.
+        let padded = format!("2{}1[\"a\"]", "0".repeat(20));
+        assert_eq!(full(&padded), Err(BadAckId));
+        assert_eq!(head(&padded[..22]), Err(BadAckId));
+        assert_eq!(
+            full(&format!("2{}1[\"a\"]", "0".repeat(19))).map(|h| h.id),
+            Ok(Some(1))
+        );
+        // Attachment counts likewise (fuzz regression: a head cut inside a
+        // long zero padding failed a packet the whole text accepted).
+        let ph = "[\"a\",{\"_placeholder\":true,\"num\":0}]";
+        let padded = format!("5{}1-{ph}", "0".repeat(47));
+        assert_eq!(full(&padded), Err(BadAttachments));
+        assert_eq!(head(&padded[..header_len(1)]), Err(BadAttachments));
+        let fits = format!("5{}1-{ph}", "0".repeat(19));
+        assert_eq!(full(&fits).map(|h| h.attachments), Ok(1));
+        // fuzz regression: too many by the digits a head holds
+        let many = format!("5{}1-{ph}", "3".repeat(47));
+        assert_eq!(full(&many), Err(TooManyAttachments));
+        assert_eq!(head(&many[..header_len(1)]), Err(TooManyAttachments));
+        assert_eq!(
+            full(&format!("5{}11-{ph}", "0".repeat(19))),
+            Err(TooManyAttachments)
+        );
+    }
+
     #[test]
     fn payload_rules() {
         use DecodeError::*;
@@ -808,6 +965,11 @@ mod tests {
             "51-[\"a\",{\"_placeholder\":true,\"num\":9,\"num\":0}]",
             "51-[\"a\",{\"\\u005fplaceholder\":true,\"n\\u0075m\":0}]",
             "51-[\"a\",{\"_placeholder\":true,\"_placeholder\":false}]",
+            // a value JSON.parse drops (a repeated key's earlier one) is not
+            // reconstructed: its placeholders are not checked
+            "51-[\"a\",{\"x\":{\"_placeholder\":true,\"num\":5},\"x\":1}]",
+            "51-[\"a\",{\"x\":[{\"_placeholder\":true}],\"\\u0078\":{}}]",
+            "51-[\"a\",{\"_placeholder\":true,\"num\":0,\"k\":{\"_placeholder\":true},\"k\":0}]",
             // placeholders in non-binary packets are not reconstructed: not checked
             "2[\"a\",{\"_placeholder\":true,\"num\":5}]",
         ];
@@ -827,6 +989,13 @@ mod tests {
             "51-[\"a\",{\"_placeholder\":false,\"num\":1,\"_placeholder\":true}]",
             "51-[\"a\",[{\"b\":{\"_placeholder\":true,\"num\":3}}]]",
             "51-[\"a\",{\"\\u005fplaceholder\":true,\"num\":1}]",
+            // the last value of a repeated key is checked
+            "51-[\"a\",{\"x\":1,\"x\":{\"_placeholder\":true,\"num\":5}}]",
+            "51-[\"a\",{\"x\":{\"_placeholder\":true},\"y\":1,\"x\":1,\"x\":[{\"_placeholder\":true}]}]",
+            // lone surrogate keys are distinct keys, as in JSON.parse
+            "51-[\"a\",{\"\\ud800\":{\"_placeholder\":true},\"\\udc00\":1}]",
+            // in a placeholder, under a placeholder, in arrays
+            "51-[\"a\",{\"_placeholder\":true,\"num\":0,\"k\":[[{\"_placeholder\":true}]]}]",
         ];
         for s in bad {
             assert_eq!(d(s), Err(BadPlaceholder), "{s}");
@@ -959,6 +1128,15 @@ mod tests {
         );
         assert!(parse_connect_error("[]").is_err());
         assert!(parse_connect_error("{").is_err());
+        // a key no Rust string holds (a lone surrogate) does not hide the rest
+        assert_eq!(
+            parse_connect("{\"\\ud800\":1,\"sid\":\"a\"}").map(|c| c.sid),
+            Ok("a".into())
+        );
+        assert_eq!(
+            parse_connect_error("{\"\\ud800\":1,\"message\":\"m\"}").map(|e| e.message),
+            Ok("m".into())
+        );
 
         assert_eq!(connect_payload(None, None, None), None);
         assert_eq!(
