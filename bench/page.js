@@ -188,10 +188,7 @@ const cases = {
     return true;
   },
   async wasmMemory() {
-    if (kind !== "wasm") return 0;
-    const glue = await import("/socketio-wasm/pkg/socketio_wasm.js");
-    const exports = await glue.default();
-    return exports.memory.buffer.byteLength;
+    return kind === "wasm" ? lib.wasmMemoryBytes() : 0;
   },
   async close() {
     if (socket) close(socket);

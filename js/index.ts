@@ -4,12 +4,12 @@
 // callbacks, flags, `using`), keeps the listeners, and types. Every protocol
 // decision is the core's (wasm); the browser resources are js/runtime.ts's;
 // bodies are encoded and parsed by js/codec.ts.
-import { ready } from "./wasm.js";
+import { ready, wasmMemoryBytes } from "./wasm.js";
 import { Output, Setting, version } from "../pkg/socketio_wasm.js";
 import { content, Content, encodeBody, readBlobs, type Binary } from "./codec.js";
 import { now, report, RESERVED, Runtime, type CoreOptions } from "./runtime.js";
 
-export { ready, version };
+export { ready, version, wasmMemoryBytes };
 
 
 // ---------------------------------------------------------------- types ----

@@ -216,10 +216,11 @@ export class Runtime {
     setTimeout(() => this.#input(transport, input, description), 0);
   }
 
-  /** Host: sends a frame, `head + body` (text) or `body` (binary). */
-  send(transport: number, head: string | undefined, body: string | Binary | undefined): void {
+  /** Host: sends a frame: `head`, `digits` (unless negative) and `body` (text), or `body` (binary). */
+  send(transport: number, head: string | undefined, digits: number, body: string | Binary | undefined): void {
     const ws = this.#transports.get(transport);
     if (!(ws instanceof WebSocket)) return;
+    if (digits >= 0) head += String(digits);
     const frame = head === undefined ? (body as Binary) : body === undefined ? head : head + (body as string);
     if (this.#debug) this.#log(`#${transport}: send ${typeof frame === "string" ? `text (${frame.length} chars)` : `binary (${frame.byteLength} bytes)`}`);
     try {

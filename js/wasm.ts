@@ -4,6 +4,9 @@ import init, { initSync } from "../pkg/socketio_wasm.js";
 
 const wasmUrl = new URL("../pkg/socketio_wasm_bg.wasm", import.meta.url);
 
+/** The instance's exports, for `wasmMemoryBytes`. */
+let exports: { memory: WebAssembly.Memory } | undefined;
+
 async function load(): Promise<void> {
   const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
   if (node && wasmUrl.protocol === "file:") {
@@ -13,10 +16,15 @@ async function load(): Promise<void> {
     const { readFile } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ fs)) as {
       readFile(path: URL): Promise<Uint8Array>;
     };
-    initSync({ module: await readFile(wasmUrl) });
+    exports = initSync({ module: await readFile(wasmUrl) });
     return;
   }
-  await init({ module_or_path: wasmUrl });
+  exports = await init({ module_or_path: wasmUrl });
+}
+
+/** @internal The size of the wasm module's memory, in bytes (for the benchmark's memory figures). */
+export function wasmMemoryBytes(): number {
+  return exports?.memory.buffer.byteLength ?? 0;
 }
 
 /** Resolves once the wasm module is instantiated (importing the package already waits for it). */

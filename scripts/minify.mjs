@@ -1,9 +1,10 @@
 // Makes what the package ships small: tsc's output of js/ bundled into one
-// module per entry (dist/index.js, dist/react/index.js) and minified, and the
-// wasm-bindgen glue (pkg/socketio_wasm.js) minified in place. The glue stays
-// its own module next to the wasm, so that bundlers still see its
-// `new URL("socketio_wasm_bg.wasm", import.meta.url)` where the file is.
-// The .d.ts files stay as tsc wrote them, with their comments.
+// module per entry (dist/index.js, dist/react/index.js) and minified.
+// dist/index.js takes the wasm-bindgen glue in too, so the browser asks for
+// the .wasm as soon as it has that one module (no glue module to fetch and
+// evaluate first); the glue's own default URL of the .wasm is taken out, as
+// js/wasm.ts always passes it (a bundler would otherwise look for the .wasm
+// next to dist/index.js). The .d.ts files stay as tsc wrote them.
 //
 //   node scripts/minify.mjs
 import { rmSync } from "node:fs";
@@ -29,12 +30,20 @@ async function bundle(entry, external) {
   await build.close();
 }
 
-await bundle("index.js", (id) => id.startsWith("node:") || id.endsWith("/pkg/socketio_wasm.js"));
+const glue = join(ROOT, "pkg/socketio_wasm.js");
+const DEFAULT_URL = "module_or_path = new URL('socketio_wasm_bg.wasm', import.meta.url);";
+const source = await readFile(glue, "utf8");
+if (!source.includes(DEFAULT_URL)) {
+  throw new Error("minify: the wasm-bindgen glue no longer has its default .wasm URL line; update DEFAULT_URL");
+}
+await writeFile(glue, source.replace(DEFAULT_URL, 'throw new Error("socketio-wasm: no .wasm URL");'));
+
+await bundle("index.js", (id) => id.startsWith("node:"));
 await bundle("react/index.js", (id) => id === "react" || id.startsWith("react/") || id.endsWith("/index.js") && !id.includes("/react/"));
 // What the bundles now hold.
 for (const file of ["runtime.js", "codec.js", "wasm.js", "react/connection.js"]) rmSync(dist(file), { force: true });
 
-const glue = join(ROOT, "pkg/socketio_wasm.js");
+// The glue ships as well (its .d.ts types the bundle's imports), minified.
 const minified = await minify(await readFile(glue, "utf8"), {
   module: true,
   compress: { passes: 2 },

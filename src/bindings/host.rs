@@ -22,10 +22,10 @@ extern "C" {
     /// Issues a long-polling POST of `body`.
     #[wasm_bindgen(method)]
     pub(crate) fn post(this: &Host, transport: f64, url: &str, body: &JsValue);
-    /// Sends a WebSocket frame: `head + body` when `head` is a string, else
-    /// `body`, binary.
+    /// Sends a WebSocket frame: `head`, then `digits` in decimal unless
+    /// negative, then `body`, when `head` is a string; else `body`, binary.
     #[wasm_bindgen(method)]
-    pub(crate) fn send(this: &Host, transport: f64, head: &JsValue, body: &JsValue);
+    pub(crate) fn send(this: &Host, transport: f64, head: &JsValue, digits: f64, body: &JsValue);
     /// Releases a transport.
     #[wasm_bindgen(method)]
     pub(crate) fn close(this: &Host, transport: f64);

@@ -478,17 +478,38 @@ impl Core {
 }
 
 impl Core {
-    /// The JS string of a frame head, from the recent ones when it is one.
-    fn head(&mut self, head: String) -> JsValue {
+    /// A frame head as the host takes it: a JS string from the recent ones,
+    /// and the number its trailing digits spell (or -1). Heads differ
+    /// mostly by their ack id (`42/chat,17`): so the prefix is met again,
+    /// and no new string is decoded out of wasm memory for every emit.
+    fn head(&mut self, mut head: String) -> (JsValue, f64) {
+        // The digits after the two type digits (`4`, the packet type), when
+        // an f64 holds them exactly and writes them back the same (no
+        // leading zero).
+        let b = head.as_bytes();
+        let mut start = b.len();
+        while start > 2 && b.get(start - 1).is_some_and(u8::is_ascii_digit) {
+            start -= 1;
+        }
+        let mut number = -1.0;
+        let run = b.get(start..).unwrap_or_default();
+        if !run.is_empty() && run.len() <= 15 && (run.len() == 1 || run.first() != Some(&b'0')) {
+            let mut n = 0u64;
+            for d in run {
+                n = n * 10 + u64::from(d - b'0');
+            }
+            number = n as f64;
+            head.truncate(start);
+        }
         if let Some((_, value)) = self.heads.iter().find(|(h, _)| *h == head) {
-            return value.clone();
+            return (value.clone(), number);
         }
         let value = JsValue::from_str(&head);
         if self.heads.len() >= 4 {
             self.heads.remove(0);
         }
         self.heads.push((head, value.clone()));
-        value
+        (value, number)
     }
 
     /// Carries out the core's transmits, queues its events on the host,
@@ -512,13 +533,13 @@ impl Core {
                     head,
                     body,
                 } => {
-                    let head = self.head(head);
+                    let (head, digits) = self.head(head);
                     let body = body.unwrap_or(JsValue::UNDEFINED);
-                    self.host.send(transport.0 as f64, &head, &body)
+                    self.host.send(transport.0 as f64, &head, digits, &body)
                 }
                 Transmit::SendBinary { transport, data } => {
                     self.host
-                        .send(transport.0 as f64, &JsValue::UNDEFINED, &data)
+                        .send(transport.0 as f64, &JsValue::UNDEFINED, -1.0, &data)
                 }
                 Transmit::Close { transport } => self.host.close(transport.0 as f64),
             }
