@@ -83,7 +83,7 @@ async function acksOnce(s, m) {
 /** Adds a listener; returns its removal, each client's own way. */
 function listen(s, event, fn) {
   if (kind === "wasm") {
-    const handle = s.on(event, fn);
+    const handle = s.subscribe(event, fn);
     return () => handle.off();
   }
   s.on(event, fn);
@@ -176,7 +176,7 @@ const cases = {
   async cycles({ n }) {
     const fn = () => {};
     if (kind === "wasm") {
-      for (let i = 0; i < n; i++) socket.on("cycle", fn).off();
+      for (let i = 0; i < n; i++) socket.subscribe("cycle", fn).off();
     } else if (kind === "ref") {
       for (let i = 0; i < n; i++) socket.on("cycle", fn).off("cycle", fn);
     } else {

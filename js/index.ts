@@ -160,19 +160,15 @@ function remove(list: Registration[], registration: Registration): boolean {
   return true;
 }
 
-/** `off(event, fn)`: the last registration of `fn` (all copies go with `off(event)`). */
+/** `off(event, fn)`: the first registration of `fn`, as socket.io-client; `off(event)`: all. */
 function removeFunction(list: Registration[] | undefined, fn: AnyFn | undefined): void {
   if (list === undefined) return;
   if (fn === undefined) {
     list.length = 0;
     return;
   }
-  for (let i = list.length - 1; i >= 0; i--) {
-    if (list[i]!.fn === fn) {
-      list.splice(i, 1);
-      return;
-    }
-  }
+  const at = list.findIndex((r) => r.fn === fn);
+  if (at >= 0) list.splice(at, 1);
 }
 
 /** Calls `fn` with `args` as `self`; an exception is reported as an uncaught one would be, and delivery goes on. */
@@ -379,14 +375,15 @@ export class Manager {
 
   open(callback?: (error?: Error) => void): this {
     if (callback) {
-      const opened = this.once("open", () => {
+      const l = this.#listeners;
+      const opened = l.add(l.list("open"), () => {
         failed.off();
         callback();
-      });
-      const failed = this.once("error", (error: Error) => {
+      }, true, false, "open");
+      const failed = l.add(l.list("error"), (error: Error) => {
         opened.off();
         callback(error);
-      });
+      }, true, false, "error");
     }
     this.#runtime.core.open(now(), true);
     this.#runtime.drain();
@@ -395,12 +392,42 @@ export class Manager {
   connect(callback?: (error?: Error) => void): this {
     return this.open(callback);
   }
+  /** Closes the connection ("forced close"); the sockets stay active and reconnect on `open()`, as socket.io-client's. */
+  disconnect(): void {
+    this.#runtime.core.open(now(), false);
+    this.#runtime.drain();
+  }
 
-  on<Ev extends keyof ManagerReservedEvents>(event: Ev, listener: ManagerReservedEvents[Ev]): ListenerHandle {
+  on<Ev extends keyof ManagerReservedEvents>(event: Ev, listener: ManagerReservedEvents[Ev]): this {
+    this.subscribe(event, listener);
+    return this;
+  }
+  once<Ev extends keyof ManagerReservedEvents>(event: Ev, listener: ManagerReservedEvents[Ev]): this {
+    this.#listeners.add(this.#listeners.list(event), listener, true, false, event);
+    return this;
+  }
+  /** As `on`, returning a handle that removes exactly this registration (`off()`, `using`). */
+  subscribe<Ev extends keyof ManagerReservedEvents>(event: Ev, listener: ManagerReservedEvents[Ev]): ListenerHandle {
     return this.#listeners.add(this.#listeners.list(event), listener, false, false, event);
   }
-  once<Ev extends keyof ManagerReservedEvents>(event: Ev, listener: ManagerReservedEvents[Ev]): ListenerHandle {
-    return this.#listeners.add(this.#listeners.list(event), listener, true, false, event);
+  /** `off(event, fn)`: that listener (its first registration); `off(event)`: all of the event; `off()`: all. */
+  off<Ev extends keyof ManagerReservedEvents>(event?: Ev, listener?: ManagerReservedEvents[Ev]): this {
+    const named = this.#listeners.named;
+    if (event === undefined) named.clear();
+    else removeFunction(named.get(event), listener as AnyFn | undefined);
+    return this;
+  }
+  removeListener<Ev extends keyof ManagerReservedEvents>(event?: Ev, listener?: ManagerReservedEvents[Ev]): this {
+    return this.off(event, listener);
+  }
+  removeAllListeners<Ev extends keyof ManagerReservedEvents>(event?: Ev): this {
+    return this.off(event);
+  }
+  listeners<Ev extends keyof ManagerReservedEvents>(event: Ev): ManagerReservedEvents[Ev][] {
+    return (this.#listeners.named.get(event) ?? []).map((r) => r.fn as ManagerReservedEvents[Ev]);
+  }
+  hasListeners<Ev extends keyof ManagerReservedEvents>(event: Ev): boolean {
+    return (this.#listeners.named.get(event)?.length ?? 0) > 0;
   }
 
   #setting(which: Setting, value: number): number {
@@ -755,24 +782,45 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   on<Ev extends EventNames<L> | keyof ReservedSocketEvents>(
     event: Ev,
     listener: Ev extends keyof ReservedSocketEvents ? ReservedSocketEvents[Ev] : L[Ev & keyof L],
-  ): ListenerHandle {
-    const l = this.#state.listeners;
-    return l.add(l.list(event), listener, false, false, event);
+  ): this {
+    this.subscribe(event, listener);
+    return this;
   }
   once<Ev extends EventNames<L> | keyof ReservedSocketEvents>(
     event: Ev,
     listener: Ev extends keyof ReservedSocketEvents ? ReservedSocketEvents[Ev] : L[Ev & keyof L],
+  ): this {
+    const l = this.#state.listeners;
+    l.add(l.list(event), listener, true, false, event);
+    return this;
+  }
+  /**
+   * As `on`, returning a handle that removes exactly this registration
+   * (`handle.off()`, or `using handle = socket.subscribe(...)`); what the
+   * React hooks use.
+   */
+  subscribe<Ev extends EventNames<L> | keyof ReservedSocketEvents>(
+    event: Ev,
+    listener: Ev extends keyof ReservedSocketEvents ? ReservedSocketEvents[Ev] : L[Ev & keyof L],
   ): ListenerHandle {
     const l = this.#state.listeners;
-    return l.add(l.list(event), listener, true, false, event);
+    return l.add(l.list(event), listener, false, false, event);
+  }
+  /** As `onAny`, returning a handle that removes exactly this registration. */
+  subscribeAny(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
+    const l = this.#state.listeners;
+    return l.add(l.any, listener, false, false, "onAny");
   }
 
-  /** `off(event, fn)`: that listener; `off(event)`: all of the event; `off()`: all named ones. */
+  /** `off(event, fn)`: that listener (its first registration); `off(event)`: all of the event; `off()`: all named ones. */
   off(event?: string, listener?: AnyFn): this {
     const named = this.#state.listeners.named;
     if (event === undefined) named.clear();
     else removeFunction(named.get(event), listener);
     return this;
+  }
+  removeListener(event?: string, listener?: AnyFn): this {
+    return this.off(event, listener);
   }
   removeAllListeners(event?: string): this {
     return this.off(event);
@@ -784,13 +832,15 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     return (this.#state.listeners.named.get(event)?.length ?? 0) > 0;
   }
 
-  onAny(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
-    const l = this.#state.listeners;
-    return l.add(l.any, listener, false, false, "onAny");
+  #addAny(list: Registration[], listener: unknown, prepend: boolean): this {
+    this.#state.listeners.add(list, listener, false, prepend, "onAny");
+    return this;
   }
-  prependAny(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
-    const l = this.#state.listeners;
-    return l.add(l.any, listener, false, true, "onAny");
+  onAny(listener: (event: string, ...args: unknown[]) => void): this {
+    return this.#addAny(this.#state.listeners.any, listener, false);
+  }
+  prependAny(listener: (event: string, ...args: unknown[]) => void): this {
+    return this.#addAny(this.#state.listeners.any, listener, true);
   }
   offAny(listener?: AnyFn): this {
     removeFunction(this.#state.listeners.any, listener);
@@ -799,13 +849,11 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   listenersAny(): AnyFn[] {
     return this.#state.listeners.any.map((r) => r.fn);
   }
-  onAnyOutgoing(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
-    const l = this.#state.listeners;
-    return l.add(l.outgoing, listener, false, false, "onAny");
+  onAnyOutgoing(listener: (event: string, ...args: unknown[]) => void): this {
+    return this.#addAny(this.#state.listeners.outgoing, listener, false);
   }
-  prependAnyOutgoing(listener: (event: string, ...args: unknown[]) => void): ListenerHandle {
-    const l = this.#state.listeners;
-    return l.add(l.outgoing, listener, false, true, "onAny");
+  prependAnyOutgoing(listener: (event: string, ...args: unknown[]) => void): this {
+    return this.#addAny(this.#state.listeners.outgoing, listener, true);
   }
   offAnyOutgoing(listener?: AnyFn): this {
     removeFunction(this.#state.listeners.outgoing, listener);

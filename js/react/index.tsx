@@ -226,7 +226,7 @@ export function useSocketEvent<L extends EventsMap = DefaultEventsMap, Ev extend
   });
   useEffect(() => {
     const listener = (...args: unknown[]) => (latest.current as (...args: unknown[]) => void)(...args);
-    const handle = socket.on(event as string, listener);
+    const handle = socket.subscribe(event as string, listener);
     return () => {
       handle.off();
     };

@@ -320,6 +320,50 @@ for (const [clientName, client] of CLIENTS) {
     });
   });
 
+  describe(`${clientName}: emitters`, () => {
+    it("on/once/off/onAny chain, and off(event, fn) removes the first registration", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true, autoConnect: false });
+        const calls: string[] = [];
+        const a = () => calls.push("a");
+        const b = () => calls.push("b");
+        const chained =
+          socket.on("x", a).on("x", b).on("x", a).once("y", b).onAny(() => {}).offAny().prependAny(() => {}) === socket &&
+          socket.off("x", a) === socket;
+        const order = socket.listeners("x").map((f) => (f === a ? "a" : "b"));
+        const any = socket.listenersAny().length;
+        socket.removeAllListeners("x");
+        const after = { x: socket.listeners("x").length, y: socket.hasListeners("y") };
+        socket.off();
+        return { chained, order, any, after, y: socket.hasListeners("y") };
+      }, { urls, client });
+      expect(result).toEqual({ chained: true, order: ["b", "a"], any: 1, after: { x: 0, y: true }, y: false });
+    });
+
+    it("the Manager is an emitter: on/once chain, off, removeListener, removeAllListeners, listeners, hasListeners", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const manager = new lib.Manager(urls.main, { autoConnect: false });
+        const f = () => {};
+        const g = () => {};
+        const chained = manager.on("reconnect", f).on("reconnect", g).once("open", f) === manager;
+        const before = manager.listeners("reconnect").length;
+        const removed = manager.off("reconnect", f) === manager && manager.listeners("reconnect")[0] === g;
+        manager.removeListener("reconnect", g);
+        const none = !manager.hasListeners("reconnect") && manager.hasListeners("open");
+        manager.removeAllListeners();
+        const opened = await new Promise((resolve) => {
+          manager.open((error?: Error) => resolve(error ? error.message : "open"));
+        });
+        const left = manager.hasListeners("open") || manager.hasListeners("error");
+        manager.disconnect();
+        return { chained, before, removed, none, opened, left };
+      }, { urls, client });
+      expect(result).toEqual({ chained: true, before: 2, removed: true, none: true, opened: "open", left: false });
+    });
+  });
+
   describe(`${clientName}: catch-all listeners`, () => {
     it("tells outgoing listeners of buffered emits when they are flushed, before connect", async () => {
       const order = await page.evaluate(async ({ urls, client }) => {
@@ -496,23 +540,23 @@ for (const [clientName, client] of CLIENTS) {
 }
 
 describe("listeners", () => {
-  it("handles remove exactly their registration; 1,000 on/off cycles leave none", async () => {
+  it("handles remove exactly their registration; 1,000 subscribe/off cycles leave none", async () => {
     const result = await page.evaluate(async (urls: Urls) => {
       const socket = window.sio.io(urls.main, { forceNew: true, autoConnect: false });
       const f = () => {};
-      const first = socket.on("x", f);
-      socket.on("x", f);
+      const first = socket.subscribe("x", f);
+      socket.subscribe("x", f);
       const afterTwo = socket.listeners("x").length;
       const removed = first.off();
       const removedAgain = first.off();
       const afterOne = socket.listeners("x").length;
       socket.off("x");
       for (let i = 0; i < 1000; i++) {
-        const h = socket.on("cycle", () => {});
+        const h = socket.subscribe("cycle", () => {});
         h.off();
       }
-      // What `using scoped = socket.on(...)` does at the end of its block.
-      const scoped = socket.on("scoped", f);
+      // What `using scoped = socket.subscribe(...)` does at the end of its block.
+      const scoped = socket.subscribe("scoped", f);
       scoped[Symbol.dispose]();
       return {
         afterTwo,

@@ -256,7 +256,7 @@ describe("listeners", () => {
     );
     await expectStatus("connected");
     const socket = grab.socket!;
-    const on = vi.spyOn(socket, "on");
+    const on = vi.spyOn(socket, "subscribe");
     const baseline = socket.listeners("news").length;
     view.rerender(
       <App url={fixture.url}>
@@ -292,7 +292,7 @@ describe("listeners", () => {
     );
     const view = render(tree(null));
     const socket = grab.socket!;
-    const on = vi.spyOn(socket, "on");
+    const on = vi.spyOn(socket, "subscribe");
     view.rerender(tree(<Changing />));
     for (let i = 0; i < 20; i++) act(() => bump());
     expect(on.mock.calls.filter(([event]) => event === "news")).toHaveLength(1);

@@ -1,7 +1,7 @@
 // Type tests, checked by `tsc --noEmit` (the `tsc` suite): every line marked
 // `@ts-expect-error` must fail to compile, every other line must compile.
 // Nothing here runs.
-import { io, type DisconnectReason, type Socket } from "../../js/index.js";
+import { io, type DisconnectReason, type ListenerHandle, type Socket } from "../../js/index.js";
 import {
   AckError,
   createSocketHooks,
@@ -46,6 +46,14 @@ socket.on("disconnect", (reason) => {
 socket.on("mesage", () => {});
 // @ts-expect-error a payload of the wrong type
 socket.on("count", (n: string) => n);
+// on() chains, with every link typed, as in socket.io-client.
+socket.on("count", (n) => n.toFixed()).on("pair", (a, b) => a.repeat(b)).off("count");
+// @ts-expect-error a wrong payload further down the chain
+socket.on("count", (n) => n).on("pair", (a: number) => a);
+// subscribe() gives the handle.
+const handle: ListenerHandle = socket.subscribe("count", (n) => n.toFixed());
+handle.off();
+socket.io.on("reconnect", (attempt) => attempt.toFixed()).off("reconnect");
 socket.emit("notify", 3);
 // @ts-expect-error a payload of the wrong type
 socket.emit("notify", "3");
