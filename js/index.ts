@@ -305,6 +305,93 @@ function coreOptions(parsed: ParsedUri, options: Partial<ManagerOptions>): CoreO
   };
 }
 
+// ----------------------------------------------------------------- engine --
+
+/** The Engine.IO events `engine.on()` takes (engine.io-client's, but for the per-packet ones, not reported yet). */
+export interface EngineEvents {
+  open: () => void;
+  close: (reason: DisconnectReason, description?: string) => void;
+  error: (error: Error) => void;
+  ping: () => void;
+  upgrade: (transport: { name: "polling" | "websocket" }) => void;
+  upgradeError: (error: Error) => void;
+}
+
+const ENGINE_EVENTS: ReadonlySet<string> = new Set(["open", "close", "error", "ping", "upgrade", "upgradeError"]);
+
+/**
+ * The Engine.IO connection under a Manager (socket.io-client's
+ * `manager.engine`): its session id, transport, state and events.
+ */
+export class Engine {
+  readonly #runtime: Runtime;
+  readonly #manager: Manager;
+  /** @internal */
+  readonly listeners = new Listeners();
+  #transport: "polling" | "websocket" = "polling";
+
+  /** @internal created by the Manager */
+  constructor(runtime: Runtime, manager: Manager) {
+    this.#runtime = runtime;
+    this.#manager = manager;
+  }
+
+  /** The Engine.IO session id (what the server knows this connection by), once open. */
+  get id(): string | undefined {
+    return this.#runtime.core.engineId();
+  }
+  /** The current transport (the last one, when closed). */
+  get transport(): { readonly name: "polling" | "websocket" } {
+    const state = this.#runtime.core.engineState();
+    if ((state & 3) === 2) this.#transport = state & 4 ? "websocket" : "polling";
+    return { name: this.#transport };
+  }
+  get readyState(): "opening" | "open" | "closed" {
+    const ready = this.#runtime.core.engineState() & 3;
+    return ready === 2 ? "open" : ready === 1 ? "opening" : "closed";
+  }
+  /**
+   * Closes the connection, as `manager.disconnect()` does: without
+   * reconnecting (socket.io-client's Manager reconnects after its engine
+   * closes; `manager.open()` does it here).
+   */
+  close(): this {
+    this.#manager.disconnect();
+    return this;
+  }
+
+  on<Ev extends keyof EngineEvents>(event: Ev, listener: EngineEvents[Ev]): this {
+    this.#check(event);
+    this.listeners.add(this.listeners.list(event), listener, false, false, event);
+    return this;
+  }
+  once<Ev extends keyof EngineEvents>(event: Ev, listener: EngineEvents[Ev]): this {
+    this.#check(event);
+    this.listeners.add(this.listeners.list(event), listener, true, false, event);
+    return this;
+  }
+  off<Ev extends keyof EngineEvents>(event?: Ev, listener?: EngineEvents[Ev]): this {
+    if (event === undefined) this.listeners.named.clear();
+    else removeFunction(this.listeners.named.get(event), listener as AnyFn | undefined);
+    return this;
+  }
+
+  /** Events that would never fire are refused, not silently ignored. */
+  #check(event: string): void {
+    if (!ENGINE_EVENTS.has(event)) {
+      throw new TypeError(
+        `engine.on("${event}"): not reported by socketio-wasm (it reports ${[...ENGINE_EVENTS].join(", ")})`,
+      );
+    }
+  }
+
+  /** @internal */
+  emitLocal(event: string, args: unknown[]): void {
+    const calls = Listeners.take(this.listeners.named.get(event));
+    if (calls) for (const r of calls) call(r.fn, this, args);
+  }
+}
+
 // ---------------------------------------------------------------- Manager --
 
 /** An emit waiting for its acknowledgement. */
@@ -324,6 +411,8 @@ export class Manager {
   /** Emits waiting for an acknowledgement, by the core's request. */
   readonly #acks = new Map<number, PendingAck>();
   readonly autoConnect: boolean;
+  /** The Engine.IO connection (socket.io-client's `manager.engine`). */
+  readonly engine: Engine;
 
   constructor(uri?: string, options: Partial<ManagerOptions & SocketOptions> = {}) {
     this.#options = options;
@@ -331,6 +420,7 @@ export class Manager {
     this.#runtime = new Runtime(coreOptions(parsed, options), (kind, socket, n, text, value) =>
       this.#deliver(kind, socket, n, text, value),
     );
+    this.engine = new Engine(this.#runtime, this);
     this.autoConnect = options.autoConnect !== false;
     if (this.autoConnect) this.open();
   }
@@ -496,12 +586,20 @@ export class Manager {
   #deliver(kind: Output, index: number, n: number, text: string | undefined, value: unknown): void {
     switch (kind) {
       case Output.Open:
+        this.engine.emitLocal("open", []);
         return this.#emit("open", []);
-      case Output.Close:
-        return this.#emit("close", value === undefined ? [text] : [text, value]);
-      case Output.Error:
-        return this.#emit("error", [new Error(text)]);
+      case Output.Close: {
+        const args = value === undefined ? [text] : [text, value];
+        this.engine.emitLocal("close", args);
+        return this.#emit("close", args);
+      }
+      case Output.Error: {
+        const error = [new Error(text)];
+        this.engine.emitLocal("error", error);
+        return this.#emit("error", error);
+      }
       case Output.Ping:
+        this.engine.emitLocal("ping", []);
         return this.#emit("ping", []);
       case Output.ReconnectAttempt:
         return this.#emit("reconnect_attempt", [n]);
@@ -527,8 +625,9 @@ export class Manager {
         return;
       }
       case Output.Upgrade:
+        return this.engine.emitLocal("upgrade", [{ name: text }]);
       case Output.UpgradeError:
-        return;
+        return this.engine.emitLocal("upgradeError", [new Error(text)]);
       default:
         this.#byIndex[index]?.[deliver](kind, n, text, value);
     }

@@ -475,6 +475,26 @@ impl Core {
     pub fn sid(&self, socket: u32) -> Option<String> {
         self.manager.socket_sid(SocketId(socket)).map(String::from)
     }
+
+    /// The Engine.IO session: its id once open, else none.
+    #[wasm_bindgen(js_name = engineId)]
+    pub fn engine_id(&self) -> Option<String> {
+        self.manager.engine_id().map(String::from)
+    }
+
+    /// The Engine.IO session's state: 0 closed, 1 opening, 2 open; plus 4
+    /// when its transport is WebSocket (else long-polling, when open).
+    #[wasm_bindgen(js_name = engineState)]
+    pub fn engine_state(&self) -> u32 {
+        let m = &self.manager;
+        let ready = if m.is_open() {
+            2
+        } else {
+            u32::from(m.is_opening())
+        };
+        let websocket = m.transport() == Some(TransportKind::WebSocket);
+        ready | (u32::from(websocket) << 2)
+    }
 }
 
 impl Core {

@@ -313,6 +313,18 @@ impl<P: Payloads> Manager<P> {
         self.engine.as_ref().map(|e| e.transport_kind())
     }
 
+    /// The Engine.IO session id, once the handshake is done
+    /// (engine.io-client `id`; the server knows the connection by it).
+    pub fn engine_id(&self) -> Option<&str> {
+        self.engine.as_ref().and_then(|e| e.sid())
+    }
+
+    /// Whether an attempt to open the connection is under way (the
+    /// handshake not done yet).
+    pub fn is_opening(&self) -> bool {
+        self.ready == ReadyState::Opening
+    }
+
     /// Whether the socket is connected to its namespace.
     pub fn is_connected(&self, socket: SocketId) -> bool {
         self.sock(socket).is_some_and(|s| s.connected)

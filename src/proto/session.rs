@@ -394,6 +394,11 @@ impl<P: Payloads> Session<P> {
         self.state == State::Open && self.ping_deadline.is_some_and(|d| now > d)
     }
 
+    /// The session id from the handshake.
+    pub(crate) fn sid(&self) -> Option<&str> {
+        self.sid.as_deref()
+    }
+
     /// The current transport's kind.
     pub(crate) fn transport_kind(&self) -> TransportKind {
         self.transport.kind

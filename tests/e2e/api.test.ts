@@ -364,6 +364,39 @@ for (const [clientName, client] of CLIENTS) {
     });
   });
 
+  describe(`${clientName}: the engine`, () => {
+    it("socket.io.engine: id as the server sees it, the transport and its upgrade, readyState", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true, transports: ["polling", "websocket"] });
+        const engine = socket.io.engine;
+        const upgraded = new Promise<string>((resolve) => engine.once("upgrade", (t: { name: string }) => resolve(t.name)));
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        const first = engine.transport.name;
+        const upgrade = await upgraded;
+        const who = (await socket.emitWithAck("whoami")) as { engineId: string; transport: string };
+        const out = {
+          first,
+          upgrade,
+          now: engine.transport.name,
+          sameId: engine.id === who.engineId,
+          serverTransport: who.transport,
+          readyState: engine.readyState,
+        };
+        socket.disconnect();
+        return out;
+      }, { urls, client });
+      expect(result).toEqual({
+        first: "polling",
+        upgrade: "websocket",
+        now: "websocket",
+        sameId: true,
+        serverTransport: "websocket",
+        readyState: "open",
+      });
+    });
+  });
+
   describe(`${clientName}: catch-all listeners`, () => {
     it("tells outgoing listeners of buffered emits when they are flushed, before connect", async () => {
       const order = await page.evaluate(async ({ urls, client }) => {
@@ -569,6 +602,28 @@ describe("listeners", () => {
       };
     }, urls);
     expect(result).toEqual({ afterTwo: 2, removed: true, removedAgain: false, afterOne: 1, afterAll: 0, cycles: 0, scoped: 0 });
+  });
+});
+
+describe("the engine's events", () => {
+  it("refuses the events it does not report, instead of never calling them", async () => {
+    const result = await page.evaluate(async (urls: Urls) => {
+      const socket = window.sio.io(urls.main, { forceNew: true, autoConnect: false });
+      const errors: string[] = [];
+      for (const event of ["packet", "packetCreate", "drain"]) {
+        try {
+          (socket.io.engine.on as (event: string, f: () => void) => unknown).call(socket.io.engine, event, () => {});
+        } catch (e) {
+          errors.push(`${(e as Error).name}: ${(e as Error).message.split(":")[0]}`);
+        }
+      }
+      return errors;
+    }, urls);
+    expect(result).toEqual([
+      'TypeError: engine.on("packet")',
+      'TypeError: engine.on("packetCreate")',
+      'TypeError: engine.on("drain")',
+    ]);
   });
 });
 
