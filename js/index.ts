@@ -214,10 +214,18 @@ interface ParsedUri {
 
 function parseUri(uri: string, options: Partial<ManagerOptions>): ParsedUri {
   const location = (globalThis as { location?: Location }).location;
+  // socket.io-client's rules: the page's origin by default; `//host` takes
+  // the page's protocol, `/nsp` the page's host; a URI without a scheme
+  // (`localhost:3000`, `example.com/chat`) the page's protocol (https
+  // without a page).
+  const protocol = location?.protocol ?? "https:";
   if (!uri && location) uri = location.origin;
+  else if (uri.startsWith("//")) uri = protocol + uri;
+  else if (uri.startsWith("/") && location) uri = location.host + uri;
+  if (!/^[a-z][a-z\d+.-]*:\/\//i.test(uri)) uri = `${protocol}//${uri}`;
   let url: URL;
   try {
-    url = location?.href ? new URL(uri, location.href) : new URL(uri);
+    url = new URL(uri);
   } catch {
     throw new TypeError(`invalid URL "${uri}"`);
   }
@@ -247,11 +255,9 @@ function parseUri(uri: string, options: Partial<ManagerOptions>): ParsedUri {
   };
 }
 
-/** The key of a connection: scheme, host, port, Engine.IO path and query. */
+/** The key of a connection: scheme, host, port and Engine.IO path (the query does not count, as in socket.io-client). */
 function keyOf(parsed: ParsedUri): string {
-  let key = `${parsed.secure ? "https" : "http"}://${parsed.hostPort}${parsed.path}`;
-  for (const [name, value] of parsed.query) key += `&${name}=${value}`;
-  return key;
+  return `${parsed.secure ? "https" : "http"}://${parsed.hostPort}${parsed.path}`;
 }
 
 function bool(options: Record<string, unknown>, name: string, fallback: boolean): boolean {

@@ -75,6 +75,24 @@ for (const [clientName, client] of CLIENTS) {
       });
     }
 
+    it("takes URIs without a scheme as socket.io-client does, and shares the Manager whatever the query", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const host = urls.main.replace(/^https?:\/\//, "");
+        const noScheme = lib.io(host, { forceNew: true });
+        const protocolRelative = lib.io(`//${host}/chat`, { forceNew: true });
+        const who = (await Promise.all([noScheme.emitWithAck("whoami"), protocolRelative.emitWithAck("whoami")])) as {
+          nsp: string;
+        }[];
+        const a = lib.io(`${urls.main}/?room=a`);
+        const b = lib.io(`${urls.main}/admin?room=b`, { auth: { token: "letmein" } });
+        const shared = a.io === b.io;
+        for (const s of [noScheme, protocolRelative, a, b]) s.disconnect();
+        return { nsps: who.map((w) => w.nsp), shared };
+      }, { urls, client });
+      expect(result).toEqual({ nsps: ["/", "/chat"], shared: true });
+    });
+
     it("multiplexes namespaces on one connection", async () => {
       const result = await page.evaluate(async ({ urls, client }) => {
         const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
@@ -370,9 +388,10 @@ for (const [clientName, client] of CLIENTS) {
         const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
         const socket = lib.io(urls.main, { forceNew: true, transports: ["polling", "websocket"] });
         const engine = socket.io.engine;
+        let first = "";
+        engine.once("open", () => (first = engine.transport.name));
         const upgraded = new Promise<string>((resolve) => engine.once("upgrade", (t: { name: string }) => resolve(t.name)));
         await new Promise((resolve) => socket.once("connect", () => resolve(0)));
-        const first = engine.transport.name;
         const upgrade = await upgraded;
         const who = (await socket.emitWithAck("whoami")) as { engineId: string; transport: string };
         const out = {

@@ -46,10 +46,20 @@ const FAST = {
   randomizationFactor: 0,
 };
 
-function App({ children, url, closeDelay = 200 }: { children: ReactNode; url: string; closeDelay?: number }) {
+function App({
+  children,
+  url,
+  closeDelay = 200,
+  options = FAST,
+}: {
+  children: ReactNode;
+  url: string;
+  closeDelay?: number;
+  options?: typeof FAST & { path?: string };
+}) {
   return (
     <StrictMode>
-      <SocketProvider url={url} options={FAST} closeDelay={closeDelay}>
+      <SocketProvider url={url} options={options} closeDelay={closeDelay}>
         {children}
       </SocketProvider>
     </StrictMode>
@@ -162,13 +172,16 @@ describe("one connection per app", () => {
 
 describe("one connection with io()", () => {
   it("an io() socket for another namespace rides on the provider's connection, and one for its namespace does not", async () => {
-    // A query of its own: a connection no other test has made yet.
-    const url = `${fixture.url}/?suite=io`;
+    // A connection no other test has made yet: the same Engine.IO path
+    // spelled with its trailing slash is another Manager's key (the query
+    // is not part of it, as in socket.io-client).
+    const own = { ...FAST, path: "/socket.io/" };
+    const url = `${fixture.url}/`;
     const engines = async () => (await fixture.stats()).engineClients;
     await waitFor(async () => expect(await engines()).toBe(0), { timeout: 5_000 });
     const root: { socket?: Socket } = {};
     render(
-      <App url={url}>
+      <App url={url} options={own}>
         <Status />
         <Grab into={root} />
       </App>,
@@ -177,13 +190,13 @@ describe("one connection with io()", () => {
     const connected = (socket: Socket) =>
       new Promise((resolve) => (socket.connected ? resolve(0) : socket.once("connect", () => resolve(0))));
     // Another namespace: the provider's Manager, no new connection.
-    const other = io(`${fixture.url}/chat?suite=io`, FAST);
+    const other = io(`${fixture.url}/chat`, own);
     await connected(other);
     expect(other.io).toBe(root.socket!.io);
     expect(await engines()).toBe(1);
     // The provider's namespace: a connection of its own, as a second io()
     // for a namespace in use gives with socket.io-client.
-    const again = io(url, FAST);
+    const again = io(url, own);
     await connected(again);
     expect(again).not.toBe(root.socket);
     expect(again.io).not.toBe(root.socket!.io);
