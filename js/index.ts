@@ -420,7 +420,14 @@ export class Manager {
   /** The Engine.IO connection (socket.io-client's `manager.engine`). */
   readonly engine: Engine;
 
-  constructor(uri?: string, options: Partial<ManagerOptions & SocketOptions> = {}) {
+  constructor(
+    uri?: string | Partial<ManagerOptions & SocketOptions>,
+    options: Partial<ManagerOptions & SocketOptions> = {},
+  ) {
+    if (typeof uri === "object") {
+      options = uri;
+      uri = undefined;
+    }
     this.#options = options;
     const parsed = parseUri(uri ?? "", options);
     this.#runtime = new Runtime(coreOptions(parsed, options), (kind, socket, n, text, value) =>
@@ -990,7 +997,8 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     if (typeof auth !== "function") return send(auth);
     let answered = false;
     try {
-      auth((data) => {
+      // `this` is the socket, as socket.io-client calls it.
+      auth.call(this, (data) => {
         if (answered) return;
         answered = true;
         send(data);
@@ -1118,6 +1126,11 @@ export function sharedManager(uri: string, key: string, options: Partial<Manager
   }
   return manager;
 }
+
+// socket.io-client's statics.
+io.Manager = Manager;
+io.Socket = Socket;
+io.connect = io;
 
 export { io as connect };
 export default io;

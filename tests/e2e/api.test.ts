@@ -93,6 +93,29 @@ for (const [clientName, client] of CLIENTS) {
       expect(result).toEqual({ nsps: ["/", "/chat"], shared: true });
     });
 
+    it("new Manager(options) without a URI, the io statics, and the auth function's this", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const statics = lib.io.Manager === lib.Manager && lib.io.Socket === lib.Socket && lib.io.connect === lib.io;
+        // The page is served by the control server: the default origin.
+        const manager = new lib.Manager({ autoConnect: false });
+        const defaultOrigin = manager instanceof lib.Manager;
+        let self: unknown;
+        const socket = lib.io(`${urls.main}/admin`, {
+          forceNew: true,
+          auth(this: unknown, cb: (data: Record<string, unknown>) => void) {
+            self = this;
+            cb({ token: "letmein" });
+          },
+        });
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        const authThis = self === socket;
+        socket.disconnect();
+        return { statics, defaultOrigin, authThis };
+      }, { urls, client });
+      expect(result).toEqual({ statics: true, defaultOrigin: true, authThis: true });
+    });
+
     it("multiplexes namespaces on one connection", async () => {
       const result = await page.evaluate(async ({ urls, client }) => {
         const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
