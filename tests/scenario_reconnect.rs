@@ -267,3 +267,31 @@ fn connect_after_reconnection_was_turned_off() {
     sim.pump();
     assert!(sim.m.is_connected(s));
 }
+
+#[test]
+fn settings_read_back_what_was_set_and_govern_the_next_failure() {
+    let (mut sim, _s) = Sim::connected(Sim::default_cfg(), 1, "/");
+    sim.m.set_reconnection_attempts(Some(2));
+    assert_eq!(sim.m.config().reconnection_attempts, Some(2));
+    // Two attempts, as set after construction, then reconnect_failed.
+    sim.srv.up = false;
+    sim.srv.kill();
+    sim.advance(60_000);
+    let n = names(&sim.take_events());
+    assert_eq!(
+        n.iter()
+            .filter(|e| e.starts_with("reconnect_attempt"))
+            .count(),
+        2
+    );
+    assert!(n.contains(&"reconnect_failed".into()), "{n:?}");
+}
+
+#[test]
+fn reconnection_reads_back_what_was_set() {
+    let mut sim = Sim::new(Sim::default_cfg(), 1);
+    sim.m.set_reconnection(false);
+    assert!(!sim.m.config().reconnection);
+    sim.m.set_reconnection(true);
+    assert!(sim.m.config().reconnection);
+}

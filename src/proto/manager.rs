@@ -210,8 +210,6 @@ pub struct Manager<P: Payloads = JsonText> {
     ctx: Ctx<P>,
     rng: Rng,
     backoff: Backoff,
-    reconnection: bool,
-    reconnection_attempts: Option<u32>,
     engine: Option<Session<P>>,
     draining: Vec<Session<P>>,
     ready: ReadyState,
@@ -248,8 +246,6 @@ impl<P: Payloads> Manager<P> {
             config.randomization_factor,
         );
         Manager {
-            reconnection: config.reconnection,
-            reconnection_attempts: config.reconnection_attempts,
             ctx: Ctx {
                 cfg: config,
                 payloads,
@@ -379,7 +375,7 @@ impl<P: Payloads> Manager<P> {
 
     /// `reconnection(v)`; `false` also stops a scheduled reconnection.
     pub fn set_reconnection(&mut self, v: bool) {
-        self.reconnection = v;
+        self.ctx.cfg.reconnection = v;
         if !v {
             self.skip_reconnect = true;
         }
@@ -387,7 +383,7 @@ impl<P: Payloads> Manager<P> {
 
     /// `reconnectionAttempts(v)`; `None` is infinite.
     pub fn set_reconnection_attempts(&mut self, v: Option<u32>) {
-        self.reconnection_attempts = v;
+        self.ctx.cfg.reconnection_attempts = v;
     }
 
     /// `reconnectionDelay(ms)`.
@@ -744,7 +740,7 @@ impl<P: Payloads> Manager<P> {
             self.reconnecting = false;
             self.reconnect(now);
             self.events.push_back(Event::ReconnectError { description });
-        } else if !self.reconnecting && self.reconnection && self.backoff.attempts() == 0 {
+        } else if !self.reconnecting && self.ctx.cfg.reconnection && self.backoff.attempts() == 0 {
             // maybeReconnectOnOpen
             self.reconnect(now);
         }
@@ -936,7 +932,7 @@ impl<P: Payloads> Manager<P> {
             description: description.clone(),
         });
         self.each_active(now, |s, io| s.on_close(io, reason, description.clone()));
-        if self.reconnection && !self.skip_reconnect {
+        if self.ctx.cfg.reconnection && !self.skip_reconnect {
             self.reconnect(now);
         }
     }
@@ -947,6 +943,8 @@ impl<P: Payloads> Manager<P> {
             return;
         }
         let exhausted = self
+            .ctx
+            .cfg
             .reconnection_attempts
             .is_some_and(|max| self.backoff.attempts() >= max);
         if exhausted {

@@ -116,6 +116,20 @@ for (const [clientName, client] of CLIENTS) {
       expect(result).toEqual({ statics: true, defaultOrigin: true, authThis: true });
     });
 
+    it("the Manager's setters return it, and its getters what was set last", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const m = new lib.Manager(urls.main, { autoConnect: false });
+        const chained =
+          m.reconnection(false).reconnectionAttempts(3).reconnectionDelay(50).reconnectionDelayMax(70).randomizationFactor(0.1).timeout(900) === m;
+        return {
+          chained,
+          values: [m.reconnection(), m.reconnectionAttempts(), m.reconnectionDelay(), m.reconnectionDelayMax(), m.randomizationFactor(), m.timeout()],
+        };
+      }, { urls, client });
+      expect(result).toEqual({ chained: true, values: [false, 3, 50, 70, 0.1, 900] });
+    });
+
     it("multiplexes namespaces on one connection", async () => {
       const result = await page.evaluate(async ({ urls, client }) => {
         const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
