@@ -208,8 +208,31 @@ interface ParsedUri {
   secure: boolean;
   hostPort: string;
   nsp: string;
+  /** The URL's own query parameters. */
   query: [string, string][];
   path: string;
+}
+
+/**
+ * The query a request carries, for the core: the URL's parameters, then
+ * `extra`'s (`opts.query`, which win), names and values each ended by a NUL.
+ */
+function encodeQuery(url: [string, string][], extra: unknown): string {
+  const query = new Map<string, string>(url);
+  if (extra !== null && typeof extra === "object") {
+    for (const [name, value] of Object.entries(extra)) {
+      query.delete(name);
+      query.set(name, typeof value === "string" ? value : (JSON.stringify(value) ?? ""));
+    }
+  }
+  let out = "";
+  for (const [name, value] of query) {
+    if (name.includes("\0") || value.includes("\0")) {
+      throw new TypeError(`query parameter "${name}" holds a NUL character`);
+    }
+    out += `${name}\0${value}\0`;
+  }
+  return out;
 }
 
 function parseUri(uri: string, options: Partial<ManagerOptions>): ParsedUri {
@@ -233,24 +256,11 @@ function parseUri(uri: string, options: Partial<ManagerOptions>): ParsedUri {
   if (!secure && url.protocol !== "http:" && url.protocol !== "ws:") {
     throw new TypeError(`unsupported protocol "${url.protocol}" in "${uri}" (use http, https, ws or wss)`);
   }
-  const query = new Map<string, string>(url.searchParams);
-  const extra = options.query as Record<string, unknown> | undefined;
-  if (extra !== null && typeof extra === "object") {
-    for (const [name, value] of Object.entries(extra)) {
-      query.delete(name);
-      query.set(name, typeof value === "string" ? value : (JSON.stringify(value) ?? ""));
-    }
-  }
-  for (const pair of query) {
-    if (pair[0].includes("\0") || pair[1].includes("\0")) {
-      throw new TypeError(`query parameter "${pair[0]}" holds a NUL character`);
-    }
-  }
   return {
     secure,
     hostPort: url.host,
     nsp: url.pathname || "/",
-    query: [...query],
+    query: [...url.searchParams],
     path: typeof options.path === "string" ? options.path : "/socket.io",
   };
 }
@@ -297,7 +307,7 @@ function coreOptions(parsed: ParsedUri, options: Partial<ManagerOptions>): CoreO
     secure: parsed.secure,
     hostPort: parsed.hostPort,
     path: parsed.path,
-    query: parsed.query.map(([name, value]) => `${name}\0${value}\0`).join(""),
+    query: encodeQuery(parsed.query, options.query),
     transports,
     upgrade: bool(o, "upgrade", true),
     rememberUpgrade: bool(o, "rememberUpgrade", false),
@@ -419,6 +429,15 @@ export class Manager {
   readonly autoConnect: boolean;
   /** The Engine.IO connection (socket.io-client's `manager.engine`). */
   readonly engine: Engine;
+  /**
+   * The options, live as socket.io-client's: a `query` set here (or changed
+   * in a `reconnect_attempt` listener) is what the next request sends.
+   */
+  readonly opts: Partial<ManagerOptions & SocketOptions>;
+  /** The URL's own query parameters, under `opts.query`'s. */
+  readonly #urlQuery: [string, string][];
+  /** What the core was last told the query is. */
+  #query: string;
 
   constructor(
     uri?: string | Partial<ManagerOptions & SocketOptions>,
@@ -429,9 +448,15 @@ export class Manager {
       uri = undefined;
     }
     this.#options = options;
+    this.opts = options;
     const parsed = parseUri(uri ?? "", options);
-    this.#runtime = new Runtime(coreOptions(parsed, options), (kind, socket, n, text, value) =>
-      this.#deliver(kind, socket, n, text, value),
+    this.#urlQuery = parsed.query;
+    const core = coreOptions(parsed, options);
+    this.#query = core.query;
+    this.#runtime = new Runtime(
+      core,
+      (kind, socket, n, text, value) => this.#deliver(kind, socket, n, text, value),
+      () => this.syncOptions(),
     );
     this.engine = new Engine(this.#runtime, this);
     this.autoConnect = options.autoConnect !== false;
@@ -488,9 +513,25 @@ export class Manager {
         callback(error);
       }, true, false, "error");
     }
+    this.syncOptions();
     this.#runtime.core.open(now(), true);
     this.#runtime.drain();
     return this;
+  }
+
+  /** @internal hands what the app changed in `opts` to the core, before it may open a connection. */
+  syncOptions(): void {
+    let query: string;
+    try {
+      query = encodeQuery(this.#urlQuery, this.opts.query);
+    } catch (error) {
+      report(error);
+      return;
+    }
+    if (query !== this.#query) {
+      this.#query = query;
+      this.#runtime.core.setQuery(query);
+    }
   }
   connect(callback?: (error?: Error) => void): this {
     return this.open(callback);
@@ -740,6 +781,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   }
 
   connect(): this {
+    this.io.syncOptions();
     this.#core().connect(now(), this.#state.index, true);
     this.#state.runtime.drain();
     return this;

@@ -90,7 +90,11 @@ export class Runtime {
   #head: number;
   readonly #debug: boolean;
 
-  constructor(options: CoreOptions, deliver: Deliver) {
+  /** Runs before the core acts on its timer (what the app changed meanwhile reaches it first). */
+  readonly #beforeTimer: () => void;
+
+  constructor(options: CoreOptions, deliver: Deliver, beforeTimer: () => void) {
+    this.#beforeTimer = beforeTimer;
     if (SEPARATOR === "") {
       RESERVED = new Set(reservedEvents().split(","));
       SEPARATOR = payloadSeparator();
@@ -311,6 +315,7 @@ export class Runtime {
     this.#timer = setTimeout(
       () => {
         this.#timer = undefined;
+        this.#beforeTimer();
         this.core.timeout(now());
         this.drain();
       },

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{names, Sim};
-use socketio_wasm::proto::{Backoff, Event, ManagerConfig, Rng};
+use socketio_wasm::proto::{Backoff, Event, ManagerConfig, Rng, Transmit};
 
 /// Jumps from deadline to deadline, returning the delay between each
 /// failure (close or reconnect_error) and the next `reconnect_attempt`.
@@ -294,4 +294,32 @@ fn reconnection_reads_back_what_was_set() {
     assert!(!sim.m.config().reconnection);
     sim.m.set_reconnection(true);
     assert!(sim.m.config().reconnection);
+}
+
+#[test]
+fn reconnect_attempt_is_heard_before_the_attempt_opens() {
+    let mut cfg = Sim::default_cfg();
+    cfg.reconnection_delay = 100;
+    cfg.randomization_factor = 0.0;
+    cfg.transports = vec![socketio_wasm::proto::TransportKind::WebSocket];
+    let (mut sim, _s) = Sim::connected(cfg, 1, "/");
+    sim.srv.kill();
+    sim.pump();
+    sim.take_events();
+    let at = sim.m.poll_timeout().expect("the reconnection delay");
+    sim.m.handle_timeout(at);
+    // The attempt is announced, and nothing is opened in the same call...
+    assert_eq!(sim.m.poll_event(), Some(Event::ReconnectAttempt(1)));
+    assert_eq!(sim.m.poll_transmit(), None);
+    // ...so the app's listener may change what it sends.
+    sim.m
+        .set_query(vec![(String::from("token"), String::from("fresh"))]);
+    assert_eq!(sim.m.poll_timeout(), Some(at));
+    sim.m.handle_timeout(at);
+    match sim.m.poll_transmit() {
+        Some(Transmit::OpenWebSocket { url, .. }) => {
+            assert!(url.ends_with("&token=fresh"), "{url}")
+        }
+        other => panic!("the attempt opens: {other:?}"),
+    }
 }

@@ -183,6 +183,16 @@ fn attempts(value: f64) -> Option<u32> {
     (value.is_finite() && value < u32::MAX as f64).then(|| value.max(0.0) as u32)
 }
 
+/// Query names and values, alternating, each ended by a NUL.
+fn parse_query(query: &str) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    let mut parts = query.split('\0');
+    while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
+        pairs.push((String::from(name), String::from(value)));
+    }
+    pairs
+}
+
 fn transport_id(t: f64) -> TransportId {
     TransportId(t as u64)
 }
@@ -231,10 +241,7 @@ impl Core {
     ) -> Core {
         let mut config = ManagerConfig::new(host_port, secure);
         config.path = path;
-        let mut parts = query.split('\0');
-        while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
-            config.query.push((String::from(name), String::from(value)));
-        }
+        config.query = parse_query(query);
         config.transports.clear();
         for initial in transports.bytes() {
             config.transports.push(match initial {
@@ -421,6 +428,13 @@ impl Core {
         self.manager
             .handle_transport(millis(now), transport_id(transport), input);
         self.flush();
+    }
+
+    /// The query of every request from the next one on (as `new` takes
+    /// it): socket.io-client's live `opts.query`.
+    #[wasm_bindgen(js_name = setQuery)]
+    pub fn set_query(&mut self, query: &str) {
+        self.manager.set_query(parse_query(query));
     }
 
     /// The timer fired.

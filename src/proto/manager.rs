@@ -404,6 +404,13 @@ impl<P: Payloads> Manager<P> {
         self.backoff.set_jitter(v);
     }
 
+    /// The query sent with every request from the next one on
+    /// (socket.io-client's live `opts.query`; a `reconnect_attempt`
+    /// listener may change it for the attempt it announces).
+    pub fn set_query(&mut self, query: Vec<(String, String)>) {
+        self.ctx.cfg.query = query;
+    }
+
     /// `timeout(ms)`; `None` disables the connection timeout.
     pub fn set_timeout(&mut self, ms: Option<u64>) {
         self.ctx.cfg.timeout = ms;
@@ -414,9 +421,15 @@ impl<P: Payloads> Manager<P> {
     /// Opens the connection (no effect when opening or open). During a
     /// reconnection delay, makes the scheduled attempt now.
     pub fn open(&mut self, now: u64) {
-        if self.reconnecting && self.ready == ReadyState::Closed {
+        if self.ctx.timers.is_armed(Timer::ReconnectOpen) {
+            // Announced already: the attempt, now.
+            self.ctx.timers.stop(Timer::ReconnectOpen);
+            self.reconnect_open(now);
+        } else if self.reconnecting && self.ready == ReadyState::Closed {
             self.ctx.timers.stop(Timer::Reconnect);
             self.on_reconnect_timer(now);
+            self.ctx.timers.stop(Timer::ReconnectOpen);
+            self.reconnect_open(now);
         } else {
             self.open_engine(now, false);
         }
@@ -547,14 +560,9 @@ impl<P: Payloads> Manager<P> {
     /// Runs the timers due at `now`.
     pub fn handle_timeout(&mut self, now: u64) {
         self.sync_heartbeat();
-        // Timers re-armed at or before `now` while handling wait for the
-        // next call, so a zero delay cannot spin here.
-        let mut budget = self.ctx.timers.len();
-        while budget > 0 {
-            budget -= 1;
-            let Some(timer) = self.ctx.timers.pop_expired(now) else {
-                break;
-            };
+        // Timers armed while handling wait for the next call.
+        self.ctx.timers.begin();
+        while let Some(timer) = self.ctx.timers.pop_expired(now) {
             match timer {
                 Timer::Heartbeat => {
                     if let Some(e) = self.engine.as_mut() {
@@ -568,6 +576,7 @@ impl<P: Payloads> Manager<P> {
                     }
                 }
                 Timer::Reconnect => self.on_reconnect_timer(now),
+                Timer::ReconnectOpen => self.reconnect_open(now),
                 Timer::Ack(request) => {
                     for i in 0..self.sockets.len() {
                         let id = SocketId(i as u32);
@@ -678,6 +687,7 @@ impl<P: Payloads> Manager<P> {
     fn cleanup(&mut self) {
         self.ctx.timers.stop(Timer::OpenTimeout);
         self.ctx.timers.stop(Timer::Reconnect);
+        self.ctx.timers.stop(Timer::ReconnectOpen);
         self.pending = None;
     }
 
@@ -974,6 +984,15 @@ impl<P: Payloads> Manager<P> {
         }
         self.events
             .push_back(Event::ReconnectAttempt(self.backoff.attempts()));
+        self.ctx.timers.set(Timer::ReconnectOpen, now);
+    }
+
+    /// The attempt `reconnect_attempt` announced, after the app heard it.
+    fn reconnect_open(&mut self, now: u64) {
+        if self.skip_reconnect || self.ready != ReadyState::Closed {
+            self.reconnecting = false;
+            return;
+        }
         self.open_engine(now, true);
     }
 }

@@ -545,6 +545,45 @@ for (const [clientName, client] of CLIENTS) {
       ]);
     });
 
+    it("a query changed in opts, or in a reconnect_attempt listener, is what the next handshake sends", async () => {
+      await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        // (No query in the URL: socket.io-client's engine would take the
+        // URL's instead of opts.query on every attempt.)
+        const socket = lib.io(urls.main, {
+          forceNew: true,
+          transports: ["websocket"],
+          query: { n: "0", fixed: "1" },
+          reconnectionDelay: 100,
+          reconnectionDelayMax: 100,
+        });
+        let n = 0;
+        // The pattern of socket.io's documentation.
+        socket.io.on("reconnect_attempt", () => {
+          n += 1;
+          socket.io.opts.query = { ...socket.io.opts.query, n: String(n) };
+        });
+        (window as unknown as { state: unknown }).state = { socket };
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+      }, { urls, client });
+      const before = await page.evaluate(async () => {
+        const { socket } = (window as unknown as { state: { socket: { emitWithAck(e: string): Promise<unknown> } } }).state;
+        return ((await socket.emitWithAck("whoami")) as { query: Record<string, string> }).query;
+      });
+      await control("drop");
+      const after = await page.evaluate(async () => {
+        const { socket } = (window as unknown as {
+          state: { socket: { once(e: string, f: () => void): void; emitWithAck(e: string): Promise<unknown>; disconnect(): void } };
+        }).state;
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        const who = (await socket.emitWithAck("whoami")) as { query: Record<string, string> };
+        socket.disconnect();
+        return who.query;
+      });
+      expect(before).toMatchObject({ fixed: "1", n: "0" });
+      expect(after).toMatchObject({ fixed: "1", n: "1" });
+    });
+
     it("reconnects after a server restart; a manual disconnect stops it", async () => {
       await page.evaluate(async ({ urls, client }) => {
         const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
