@@ -452,8 +452,14 @@ impl<P: Payloads> Manager<P> {
             return s.id;
         }
         let id = SocketId(u32::try_from(self.sockets.len()).unwrap_or(u32::MAX));
+        let cfg = &self.ctx.cfg;
+        let retry = Backoff::new(
+            cfg.reconnection_delay,
+            cfg.reconnection_delay_max,
+            cfg.randomization_factor,
+        );
         self.sockets
-            .push(Socket::new(id, String::from(nsp), config));
+            .push(Socket::new(id, String::from(nsp), config, retry));
         id
     }
 
@@ -577,6 +583,29 @@ impl<P: Payloads> Manager<P> {
                 }
                 Timer::Reconnect => self.on_reconnect_timer(now),
                 Timer::ReconnectOpen => self.reconnect_open(now),
+                Timer::Connect(id) => {
+                    let timed_out = self
+                        .with_socket(now, id, |s, io| s.on_connect_timeout(io))
+                        .unwrap_or(false);
+                    let reconnection = self.ctx.cfg.reconnection;
+                    if let Some(s) = self.sockets.get_mut(id.0 as usize).filter(|_| timed_out) {
+                        if reconnection {
+                            let delay = s.retry.duration(&mut self.rng);
+                            self.ctx
+                                .timers
+                                .set(Timer::ConnectRetry(id), now.saturating_add(delay));
+                        } else {
+                            // No automatic retries: final, as a refused
+                            // CONNECT; `connect()` tries again.
+                            s.destroy();
+                        }
+                    }
+                }
+                Timer::ConnectRetry(id) => {
+                    if self.ready == ReadyState::Open {
+                        self.with_socket(now, id, |s, io| s.on_open(io));
+                    }
+                }
                 Timer::Ack(request) => {
                     for i in 0..self.sockets.len() {
                         let id = SocketId(i as u32);
@@ -613,6 +642,7 @@ impl<P: Payloads> Manager<P> {
             next_request: &mut self.next_request,
             now,
             open,
+            connect_timeout: self.ctx.cfg.timeout,
         };
         Some(f(socket, &mut io))
     }

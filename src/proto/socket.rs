@@ -11,6 +11,7 @@ use crate::prelude::*;
 
 use super::queue::Queue;
 
+use super::backoff::Backoff;
 use super::config::{Auth, SocketConfig};
 use super::manager::{DisconnectReason, Event};
 use super::packet::{self, ConnectAck, Packet, PacketType};
@@ -151,6 +152,8 @@ pub(crate) struct Io<'a, P: Payloads> {
     pub(crate) now: u64,
     /// The Manager is open (Engine.IO handshake done).
     pub(crate) open: bool,
+    /// How long a CONNECT may wait for its answer (the Manager's `timeout`).
+    pub(crate) connect_timeout: Option<u64>,
 }
 
 impl<P: Payloads> Io<'_, P> {
@@ -274,6 +277,9 @@ pub(crate) struct Socket<P: Payloads> {
     pub(crate) connected: bool,
     /// CONNECT sent, no answer yet.
     connecting: bool,
+    /// The delays between the CONNECTs of a namespace that does not
+    /// answer (the Manager's reconnection delays).
+    pub(crate) retry: Backoff,
     /// NeedAuth emitted, waiting for `set_auth`.
     awaiting_auth: bool,
     pub(crate) sid: Option<String>,
@@ -308,7 +314,7 @@ impl AckTable {
 }
 
 impl<P: Payloads> Socket<P> {
-    pub(crate) fn new(id: SocketId, nsp: String, cfg: SocketConfig) -> Socket<P> {
+    pub(crate) fn new(id: SocketId, nsp: String, cfg: SocketConfig, retry: Backoff) -> Socket<P> {
         Socket {
             id,
             nsp,
@@ -316,6 +322,7 @@ impl<P: Payloads> Socket<P> {
             active: false,
             connected: false,
             connecting: false,
+            retry,
             awaiting_auth: false,
             sid: None,
             pid: None,
@@ -387,6 +394,30 @@ impl<P: Payloads> Socket<P> {
         let p = self.packet(PacketType::Connect, None, payload, 0);
         io.write_packet(&p);
         self.connecting = true;
+        if let Some(ms) = io.connect_timeout {
+            io.timers
+                .set(Timer::Connect(self.id), io.now.saturating_add(ms));
+        }
+    }
+
+    /// The CONNECT went unanswered: `connect_error`, and true (the Manager
+    /// schedules the next one). socket.io-client would wait forever.
+    pub(crate) fn on_connect_timeout(&mut self, io: &mut Io<P>) -> bool {
+        if !self.connecting || !self.active {
+            return false;
+        }
+        self.connecting = false;
+        io.events.push_back(Event::ConnectError {
+            socket: self.id,
+            message: String::from("namespace connect timeout"),
+            data: None,
+        });
+        true
+    }
+
+    fn stop_connect_timers(&self, io: &mut Io<P>) {
+        io.timers.stop(Timer::Connect(self.id));
+        io.timers.stop(Timer::ConnectRetry(self.id));
     }
 
     /// Manager `error` while not connected: `connect_error`.
@@ -411,6 +442,7 @@ impl<P: Payloads> Socket<P> {
         self.connecting = false;
         self.awaiting_auth = false;
         self.sid = None;
+        self.stop_connect_timers(io);
         io.events.push_back(Event::Disconnect {
             socket: self.id,
             reason,
@@ -496,6 +528,7 @@ impl<P: Payloads> Socket<P> {
                 After::Destroyed
             }
             Control::ConnectError(message, data) => {
+                self.stop_connect_timers(io);
                 self.destroy();
                 After::ConnectError(message, data)
             }
@@ -522,6 +555,8 @@ impl<P: Payloads> Socket<P> {
         self.sid = Some(sid.clone());
         self.connected = true;
         self.connecting = false;
+        self.stop_connect_timers(io);
+        self.retry.reset();
         for r in self.receive_buffer.take_all() {
             self.emit_event(io, r);
         }

@@ -4,7 +4,7 @@
 //! runtime only ever sees the earliest one through `poll_timeout()`. Times are
 //! milliseconds on the runtime's clock (any monotonic origin).
 
-use super::socket::RequestId;
+use super::socket::{RequestId, SocketId};
 #[allow(unused_imports)]
 use crate::prelude::*;
 
@@ -26,6 +26,10 @@ pub enum Timer {
     /// The deadline of one pending acknowledgement (`timeout(ms)` or
     /// `ackTimeout`).
     Ack(RequestId),
+    /// A socket's CONNECT unanswered for the Manager's `timeout`.
+    Connect(SocketId),
+    /// The next CONNECT of a socket whose last one timed out.
+    ConnectRetry(SocketId),
 }
 
 /// Armed deadlines, one per timer. A plain vector: a handful of timers are

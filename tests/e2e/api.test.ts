@@ -700,6 +700,28 @@ describe("listeners", () => {
   });
 });
 
+describe("a CONNECT the server never answers", () => {
+  it("ends in connect_error after the timeout, then is sent again; the connection's other namespaces go on", async () => {
+    const result = await page.evaluate(async (urls: Urls) => {
+      const before = ((await (await fetch(`${urls.control}/control/silent`)).json()) as { connects: number }).connects;
+      const root = window.sio.io(urls.main, { forceNew: true, timeout: 500, reconnectionDelay: 200, randomizationFactor: 0 });
+      const silent = root.io.socket("/silent");
+      const errors: string[] = [];
+      silent.on("connect_error", (e: Error) => errors.push(e.message));
+      const started = performance.now();
+      await new Promise((resolve) => silent.once("connect_error", () => resolve(0)));
+      const after = Math.round(performance.now() - started);
+      await new Promise((r) => setTimeout(r, 500)); // the next CONNECT, 200 ms later
+      const answer = await root.emitWithAck("echo", "root still works");
+      const connects = ((await (await fetch(`${urls.control}/control/silent`)).json()) as { connects: number }).connects;
+      silent.disconnect();
+      root.disconnect();
+      return { first: errors[0], inTime: after >= 450 && after < 2000, answer, sentAgain: connects - before >= 2 };
+    }, urls);
+    expect(result).toEqual({ first: "namespace connect timeout", inTime: true, answer: "root still works", sentAgain: true });
+  });
+});
+
 describe("the engine's events", () => {
   it("refuses the events it does not report, instead of never calling them", async () => {
     const result = await page.evaluate(async (urls: Urls) => {

@@ -11,6 +11,7 @@
 //
 // Control endpoints (also answered on the main port while it is up):
 //   GET  /control/stats            {"engineClients":N,"sockets":{"/":N,...},"refused":N}
+//   GET  /control/silent           {"connects":N}: CONNECTs to /silent, never answered
 //   POST /control/drop             destroy every TCP connection (network loss)
 //   POST /control/kick?nsp=/       server-side disconnect ("io server disconnect")
 //   POST /control/restart?down=ms  close the main server, listen again after `down` ms
@@ -88,7 +89,15 @@ function configure(io) {
   });
   admin.on("connection", attachHandlers);
   io.of("/chat").on("connection", attachHandlers);
+  // /silent's middleware never calls next(): its CONNECTs go unanswered
+  // (a server bug socket.io-client waits on forever); each one is counted.
+  io.of("/silent").use(() => {
+    silentConnects += 1;
+  });
 }
+
+/** CONNECTs /silent swallowed (GET /control/silent). */
+let silentConnects = 0;
 
 // ---------------------------------------------------------------- servers --
 
@@ -269,6 +278,8 @@ async function control(req, res) {
   switch (url.pathname) {
     case "/control/stats":
       return reply(main ? stats(main.io) : { engineClients: 0, sockets: {}, down: true });
+    case "/control/silent":
+      return reply({ connects: silentConnects });
     case "/control/drop": {
       const count = tcpSockets.size;
       for (const socket of tcpSockets) socket.destroy();
