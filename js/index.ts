@@ -7,7 +7,7 @@
 import { ready, wasmMemoryBytes } from "./wasm.js";
 import { Output, Setting, version } from "../pkg/socketio_wasm.js";
 import { content, Content, encodeBody, readBlobs, type Binary } from "./codec.js";
-import { now, report, RESERVED, Runtime, type CoreOptions } from "./runtime.js";
+import { now, report, RESERVED, Runtime, type CoreOptions, type EnginePacketType } from "./runtime.js";
 
 export { ready, version, wasmMemoryBytes };
 
@@ -331,9 +331,35 @@ export interface EngineEvents {
   ping: () => void;
   upgrade: (transport: { name: "polling" | "websocket" }) => void;
   upgradeError: (error: Error) => void;
+  /** An Engine.IO packet received on the current transport. */
+  packet: (packet: EnginePacket) => void;
+  /** An Engine.IO packet sent on the current transport. */
+  packetCreate: (packet: EnginePacket) => void;
+  /** Everything written so far has gone out (a POST answered, a WebSocket send done). */
+  drain: () => void;
 }
 
-const ENGINE_EVENTS: ReadonlySet<string> = new Set(["open", "close", "error", "ping", "upgrade", "upgradeError"]);
+export type { EnginePacketType };
+
+/** An Engine.IO packet, as engine.io-client reports it: `data` is the Socket.IO packet of a `message`. */
+export interface EnginePacket {
+  type: EnginePacketType;
+  data?: string | ArrayBuffer | ArrayBufferView;
+}
+
+const ENGINE_EVENTS: ReadonlySet<string> = new Set([
+  "open",
+  "close",
+  "error",
+  "ping",
+  "upgrade",
+  "upgradeError",
+  "packet",
+  "packetCreate",
+  "drain",
+]);
+/** Events that make the runtime report packets (it decodes nothing for them otherwise). */
+const TAPPED_EVENTS: ReadonlySet<string> = new Set(["packet", "packetCreate", "drain"]);
 
 /**
  * The Engine.IO connection under a Manager (socket.io-client's
@@ -398,6 +424,13 @@ export class Engine {
       throw new TypeError(
         `engine.on("${event}"): not reported by socketio-wasm (it reports ${[...ENGINE_EVENTS].join(", ")})`,
       );
+    }
+    if (TAPPED_EVENTS.has(event) && this.#runtime.tap === undefined) {
+      this.#runtime.tap = {
+        packet: (created, type, data) =>
+          this.emitLocal(created ? "packetCreate" : "packet", [data === undefined ? { type } : { type, data }]),
+        drain: () => this.emitLocal("drain", []),
+      };
     }
   }
 

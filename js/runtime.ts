@@ -71,6 +71,27 @@ interface Polling {
 
 const MAX_DELAY = 0x7fffffff;
 
+/** Engine.IO's packet types, by their digit. */
+const PACKET_TYPES = ["open", "close", "ping", "pong", "message", "upgrade", "noop"] as const;
+export type EnginePacketType = (typeof PACKET_TYPES)[number];
+
+/**
+ * Receives the Engine.IO packets of the current transport, for
+ * `engine.on("packet" | "packetCreate" | "drain")`. Only set once one of
+ * those is listened to: nothing is decoded for it otherwise.
+ */
+export interface EngineTap {
+  packet(created: boolean, type: EnginePacketType, data: string | Binary | undefined): void;
+  drain(): void;
+}
+
+/**
+ * In the event queue: a frame (or polling payload) sent during a core call,
+ * for the tap; looked at once the core has returned (it cannot be asked
+ * which transport is current while it runs).
+ */
+const CREATED = -1;
+
 /** A debug line for an event: its kind and, for a server event, its name; never its arguments. */
 function describe(kind: Output, socket: number, value: unknown): string {
   const what = kind === Output.Event ? `event "${String((value as unknown[])[0])}"` : Output[kind].toLowerCase();
@@ -89,6 +110,16 @@ export class Runtime {
   /** How much of each received text the core reads. */
   #head: number;
   readonly #debug: boolean;
+
+  tap: EngineTap | undefined;
+  /**
+   * For the tap: the transport the connection runs on. The first one
+   * opened while none is; after an upgrade, the WebSocket. Kept after it
+   * closes, for what was sent on it last.
+   */
+  #currentTransport = -1;
+  #currentPolls = false;
+  #drainScheduled = false;
 
   /** Runs before the core acts on its timer (what the app changed meanwhile reaches it first). */
   readonly #beforeTimer: () => void;
@@ -152,6 +183,18 @@ export class Runtime {
     const queue = this.#queue;
     try {
       for (let i = 0; i < queue.length; i += 5) {
+        if (queue[i] === Output.Upgrade) {
+          for (const [id, t] of this.#transports) {
+            if (t instanceof WebSocket) {
+              this.#currentTransport = id;
+              this.#currentPolls = false;
+            }
+          }
+        }
+        if (queue[i] === CREATED) {
+          this.#created(queue[i + 1] as number, queue[i + 4] as string | Binary);
+          continue;
+        }
         if (this.#debug) this.#log(describe(queue[i] as Output, queue[i + 1] as number, queue[i + 4]));
         this.#deliver(
           queue[i] as Output,
@@ -177,6 +220,10 @@ export class Runtime {
   /** Host: opens a WebSocket or issues a long-polling GET. */
   open(transport: number, url: string, websocket: boolean): void {
     if (this.#debug) this.#log(`#${transport}: ${websocket ? "open websocket" : "poll GET"}`);
+    if (!this.#transports.has(this.#currentTransport)) {
+      this.#currentTransport = transport;
+      this.#currentPolls = !websocket;
+    }
     if (!websocket) {
       this.#get(transport, url);
       return;
@@ -198,6 +245,7 @@ export class Runtime {
   }
 
   #message(transport: number, data: string | ArrayBuffer): void {
+    if (this.tap !== undefined && this.#current(transport)) this.#tapPacket(false, data);
     if (typeof data === "string") {
       if (this.#debug) this.#log(`#${transport}: text (${data.length} chars)`);
       const n = this.#head;
@@ -216,6 +264,51 @@ export class Runtime {
     this.drain();
   }
 
+  /** `transport` is the connection's (not a probe, not one left behind). */
+  #current(transport: number): boolean {
+    return transport === this.#currentTransport;
+  }
+
+  /** What was sent on `transport`, to the tap: `packetCreate`s, then `drain`. */
+  #created(transport: number, sent: string | Binary): void {
+    if (this.tap === undefined || !this.#current(transport)) return;
+    if (!this.#currentPolls) {
+      this.#tapPacket(true, sent);
+      if (this.#transports.has(transport)) this.#drained();
+    } else {
+      for (const packet of (sent as string).split(SEPARATOR)) this.#tapPacket(true, packet);
+    }
+  }
+
+  /** One Engine.IO packet (a polling one with its `b` binary prefix) to the tap. */
+  #tapPacket(created: boolean, packet: string | Binary): void {
+    let type: EnginePacketType = "message";
+    let data: string | Binary | undefined = packet;
+    if (typeof packet === "string") {
+      if (packet.charCodeAt(0) === 98 /* b */) {
+        data = fromBase64(packet.slice(1));
+      } else {
+        const t = PACKET_TYPES[packet.charCodeAt(0) - 48];
+        if (t === undefined) return;
+        type = t;
+        data = packet.length > 1 ? packet.slice(1) : undefined;
+      }
+    }
+    // The upgrade packet ends the probe: engine.io-client does not report it.
+    if (created && type === "upgrade") return;
+    this.tap?.packet(created, type, data);
+  }
+
+  /** The write buffer is flushed: `drain`, once per batch. */
+  #drained(): void {
+    if (this.#drainScheduled) return;
+    this.#drainScheduled = true;
+    setTimeout(() => {
+      this.#drainScheduled = false;
+      this.tap?.drain();
+    }, 0);
+  }
+
   #later(transport: number, input: Input, description: string): void {
     setTimeout(() => this.#input(transport, input, description), 0);
   }
@@ -231,7 +324,9 @@ export class Runtime {
       ws.send(frame);
     } catch {
       this.#later(transport, Input.Error, "websocket error");
+      return;
     }
+    if (this.tap !== undefined) this.#queue.push(CREATED, transport, 0, undefined, frame);
   }
 
   #get(transport: number, url: string): void {
@@ -249,7 +344,9 @@ export class Runtime {
           if (body === undefined) return this.#input(transport, Input.Error, "xhr poll error");
           if (this.#debug) this.#log(`#${transport}: poll response (${body.length} chars)`);
           const n = this.#head;
+          const tap = this.tap !== undefined && this.#current(transport);
           for (const packet of body.split(SEPARATOR)) {
+            if (tap) this.#tapPacket(false, packet);
             const whole = packet.length <= n;
             this.core.pollPacket(whole ? packet : packet.slice(0, n), whole, packet);
           }
@@ -264,6 +361,7 @@ export class Runtime {
     const poll = this.#transports.get(transport) as Polling | undefined;
     if (poll === undefined || poll instanceof WebSocket) return;
     if (this.#debug) this.#log(`#${transport}: poll POST (${body.length} chars)`);
+    if (this.tap !== undefined) this.#queue.push(CREATED, transport, 0, undefined, body);
     poll.posts += 1;
     fetch(url, {
       method: "POST",
@@ -284,6 +382,7 @@ export class Runtime {
     // close packet, and the server takes a poll that vanishes first for a
     // lost connection (and answers the close with a 400).
     if (poll.released && poll.posts === 0) poll.get?.abort();
+    if (ok && this.tap !== undefined && this.#current(transport)) this.#drained();
     if (ok) this.#input(transport, Input.PostDone);
     else this.#input(transport, Input.Error, "xhr post error");
   }

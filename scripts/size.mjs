@@ -19,7 +19,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
  * reason). socket.io-client's `socket.io.esm.min.js` is 12,867 B; the README's
  * "Size" section logs each step that got us here.
  */
-export const BUDGET_GZIP = 41_700;
+export const BUDGET_GZIP = 42_100;
 
 /** The relative modules `file` imports, and theirs, `file` first. */
 function closure(file, seen = new Set()) {
