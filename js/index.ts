@@ -71,8 +71,13 @@ export interface ManagerOptions {
   path?: string;
   /** Query parameters sent with every request. */
   query?: Record<string, string>;
-  /** Transports, in order. Default `["polling", "websocket"]`. */
-  transports?: ("polling" | "websocket")[];
+  /**
+   * Transports, in order. Default `["polling", "websocket"]`.
+   * `"webtransport"` is skipped (not supported).
+   */
+  transports?: ("polling" | "websocket" | "webtransport")[];
+  /** When the first transport fails before the connection opens, try the other. Default false. */
+  tryAllTransports?: boolean;
   /** Upgrade polling to WebSocket. Default true. */
   upgrade?: boolean;
   /** Start with WebSocket when it worked before. Default false. */
@@ -92,6 +97,35 @@ export interface ManagerOptions {
   randomizationFactor?: number;
   /** Send cookies with cross-origin polling requests. Default false. */
   withCredentials?: boolean;
+  /**
+   * Headers of the long-polling requests (live: read at each request). A
+   * browser cannot set WebSocket headers: with `transports: ["websocket"]`
+   * they are refused with a TypeError.
+   */
+  extraHeaders?: Record<string, string>;
+  /** Per transport: `extraHeaders` (polling), `query` (added over `query`), `protocols` (WebSocket). */
+  transportOptions?: {
+    polling?: { extraHeaders?: Record<string, string>; query?: Record<string, string> };
+    websocket?: { query?: Record<string, string>; protocols?: string | string[] };
+  };
+  /** WebSocket sub-protocols. */
+  protocols?: string | string[];
+  /** ms a long-polling request may take before it counts as failed. Default none. */
+  requestTimeout?: number;
+  /** End `path` with a `/`. Default true. */
+  addTrailingSlash?: boolean;
+  /** A random parameter on every request (default: on polling requests only). */
+  timestampRequests?: boolean;
+  /** Its name. Default `"t"`. */
+  timestampParam?: string;
+  /**
+   * On `beforeunload`, close the transports without telling the app (no
+   * `disconnect` while the page goes); if the page stays, it reconnects.
+   * Default false.
+   */
+  closeOnBeforeunload?: boolean;
+  /** Only `false`: binary goes as binary (a `true` throws). */
+  forceBase64?: false;
 }
 
 export interface SocketOptions {
@@ -287,22 +321,64 @@ function number(options: Record<string, unknown>, name: string, fallback: number
   return value;
 }
 
+/** `transports` as the core takes it: digits in order, 1 polling, 2 WebSocket. */
+function transportDigits(transports: unknown): number {
+  if (transports === undefined) return 12;
+  if (!Array.isArray(transports)) throw new TypeError('option "transports" must be an array');
+  let digits = 0;
+  for (const name of transports as unknown[]) {
+    if (name === "polling" || name === "websocket") digits = digits * 10 + (name === "polling" ? 1 : 2);
+    // webtransport is not supported; skipped as a client without it would.
+    else if (name !== "webtransport") {
+      throw new TypeError('option "transports" accepts "polling", "websocket" (and skips "webtransport")');
+    }
+  }
+  if (digits === 0) throw new TypeError('option "transports" names no usable transport');
+  return digits;
+}
+
+/** A `Record<string, string>` option (headers, a query), or undefined. */
+function stringRecord(value: unknown, name: string): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== "object" || Object.values(value).some((v) => typeof v !== "string")) {
+    throw new TypeError(`option "${name}" must be an object of strings`);
+  }
+  return value as Record<string, string>;
+}
+
+/** Checks the options the runtime reads at each request (js/runtime.ts `RequestOptions`). */
+function checkRequestOptions(o: Partial<ManagerOptions>, transports: number): void {
+  const polling = o.transportOptions?.polling;
+  const headers = stringRecord(o.extraHeaders, "extraHeaders") ?? stringRecord(polling?.extraHeaders, "transportOptions.polling.extraHeaders");
+  if (headers !== undefined && Object.keys(headers).length > 0 && transports === 2) {
+    throw new TypeError(
+      'option "extraHeaders": a browser cannot set WebSocket headers, and transports ["websocket"] has no polling request to carry them (send them in `auth` or `query`)',
+    );
+  }
+  stringRecord(polling?.query, "transportOptions.polling.query");
+  stringRecord(o.transportOptions?.websocket?.query, "transportOptions.websocket.query");
+  for (const [name, protocols] of [
+    ["protocols", o.protocols],
+    ["transportOptions.websocket.protocols", o.transportOptions?.websocket?.protocols],
+  ] as const) {
+    if (protocols !== undefined && typeof protocols !== "string" && !(Array.isArray(protocols) && protocols.every((p) => typeof p === "string"))) {
+      throw new TypeError(`option "${name}" must be a string or an array of strings`);
+    }
+  }
+  number(o as Record<string, unknown>, "requestTimeout", 0);
+  if ((o as Record<string, unknown>).forceBase64 === true) {
+    throw new TypeError('option "forceBase64": not supported (binary goes as binary on both transports)');
+  }
+}
+
 function coreOptions(parsed: ParsedUri, options: Partial<ManagerOptions>): CoreOptions {
   const o = options as Record<string, unknown>;
-  let transports = "pw";
-  if (o.transports !== undefined) {
-    if (!Array.isArray(o.transports)) throw new TypeError('option "transports" must be an array');
-    const names: string[] = [];
-    for (const name of o.transports as unknown[]) {
-      if (name === "polling" || name === "websocket") names.push(name[0]!);
-      // webtransport is not supported; skipped as a client without it would.
-      else if (name !== "webtransport") {
-        throw new TypeError('option "transports" accepts "polling" and "websocket"');
-      }
-    }
-    if (names.length === 0) throw new TypeError('option "transports" names no usable transport');
-    transports = names.join("");
-  }
+  const transports = transportDigits(o.transports);
+  checkRequestOptions(options, transports);
+  const stamps = o.timestampRequests;
+  if (stamps !== undefined) bool(o, "timestampRequests", false);
+  const param = o.timestampParam ?? "t";
+  if (typeof param !== "string" || param === "") throw new TypeError('option "timestampParam" must be a non-empty string');
   return {
     secure: parsed.secure,
     hostPort: parsed.hostPort,
@@ -318,6 +394,11 @@ function coreOptions(parsed: ParsedUri, options: Partial<ManagerOptions>): CoreO
     reconnectionDelayMax: number(o, "reconnectionDelayMax", 5000),
     randomizationFactor: Math.min(number(o, "randomizationFactor", 0.5), 1),
     withCredentials: bool(o, "withCredentials", false),
+    engine:
+      (bool(o, "tryAllTransports", false) ? 1 : 0) |
+      (bool(o, "addTrailingSlash", true) ? 2 : 0) |
+      ((stamps === undefined ? 0 : stamps ? 1 : 2) << 2),
+    timestampParam: param,
   };
 }
 
@@ -384,9 +465,13 @@ export class Engine {
   }
   /** The current transport (the last one, when closed). */
   get transport(): { readonly name: "polling" | "websocket" } {
+    this.observe();
+    return { name: this.#transport };
+  }
+  /** @internal notes the transport while open (the Manager calls it on open and upgrade), so that it outlives the close. */
+  observe(): void {
     const state = this.#runtime.core.engineState();
     if ((state & 3) === 2) this.#transport = state & 4 ? "websocket" : "polling";
-    return { name: this.#transport };
   }
   get readyState(): "opening" | "open" | "closed" {
     const ready = this.#runtime.core.engineState() & 3;
@@ -471,6 +556,8 @@ export class Manager {
   readonly #urlQuery: [string, string][];
   /** What the core was last told the query is. */
   #query: string;
+  /** What the core was last told the transports are. */
+  #transports: number;
 
   constructor(
     uri?: string | Partial<ManagerOptions & SocketOptions>,
@@ -486,12 +573,17 @@ export class Manager {
     this.#urlQuery = parsed.query;
     const core = coreOptions(parsed, options);
     this.#query = core.query;
+    this.#transports = core.transports;
     this.#runtime = new Runtime(
       core,
+      options,
       (kind, socket, n, text, value) => this.#deliver(kind, socket, n, text, value),
       () => this.syncOptions(),
     );
     this.engine = new Engine(this.#runtime, this);
+    if (bool(options as Record<string, unknown>, "closeOnBeforeunload", false)) {
+      globalThis.addEventListener?.("beforeunload", () => this.#runtime.unload());
+    }
     this.autoConnect = options.autoConnect !== false;
     if (this.autoConnect) this.open();
   }
@@ -564,6 +656,17 @@ export class Manager {
     if (query !== this.#query) {
       this.#query = query;
       this.#runtime.core.setQuery(query);
+    }
+    let transports: number;
+    try {
+      transports = transportDigits(this.opts.transports);
+    } catch (error) {
+      report(error);
+      return;
+    }
+    if (transports !== this.#transports) {
+      this.#transports = transports;
+      this.#runtime.core.option(Setting.Transports, transports);
     }
   }
   connect(callback?: (error?: Error) => void): this {
@@ -673,6 +776,7 @@ export class Manager {
   #deliver(kind: Output, index: number, n: number, text: string | undefined, value: unknown): void {
     switch (kind) {
       case Output.Open:
+        this.engine.observe();
         this.engine.emitLocal("open", []);
         return this.#emit("open", []);
       case Output.Close: {
@@ -712,6 +816,7 @@ export class Manager {
         return;
       }
       case Output.Upgrade:
+        this.engine.observe();
         return this.engine.emitLocal("upgrade", [{ name: text }]);
       case Output.UpgradeError:
         return this.engine.emitLocal("upgradeError", [new Error(text)]);

@@ -44,8 +44,8 @@ export interface CoreOptions {
   path: string;
   /** Names and values, alternating, each ended by a NUL. */
   query: string;
-  /** Initials, in order: `pw` polling then websocket. */
-  transports: string;
+  /** Digits, in order: 1 polling, 2 WebSocket (`12`: polling then WebSocket). */
+  transports: number;
   upgrade: boolean;
   rememberUpgrade: boolean;
   /** ms; negative: none. */
@@ -56,6 +56,23 @@ export interface CoreOptions {
   reconnectionDelayMax: number;
   randomizationFactor: number;
   withCredentials: boolean;
+  /** Bits: 1 `tryAllTransports`, 2 `addTrailingSlash`; from bit 2, `timestampRequests` (0 default, 1 on, 2 off). */
+  engine: number;
+  timestampParam: string;
+}
+
+/**
+ * What the runtime reads at each request, live (the Manager's `opts`:
+ * socket.io-client's engine takes them anew at each connection).
+ */
+export interface RequestOptions {
+  extraHeaders?: Record<string, string>;
+  transportOptions?: {
+    polling?: { extraHeaders?: Record<string, string>; query?: Record<string, string> };
+    websocket?: { query?: Record<string, string>; protocols?: string | string[] };
+  };
+  protocols?: string | string[];
+  requestTimeout?: number;
 }
 
 /** Receives the core's events (see `Output` in src/bindings/mod.rs for what the arguments carry). */
@@ -92,6 +109,14 @@ export interface EngineTap {
  */
 const CREATED = -1;
 
+/** `url` with `query`'s parameters set over its own (a transport's `transportOptions` query). */
+function withQuery(url: string, query: Record<string, string> | undefined): string {
+  if (query === undefined) return url;
+  const u = new URL(url);
+  for (const [name, value] of Object.entries(query)) u.searchParams.set(name, value);
+  return u.href;
+}
+
 /** A debug line for an event: its kind and, for a server event, its name; never its arguments. */
 function describe(kind: Output, socket: number, value: unknown): string {
   const what = kind === Output.Event ? `event "${String((value as unknown[])[0])}"` : Output[kind].toLowerCase();
@@ -124,8 +149,11 @@ export class Runtime {
   /** Runs before the core acts on its timer (what the app changed meanwhile reaches it first). */
   readonly #beforeTimer: () => void;
 
-  constructor(options: CoreOptions, deliver: Deliver, beforeTimer: () => void) {
+  readonly #requests: RequestOptions;
+
+  constructor(options: CoreOptions, requests: RequestOptions, deliver: Deliver, beforeTimer: () => void) {
     this.#beforeTimer = beforeTimer;
+    this.#requests = requests;
     if (SEPARATOR === "") {
       RESERVED = new Set(reservedEvents().split(","));
       SEPARATOR = payloadSeparator();
@@ -154,6 +182,8 @@ export class Runtime {
       options.reconnectionDelay,
       options.reconnectionDelayMax,
       options.randomizationFactor,
+      options.engine,
+      options.timestampParam,
       Math.random() * 2 ** 52,
     );
     this.#head = this.core.headLength();
@@ -229,8 +259,9 @@ export class Runtime {
       return;
     }
     let ws: WebSocket;
+    const r = this.#requests;
     try {
-      ws = new WebSocket(url);
+      ws = new WebSocket(withQuery(url, r.transportOptions?.websocket?.query), r.protocols ?? r.transportOptions?.websocket?.protocols);
     } catch {
       // A bad URL or blocked port: reported as a failure, after this call.
       this.#later(transport, Input.Error, "websocket error");
@@ -335,12 +366,15 @@ export class Runtime {
       poll = { get: undefined, posts: 0, released: false };
       this.#transports.set(transport, poll);
     }
+    const channel = poll;
     const abort = new AbortController();
     poll.get = abort;
-    fetch(url, { credentials: this.#credentials, signal: abort.signal })
+    fetch(this.#pollUrl(url), { credentials: this.#credentials, signal: this.#signal(abort.signal), headers: this.#headers() })
       .then((r) => (r.ok ? r.text() : undefined))
       .then(
         (body) => {
+          // Released: nothing more is reported (its abort included).
+          if (channel.released) return;
           if (body === undefined) return this.#input(transport, Input.Error, "xhr poll error");
           if (this.#debug) this.#log(`#${transport}: poll response (${body.length} chars)`);
           const n = this.#head;
@@ -352,7 +386,7 @@ export class Runtime {
           }
           this.#input(transport, Input.PollEnd);
         },
-        () => this.#input(transport, Input.Error, "xhr poll error"),
+        () => channel.released || this.#input(transport, Input.Error, "xhr poll error"),
       );
   }
 
@@ -363,11 +397,12 @@ export class Runtime {
     if (this.#debug) this.#log(`#${transport}: poll POST (${body.length} chars)`);
     if (this.tap !== undefined) this.#queue.push(CREATED, transport, 0, undefined, body);
     poll.posts += 1;
-    fetch(url, {
+    fetch(this.#pollUrl(url), {
       method: "POST",
       body,
-      headers: { "content-type": "text/plain;charset=UTF-8" },
+      headers: { ...this.#headers(), "content-type": "text/plain;charset=UTF-8" },
       credentials: this.#credentials,
+      signal: this.#signal(),
     })
       .then((r) => r.ok)
       .then(
@@ -381,10 +416,43 @@ export class Runtime {
     // The pending GET goes once no POST is in flight: one may carry the
     // close packet, and the server takes a poll that vanishes first for a
     // lost connection (and answers the close with a 400).
-    if (poll.released && poll.posts === 0) poll.get?.abort();
+    if (poll.released) {
+      if (poll.posts === 0) poll.get?.abort();
+      return;
+    }
     if (ok && this.tap !== undefined && this.#current(transport)) this.#drained();
     if (ok) this.#input(transport, Input.PostDone);
     else this.#input(transport, Input.Error, "xhr post error");
+  }
+
+  #pollUrl(url: string): string {
+    return withQuery(url, this.#requests.transportOptions?.polling?.query);
+  }
+
+  /** A long-polling request's headers: `extraHeaders`, under the polling transport's own. */
+  #headers(): Record<string, string> | undefined {
+    const r = this.#requests;
+    const own = r.transportOptions?.polling?.extraHeaders;
+    return r.extraHeaders === undefined ? own : own === undefined ? r.extraHeaders : { ...r.extraHeaders, ...own };
+  }
+
+  /** `abort`, and `requestTimeout` when set. */
+  #signal(abort?: AbortSignal): AbortSignal | undefined {
+    const ms = this.#requests.requestTimeout;
+    if (!(typeof ms === "number" && ms > 0)) return abort;
+    const timeout = AbortSignal.timeout(ms);
+    return abort === undefined ? timeout : AbortSignal.any([abort, timeout]);
+  }
+
+  /**
+   * `closeOnBeforeunload`: the transports go without a word to the app;
+   * the core learns it after the event, so a page that stays reconnects.
+   */
+  unload(): void {
+    for (const transport of [...this.#transports.keys()]) {
+      this.close(transport);
+      this.#later(transport, Input.Closed, "page unload");
+    }
   }
 
   /** Host: releases a transport; nothing more is reported about it. */

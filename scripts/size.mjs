@@ -17,9 +17,11 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
  * The gzip budget of wasm + JS, in bytes: just above the current size, so
  * that any growth is a decision (raise it in the same commit, with the
  * reason). socket.io-client's `socket.io.esm.min.js` is 12,867 B; the README's
- * "Size" section logs each step that got us here.
+ * "Size" section logs each step that got us here (the last raise, 1.3 KB:
+ * the engine options and engine packet events of the parity issue, 0.6 KB
+ * of wasm, 0.7 KB of JS option checks, header and query merging).
  */
-export const BUDGET_GZIP = 42_100;
+export const BUDGET_GZIP = 43_500;
 
 /** The relative modules `file` imports, and theirs, `file` first. */
 function closure(file, seen = new Set()) {

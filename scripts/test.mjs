@@ -132,6 +132,7 @@ async function startFixture() {
     SOCKETIO_TEST_SHORT_PING_PORT: String(ports.shortPingPort),
     SOCKETIO_TEST_CONTROL_PORT: String(ports.controlPort),
     SOCKETIO_TEST_HOSTILE_PORT: String(ports.hostilePort),
+    SOCKETIO_TEST_POLLING_ONLY_PORT: String(ports.pollingOnlyPort),
   };
   fixture = { child, env };
   console.error(`[test] fixture server: ${JSON.stringify(ports)}`);

@@ -11,7 +11,7 @@ import express from "express";
 import { Server } from "socket.io";
 import { createTokens, hashPassword, verifyPassword } from "./auth.mjs";
 import { createLogger } from "./log.mjs";
-import { checkCredentials, checkMessage, checkRoom, fail, mentions } from "./validate.mjs";
+import { checkCredentials, checkMessage, checkRoom, fail, isId, mentions } from "./validate.mjs";
 
 /**
  * @param {object} config
@@ -280,7 +280,25 @@ export function createExampleServer(config) {
           if (member.id !== user.id) notify(member.id, { kind: "join", text: `${user.name} joined #${room}`, room, fromName: user.name });
         }
       });
-      return [null, { room, history: storage.history(room, historyLimit), node }];
+      // One more than a page: whether there is an earlier one ("more").
+      const rows = storage.history(room, historyLimit + 1);
+      const more = rows.length > historyLimit;
+      return [null, { room, history: more ? rows.slice(1) : rows, more, node }];
+    });
+
+    // Earlier messages, a page at a time ("Load earlier messages"). Answered
+    // with one value, not error-first: the page, or `{ error, code }` (the
+    // other shape servers commonly answer a failure with; the client's
+    // useEmitWithAck rejects it without any option).
+    answer(socket, "history", { error: "Internal error", code: "INTERNAL" }, async (payload) => {
+      const invalid = checkRoom(payload);
+      if (invalid) return { error: invalid.message, code: invalid.code };
+      const { room, before } = payload;
+      if (!isId(before)) return { error: "before: the id of the oldest message shown", code: "BAD_BEFORE" };
+      if (!socket.rooms.has(room)) return { error: `Join #${room} before reading its history`, code: "NOT_IN_ROOM" };
+      const rows = storage.history(room, historyLimit + 1, before);
+      const more = rows.length > historyLimit;
+      return { room, messages: more ? rows.slice(1) : rows, more };
     });
 
     handle(socket, "leave", async (payload) => {
@@ -343,6 +361,16 @@ export function createExampleServer(config) {
       notifications.to(`user:${user.id}`).emit("read", { unread: 0 });
       return [null, { unread: 0 }];
     });
+    // One notification read. Answered `{ ok: true, id, unread }` or
+    // `{ ok: false, code, message }` (the `ok` flag shape).
+    answer(socket, "dismiss", { ok: false, ...fail("INTERNAL", "Internal error") }, async (payload) => {
+      const id = payload?.id;
+      if (!isId(id)) return { ok: false, ...fail("BAD_ID", "id: the id of a notification") };
+      const { found, unread } = storage.markOneRead(user.id, id);
+      if (!found) return { ok: false, ...fail("NOT_FOUND", "No such notification") };
+      notifications.to(`user:${user.id}`).emit("read", { unread, id });
+      return { ok: true, id, unread };
+    });
     socket.on("disconnect", (reason) => log.info("disconnect", { nsp: "/notifications", sid: socket.id, user: user.id, reason }));
   });
 
@@ -360,6 +388,25 @@ export function createExampleServer(config) {
       } catch (error) {
         log.error("handler-error", { event, sid: socket.id, error: error.message });
         ack(fail("INTERNAL", "Internal error"));
+      }
+    });
+  }
+
+  /**
+   * An event answered with one value, the other way servers answer: the
+   * handler returns the data or a failure in the event's own shape
+   * (`{ error, code }`, `{ ok: false, code, message }`); a throw answers
+   * `internal`, in the same shape. Never `callback(new Error(...))`: socket.io
+   * sends an Error as `{}`, which no client can tell from an empty answer.
+   */
+  function answer(socket, event, internal, handler) {
+    socket.on(event, async (...args) => {
+      const ack = typeof args[args.length - 1] === "function" ? args.pop() : () => {};
+      try {
+        ack(await handler(args[0]));
+      } catch (error) {
+        log.error("handler-error", { event, sid: socket.id, error: error.message });
+        ack(internal);
       }
     });
   }

@@ -11,10 +11,13 @@
 //   saveMessage({ room, userId, text, clientId }) -> { message, created }
 //       idempotent on (userId, clientId): a retried send returns the stored
 //       message with created = false
-//   history(room, limit) -> Message[] (oldest first)
+//   history(room, limit, before?) -> Message[] (oldest first): the last
+//       `limit` messages of the room, or the last ones older than id `before`
 //   addNotification({ userId, kind, text, room, fromName }) -> Notification
 //   notifications(userId, limit) -> { items: Notification[], unread }
 //   markRead(userId) -> number
+//   markOneRead(userId, id) -> { found, unread } (found: the user has a
+//       notification `id`, read before or now)
 //   close()
 // }
 import Database from "better-sqlite3";
@@ -101,9 +104,13 @@ export function openSqliteStorage(file) {
     insertNotification: db.prepare(
       "INSERT INTO notifications (user_id, kind, text, room, from_name, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *",
     ),
+    historyBefore: db.prepare(
+      "SELECT * FROM (SELECT m.*, u.name AS user_name FROM messages m JOIN users u ON u.id = m.user_id WHERE m.room = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?) ORDER BY id",
+    ),
     notifications: db.prepare("SELECT * FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?"),
     unread: db.prepare("SELECT count(*) AS n FROM notifications WHERE user_id = ? AND read = 0"),
     markRead: db.prepare("UPDATE notifications SET read = 1 WHERE user_id = ? AND read = 0"),
+    markOneRead: db.prepare("UPDATE notifications SET read = 1 WHERE user_id = ? AND id = ?"),
   };
 
   const saveMessage = db.transaction(({ room, userId, text, clientId }) => {
@@ -124,8 +131,9 @@ export function openSqliteStorage(file) {
       return q.userById.get(id) ?? null;
     },
     saveMessage,
-    history(room, limit = 50) {
-      return q.history.all(room, limit).map(toMessage);
+    history(room, limit = 50, before = undefined) {
+      const rows = before === undefined ? q.history.all(room, limit) : q.historyBefore.all(room, before, limit);
+      return rows.map(toMessage);
     },
     addNotification({ userId, kind, text, room = null, fromName = null }) {
       return toNotification(q.insertNotification.get(userId, kind, text, room, fromName, Date.now()));
@@ -135,6 +143,10 @@ export function openSqliteStorage(file) {
     },
     markRead(userId) {
       return q.markRead.run(userId).changes;
+    },
+    markOneRead(userId, id) {
+      const found = q.markOneRead.run(userId, id).changes === 1;
+      return { found, unread: q.unread.get(userId).n };
     },
     close() {
       db.close();

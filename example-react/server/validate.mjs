@@ -1,11 +1,15 @@
 // Input validation for HTTP bodies and socket events. Each check returns an
-// error object `{ code, message }` (what acknowledgements carry) or null.
+// error object `{ code, message }` (what error-first acknowledgements carry)
+// or null.
 export const MAX_MESSAGE_LENGTH = 5000;
 export const USERNAME = /^[A-Za-z0-9_]{3,20}$/;
 export const ROOM = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 export const fail = (code, message) => ({ code, message });
+
+/** A database id: a positive safe integer. */
+export const isId = (value) => Number.isSafeInteger(value) && value > 0;
 
 const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 

@@ -1,5 +1,10 @@
 // The events of the two namespaces, as the server (server/app.mjs) sends and
-// takes them. Acknowledgements are error-first: (err, res).
+// takes them. Most acknowledgements are error-first, (err, res), read with
+// `errorFirst: true`. Two answer one value instead, as many servers do:
+// `history` the data or `{ error, code }`, `dismiss` `{ ok: true, ... }` or
+// `{ ok: false, code, message }`. useEmitWithAck's default `isError` turns
+// those failures into an `AckError` (its `data` is the failure), so their
+// acks are typed with the success only: that is all `data` can be.
 
 export interface AckErr {
   code: string;
@@ -15,9 +20,25 @@ export interface Message {
   createdAt: number;
 }
 
+/** `history`'s failure: `{ error, code }` (the `AckError`'s `data`). */
+export interface HistoryFailure {
+  error: string;
+  code: string;
+}
+
+/** `dismiss`'s failure: `{ ok: false, code, message }` (the `AckError`'s `data`). */
+export interface DismissFailure {
+  ok: false;
+  code: string;
+  message: string;
+}
+
 export interface Joined {
   room: string;
+  /** The last messages, oldest first. */
   history: Message[];
+  /** There are earlier messages: `history` pages through them. */
+  more: boolean;
   /** The server process that answered (the cluster has two). */
   node: string;
 }
@@ -51,18 +72,26 @@ export interface ChatCommands {
     ack: (err: AckErr | null, res?: Message) => void,
   ) => void;
   typing: (payload: { room: string; typing: boolean }) => void;
+  /** The messages before id `before` (a page); a failure is `HistoryFailure`. */
+  history: (
+    payload: { room: string; before: number },
+    ack: (res: { room: string; messages: Message[]; more: boolean }) => void,
+  ) => void;
 }
 
 /** /notifications: server → client */
 export interface NotificationEvents {
   notification: (notification: Notification) => void;
-  read: (state: { unread: number }) => void;
+  /** Notifications were read in some tab: all of them, or the one `id`. */
+  read: (state: { unread: number; id?: number }) => void;
 }
 
 /** /notifications: client → server */
 export interface NotificationCommands {
   list: (ack: (err: AckErr | null, res?: { items: Notification[]; unread: number }) => void) => void;
   markRead: (ack: (err: AckErr | null, res?: { unread: number }) => void) => void;
+  /** Marks notification `id` read; a failure is `DismissFailure`. */
+  dismiss: (payload: { id: number }, ack: (res: { ok: true; id: number; unread: number }) => void) => void;
 }
 
 export const MAX_MESSAGE_LENGTH = 5000;

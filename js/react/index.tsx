@@ -95,17 +95,46 @@ export type AckErrorData<E extends EventsMap, Ev extends AckEventNames<E>> =
       : NonNullable<AckCallbackArgs<E, Ev>[0]>;
 
 /**
- * The server answered an error-first acknowledgement with an error:
- * `data` is what it sent (`ack({ message: "..." }, null)`).
+ * The server answered the acknowledgement with an error: either error-first,
+ * `(err, res)` with a non-null `err`, or one value that `isError` (default:
+ * `isErrorAck`) calls an error, such as `{ error: "..." }`, `{ ok: false }` or
+ * `{ status: "error" }`. `data` is what the server sent (`err`, or that value);
+ * `message` is its `error` when that is a string, else its `message`, else a
+ * generic text.
  */
 export class AckError<T = unknown> extends Error {
   override readonly name = "AckError";
   readonly data: T;
   constructor(data: T) {
-    const message = (data as { message?: unknown } | null)?.message;
-    super(typeof message === "string" ? message : "the server answered the acknowledgement with an error");
+    super(ackErrorMessage(data));
     this.data = data;
   }
+}
+
+/** The generic message of an `AckError` whose data names no error. */
+const ACK_ERROR_MESSAGE = "the server answered the acknowledgement with an error";
+
+function ackErrorMessage(data: unknown): string {
+  if (typeof data === "string" && data !== "") return data;
+  if (typeof data === "object" && data !== null) {
+    const { error, message } = data as { error?: unknown; message?: unknown };
+    if (typeof error === "string" && error !== "") return error;
+    if (typeof message === "string" && message !== "") return message;
+  }
+  return ACK_ERROR_MESSAGE;
+}
+
+/**
+ * The default `isError` of `useEmitWithAck`: true for an object answer with
+ * a truthy `error` field (`{ error: "Room not found" }`), `ok: false` or
+ * `status: "error"`. Anything else is data, `{}` included: socket.io sends a
+ * server-side `new Error("...")` as `{}` (JSON keeps no property of an
+ * Error), which cannot be told from an empty answer.
+ */
+export function isErrorAck(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const { error, ok, status } = value as { error?: unknown; ok?: unknown; status?: unknown };
+  return Boolean(error) || ok === false || status === "error";
 }
 
 // ---------------------------------------------------------------- context --
@@ -263,6 +292,16 @@ export interface EmitWithAckOptions {
    * server answers with two or more arguments, else data.
    */
   errorFirst?: boolean;
+  /**
+   * Whether the acknowledgement's data is an error answer: the one value of
+   * a one-argument ack, or `res` of an `(err, res)` one. True: the emit
+   * rejects with an `AckError` carrying the value as `data`, and `error` is
+   * set. It replaces the default, `isErrorAck` (a truthy `error` field,
+   * `ok: false` or `status: "error"`); `() => false` turns detection off.
+   * Read when the acknowledgement arrives: a new function on every render
+   * changes nothing else.
+   */
+  isError?: (value: unknown) => boolean;
   /** The namespace (default: the provider's). */
   namespace?: string;
 }
@@ -276,7 +315,11 @@ export interface EmitWithAckState<Data> {
   emit: (...args: never[]) => Promise<Data>;
   /** True while an emit waits for its acknowledgement. */
   pending: boolean;
-  /** The latest call's error: an `AckError` (the server answered `(err, res)` with an error), a timeout or a disconnection. */
+  /**
+   * The latest call's error: an `AckError` (the server answered `(err, res)`
+   * with an error, or with a value `isError` calls an error: `data` is what it
+   * sent), a timeout or a disconnection. Cleared by the next call that succeeds.
+   */
   error: Error | null;
   /** The latest call's acknowledgement data. */
   data: Data | undefined;
@@ -299,7 +342,10 @@ const ignore = () => {};
  * Emits `event` and tracks its acknowledgement: `{ emit, pending, error, data }`.
  * An acknowledgement answered with two or more arguments (or any, with
  * `errorFirst: true`) is read error-first, `(err, res)`: a non-null `err`
- * becomes an `AckError`. No state update happens after unmount.
+ * becomes an `AckError`. The data (the one value, or `res`) is an error when
+ * `isError` says so (default `isErrorAck`: `{ error }`, `{ ok: false }`,
+ * `{ status: "error" }`): an `AckError` too. No state update happens after
+ * unmount.
  */
 export function useEmitWithAck<E extends EventsMap = DefaultEventsMap, Ev extends AckEventNames<E> = AckEventNames<E>>(
   event: Ev,
@@ -309,6 +355,11 @@ export function useEmitWithAck<E extends EventsMap = DefaultEventsMap, Ev extend
   const socket = useSocket(options.namespace);
   const timeout = options.timeout ?? connection.options.ackTimeout ?? DEFAULT_ACK_TIMEOUT;
   const errorFirst = options.errorFirst;
+  // Read when an ack arrives, so that an inline predicate does not change `emit`.
+  const isError = useRef(options.isError);
+  useIsomorphicLayoutEffect(() => {
+    isError.current = options.isError;
+  });
   const [state, setState] = useState<{ pending: boolean; error: Error | null; data: AckData<E, Ev> | undefined }>({
     pending: false,
     error: null,
@@ -340,6 +391,16 @@ export function useEmitWithAck<E extends EventsMap = DefaultEventsMap, Ev extend
           if (call === latestCall.current) setState({ pending, error, data: error ? undefined : data });
           else setState((s) => (s.pending === pending ? s : { ...s, pending }));
         };
+        const answer = (data: unknown) => {
+          let failed: boolean;
+          try {
+            failed = (isError.current ?? isErrorAck)(data);
+          } catch (error) {
+            return settle(error instanceof Error ? error : new Error(String(error)), undefined);
+          }
+          if (failed) return settle(new AckError(data), undefined);
+          settle(null, data as AckData<E, Ev>);
+        };
         const ack = (error: Error | null, ...response: unknown[]) => {
           if (error) return settle(error, undefined);
           if (errorFirst ?? response.length >= 2) {
@@ -347,9 +408,9 @@ export function useEmitWithAck<E extends EventsMap = DefaultEventsMap, Ev extend
             if (serverError !== null && serverError !== undefined) {
               return settle(serverError instanceof Error ? serverError : new AckError(serverError), undefined);
             }
-            return settle(null, data as AckData<E, Ev>);
+            return answer(data);
           }
-          settle(null, response[0] as AckData<E, Ev>);
+          answer(response[0]);
         };
         try {
           (socket.timeout(timeout) as unknown as Socket).emit(event as string, ...(args as unknown[]), ack);

@@ -160,6 +160,25 @@ pub enum Setting {
     RandomizationFactor,
     /// `timeout` (negative: none).
     Timeout,
+    /// `transports`, as the digits of a number in order: 1 polling,
+    /// 2 WebSocket (`12`: polling then WebSocket). Read: the same.
+    Transports,
+}
+
+/// `transports` from [`Setting::Transports`]'s digits.
+fn transport_list(digits: f64) -> Vec<TransportKind> {
+    let mut list = Vec::new();
+    let mut n = digits as u64;
+    while n > 0 && list.len() < 8 {
+        list.push(if n % 10 == 2 {
+            TransportKind::WebSocket
+        } else {
+            TransportKind::Polling
+        });
+        n /= 10;
+    }
+    list.reverse();
+    list
 }
 
 /// Milliseconds from a JS number (fractions dropped, negatives and NaN as 0).
@@ -215,10 +234,11 @@ pub struct Core {
 
 #[wasm_bindgen]
 impl Core {
-    /// A closed connection. `transports` names them in order by initials
-    /// (`"pw"`: polling, then websocket); `query` is names and values
-    /// alternating, each ended by a NUL;
-    /// `timeout` < 0 disables the connection timeout; `seed` feeds the
+    /// A closed connection. `transports` as [`Setting::Transports`] takes
+    /// them; `query` is names and values alternating, each ended by a NUL;
+    /// `timeout` < 0 disables the connection timeout; `engine` holds bits:
+    /// 1 `tryAllTransports`, 2 `addTrailingSlash`, and from bit 2 on
+    /// `timestampRequests` (0 polling only, 1 all, 2 none); `seed` feeds the
     /// reconnection jitter. js/index.ts validates the options first.
     #[wasm_bindgen(constructor)]
     #[allow(clippy::too_many_arguments)]
@@ -228,7 +248,7 @@ impl Core {
         host_port: String,
         path: String,
         query: &str,
-        transports: &str,
+        transports: f64,
         upgrade: bool,
         remember_upgrade: bool,
         timeout: f64,
@@ -237,18 +257,14 @@ impl Core {
         reconnection_delay: f64,
         reconnection_delay_max: f64,
         randomization_factor: f64,
+        engine: u32,
+        timestamp_param: String,
         seed: f64,
     ) -> Core {
         let mut config = ManagerConfig::new(host_port, secure);
         config.path = path;
         config.query = parse_query(query);
-        config.transports.clear();
-        for initial in transports.bytes() {
-            config.transports.push(match initial {
-                b'w' => TransportKind::WebSocket,
-                _ => TransportKind::Polling,
-            });
-        }
+        config.transports = transport_list(transports);
         config.upgrade = upgrade;
         config.remember_upgrade = remember_upgrade;
         config.timeout = optional_millis(timeout);
@@ -257,6 +273,14 @@ impl Core {
         config.reconnection_delay = millis(reconnection_delay);
         config.reconnection_delay_max = millis(reconnection_delay_max);
         config.randomization_factor = randomization_factor.clamp(0.0, 1.0);
+        config.try_all_transports = engine & 1 != 0;
+        config.add_trailing_slash = engine & 2 != 0;
+        config.timestamp_requests = match engine >> 2 & 3 {
+            1 => Some(true),
+            2 => Some(false),
+            _ => None,
+        };
+        config.timestamp_param = timestamp_param;
         let payloads = Js { host: host.clone() };
         Core {
             manager: Manager::with_payloads(config, millis(seed), payloads),
@@ -457,6 +481,7 @@ impl Core {
                 Setting::Timeout => {
                     m.set_timeout((value.is_finite() && value >= 0.0).then(|| millis(value)))
                 }
+                Setting::Transports => m.set_transports(transport_list(value)),
             }
         }
         let config = m.config();
@@ -469,6 +494,14 @@ impl Core {
             Setting::ReconnectionDelayMax => config.reconnection_delay_max as f64,
             Setting::RandomizationFactor => config.randomization_factor,
             Setting::Timeout => config.timeout.map_or(-1.0, |t| t as f64),
+            Setting::Transports => config.transports.iter().fold(0.0, |n, k| {
+                n * 10.0
+                    + if *k == TransportKind::WebSocket {
+                        2.0
+                    } else {
+                        1.0
+                    }
+            }),
         };
         self.flush();
         out

@@ -58,6 +58,19 @@ pub struct ManagerConfig {
     pub reconnection_delay_max: u64,
     /// Jitter of the reconnection delay, in `[0, 1]`. Default 0.5.
     pub randomization_factor: f64,
+    /// When the first transport fails before the handshake, try the next
+    /// one of `transports` (engine.io-client's `tryAllTransports`).
+    /// Default false.
+    pub try_all_transports: bool,
+    /// End `path` with a `/` (engine.io-client's `addTrailingSlash`).
+    /// Default true.
+    pub add_trailing_slash: bool,
+    /// Which requests carry a random cache-busting parameter: polling ones
+    /// (`None`, the default), all (`Some(true)`) or none (`Some(false)`)
+    /// (engine.io-client's `timestampRequests`).
+    pub timestamp_requests: Option<bool>,
+    /// Its name (`timestampParam`). Default `"t"`.
+    pub timestamp_param: String,
     /// Socket.IO decoder limits.
     pub limits: Limits,
 }
@@ -89,6 +102,10 @@ impl Default for ManagerConfig {
             reconnection_delay: 1000,
             reconnection_delay_max: 5000,
             randomization_factor: 0.5,
+            try_all_transports: false,
+            add_trailing_slash: true,
+            timestamp_requests: None,
+            timestamp_param: String::from("t"),
             limits: Limits::default(),
         }
     }
@@ -142,9 +159,9 @@ impl Default for SocketConfig {
     }
 }
 
-/// `path` with a leading `/` and exactly one trailing `/`
-/// (engine.io-client's `addTrailingSlash`).
-pub(crate) fn normalize_path(path: &str) -> String {
+/// `path` with a leading `/` and exactly one trailing `/`, or none
+/// without `trailing_slash` (engine.io-client's `addTrailingSlash`).
+pub(crate) fn normalize_path(path: &str, trailing_slash: bool) -> String {
     // Bytes: `/` is ASCII, so a trimmed end is a char boundary.
     let b = path.as_bytes();
     let start = b.iter().position(|&c| c != b'/').unwrap_or(b.len());
@@ -154,7 +171,9 @@ pub(crate) fn normalize_path(path: &str) -> String {
     out.push('/');
     if !trimmed.is_empty() {
         out.push_str(trimmed);
-        out.push('/');
+        if trailing_slash {
+            out.push('/');
+        }
     }
     out
 }
@@ -185,9 +204,11 @@ mod tests {
 
     #[test]
     fn paths_are_normalized() {
-        assert_eq!(normalize_path("/socket.io"), "/socket.io/");
-        assert_eq!(normalize_path("/socket.io//"), "/socket.io/");
-        assert_eq!(normalize_path("x"), "/x/");
-        assert_eq!(normalize_path(""), "/");
+        assert_eq!(normalize_path("/socket.io", true), "/socket.io/");
+        assert_eq!(normalize_path("/socket.io//", true), "/socket.io/");
+        assert_eq!(normalize_path("x", true), "/x/");
+        assert_eq!(normalize_path("", true), "/");
+        assert_eq!(normalize_path("/socket.io/", false), "/socket.io");
+        assert_eq!(normalize_path("", false), "/");
     }
 }

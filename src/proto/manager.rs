@@ -239,7 +239,7 @@ impl<P: Payloads> Manager<P> {
     /// A closed Manager whose runtime holds payloads as `payloads` says.
     pub fn with_payloads(config: ManagerConfig, seed: u64, payloads: P) -> Manager<P> {
         let mut config = config;
-        config.path = normalize_path(&config.path);
+        config.path = normalize_path(&config.path, config.add_trailing_slash);
         let backoff = Backoff::new(
             config.reconnection_delay,
             config.reconnection_delay_max,
@@ -409,6 +409,14 @@ impl<P: Payloads> Manager<P> {
     /// listener may change it for the attempt it announces).
     pub fn set_query(&mut self, query: Vec<(String, String)>) {
         self.ctx.cfg.query = query;
+    }
+
+    /// The transports of the next connection (socket.io-client's live
+    /// `opts.transports`); an empty list is ignored (one is needed).
+    pub fn set_transports(&mut self, transports: Vec<TransportKind>) {
+        if !transports.is_empty() {
+            self.ctx.cfg.transports = transports;
+        }
     }
 
     /// `timeout(ms)`; `None` disables the connection timeout.

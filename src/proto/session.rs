@@ -172,12 +172,19 @@ impl<P: Payloads> Ctx<P> {
             url.push_str("&sid=");
             push_encoded(&mut url, sid);
         }
-        if kind == TransportKind::Polling {
-            url.push_str("&t=");
+        let stamp = self
+            .cfg
+            .timestamp_requests
+            .unwrap_or(kind == TransportKind::Polling);
+        let param = &self.cfg.timestamp_param;
+        if stamp {
+            url.push('&');
+            push_encoded(&mut url, param);
+            url.push('=');
             self.token_rng.push_token(&mut url, 8);
         }
         for (k, v) in &self.cfg.query {
-            if matches!(k.as_str(), "EIO" | "transport" | "sid" | "t") {
+            if matches!(k.as_str(), "EIO" | "transport" | "sid") || (stamp && k == param) {
                 continue;
             }
             url.push('&');
@@ -269,6 +276,27 @@ enum TState {
     Closed,
 }
 
+impl Transport {
+    /// Opens a `kind` transport for a new session (no sid yet).
+    fn start<P: Payloads>(ctx: &mut Ctx<P>, kind: TransportKind) -> Transport {
+        let id = ctx.alloc_transport();
+        let url = ctx.url(kind, None);
+        let polling = kind == TransportKind::Polling;
+        ctx.transmits.push_back(if polling {
+            Transmit::PollGet { transport: id, url }
+        } else {
+            Transmit::OpenWebSocket { transport: id, url }
+        });
+        Transport {
+            id,
+            kind,
+            state: TState::Opening,
+            writable: false,
+            polling,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Transport {
     id: TransportId,
@@ -306,6 +334,8 @@ pub(crate) struct Session<P: Payloads> {
     state: State,
     sid: Option<String>,
     transport: Transport,
+    /// `tryAllTransports` moved to the other transport already.
+    fell_back: bool,
     probe: Option<Probe>,
     upgrading: bool,
     write_buffer: Vec<Out<P>>,
@@ -334,24 +364,11 @@ impl<P: Payloads> Session<P> {
                 .copied()
                 .unwrap_or(TransportKind::Polling)
         };
-        let id = ctx.alloc_transport();
-        let url = ctx.url(kind, None);
-        let polling = kind == TransportKind::Polling;
-        ctx.transmits.push_back(if polling {
-            Transmit::PollGet { transport: id, url }
-        } else {
-            Transmit::OpenWebSocket { transport: id, url }
-        });
         Session {
             state: State::Opening,
             sid: None,
-            transport: Transport {
-                id,
-                kind,
-                state: TState::Opening,
-                writable: false,
-                polling,
-            },
+            transport: Transport::start(ctx, kind),
+            fell_back: false,
             probe: None,
             upgrading: false,
             write_buffer: Vec::new(),
@@ -544,8 +561,37 @@ impl<P: Payloads> Session<P> {
                 self.transport.state = TState::Closed;
                 self.on_close(ctx, DisconnectReason::TransportClose, Some(description));
             }
-            TransportInput::Error { description } => self.on_error(ctx, description),
+            TransportInput::Error { description } => {
+                if !self.try_next_transport(ctx) {
+                    self.on_error(ctx, description);
+                }
+            }
         }
+    }
+
+    /// `tryAllTransports`: the transport failed before the handshake, so
+    /// the session opens again with the other one, when the list has it and
+    /// it was not tried yet. False otherwise, or with the option off.
+    fn try_next_transport(&mut self, ctx: &mut Ctx<P>) -> bool {
+        if !ctx.cfg.try_all_transports || self.state != State::Opening || self.fell_back {
+            return false;
+        }
+        let kind = match self.transport.kind {
+            TransportKind::Polling => TransportKind::WebSocket,
+            TransportKind::WebSocket => TransportKind::Polling,
+        };
+        if !ctx.cfg.transports.contains(&kind) {
+            return false;
+        }
+        self.fell_back = true;
+        ctx.transmits.push_back(Transmit::Close {
+            transport: self.transport.id,
+        });
+        if kind == TransportKind::Polling {
+            ctx.prior_websocket_success = false;
+        }
+        self.transport = Transport::start(ctx, kind);
+        true
     }
 
     fn on_poll_response(&mut self, now: u64, ctx: &mut Ctx<P>, packets: Vec<P::Frame>) {

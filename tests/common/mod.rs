@@ -74,6 +74,8 @@ pub struct Server {
     pub upgrades: Vec<String>,
     /// Reachable: when false, GETs and WebSocket opens fail.
     pub up: bool,
+    /// Takes WebSocket connections (false: a polling-only server).
+    pub websocket: bool,
     /// Answers the WebSocket probe's `2probe`.
     pub answer_probe: bool,
     /// Sends pings every `ping_interval`.
@@ -135,6 +137,7 @@ impl Default for Server {
             max_payload: 1_000_000,
             upgrades: vec![String::from("websocket")],
             up: true,
+            websocket: true,
             answer_probe: true,
             pinging: true,
             auto_ack: true,
@@ -266,7 +269,7 @@ impl Server {
                 }
             }
             Transmit::OpenWebSocket { transport, url } => {
-                if !self.up {
+                if !self.up || !self.websocket {
                     self.out.push_back((
                         transport,
                         TransportInput::Error {

@@ -501,6 +501,150 @@ for (const [clientName, client] of CLIENTS) {
     }
   });
 
+  describe(`${clientName}: engine options`, () => {
+    type Seen = { kind: string; method: string; url: string; headers: Record<string, string> };
+    /** The fixture's requests since the last call that carry `mark` in their query. */
+    const requests = async (mark: string) =>
+      (await control<Seen[]>("requests", "GET")).filter((r) => r.url.includes(`mark=${mark}`));
+
+    it("tryAllTransports: a polling-only server is reached with transports [websocket, polling]", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.pollingOnly, {
+          forceNew: true,
+          transports: ["websocket", "polling"],
+          tryAllTransports: true,
+          reconnection: false,
+        });
+        const errors: string[] = [];
+        socket.on("connect_error", (e) => errors.push(e.message));
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        const who = (await socket.emitWithAck("whoami")) as { transport: string };
+        socket.disconnect();
+        return { transport: who.transport, engine: socket.io.engine.transport.name, errors };
+      }, { urls, client });
+      // The browser logs the refused WebSocket; that refusal is the scenario.
+      for (let i = pageErrors.length - 1; i >= 0; i--) if (pageErrors[i]!.includes("WebSocket")) pageErrors.splice(i, 1);
+      expect(result).toEqual({ transport: "polling", engine: "polling", errors: [] });
+    });
+
+    it("extraHeaders go on polling requests; opts.extraHeaders and opts.transports are live", async () => {
+      const mark = `h${Math.random().toString(36).slice(2)}`;
+      await control("requests", "GET");
+      await page.evaluate(async ({ urls, client, mark }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, {
+          forceNew: true,
+          transports: ["polling"],
+          query: { mark },
+          extraHeaders: { "x-first": "1" },
+          reconnectionDelay: 50,
+          randomizationFactor: 0,
+        });
+        (window as unknown as { state: unknown }).state = { socket };
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        await socket.emitWithAck("echo", 1);
+        socket.io.opts.extraHeaders = { "x-first": "2" };
+        socket.io.opts.transports = ["polling", "websocket"];
+      }, { urls, client, mark });
+      const first = await requests(mark);
+      await control("drop");
+      const transport = await page.evaluate(async () => {
+        const { socket } = (window as unknown as { state: { socket: import("socket.io-client").Socket } }).state;
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        // The new engine's upgrade (socket.io-client makes a new engine per connection).
+        if (socket.io.engine.transport.name !== "websocket") {
+          await new Promise((resolve) => socket.io.engine.once("upgrade", () => resolve(0)));
+        }
+        const who = (await socket.emitWithAck("whoami")) as { transport: string };
+        socket.disconnect();
+        return who.transport;
+      });
+      const second = await requests(mark);
+      // (Not the CORS preflights: they ask about the headers instead.)
+      const polls = (list: Seen[]) =>
+        list.filter((r) => r.kind === "http" && r.method !== "OPTIONS" && r.url.includes("transport=polling"));
+      expect(polls(first).length).toBeGreaterThan(1);
+      expect(polls(first).every((r) => r.headers["x-first"] === "1")).toBe(true);
+      // The new connection's handshake (the old one's last requests may come after the first read).
+      const handshakes = polls(second).filter((r) => !r.url.includes("sid="));
+      expect(handshakes.length).toBe(1);
+      expect(handshakes[0]!.headers["x-first"]).toBe("2");
+      expect(transport).toBe("websocket");
+    });
+
+    it("timestampRequests and timestampParam shape the request URLs", async () => {
+      const mark = `t${Math.random().toString(36).slice(2)}`;
+      await control("requests", "GET");
+      await page.evaluate(async ({ urls, client, mark }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        for (const [name, options] of [
+          ["param", { timestampParam: "ts" }],
+          ["off", { timestampRequests: false }],
+          ["on", { timestampRequests: true }],
+        ] as const) {
+          const socket = lib.io(urls.main, { forceNew: true, query: { mark: `${mark}${name}` }, ...options });
+          const upgraded = new Promise((resolve) => socket.io.engine.once("upgrade", () => resolve(0)));
+          await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+          await upgraded;
+          socket.disconnect();
+        }
+      }, { urls, client, mark });
+      const seen = await requests(mark);
+      const of = (name: string, transport: string) =>
+        seen.filter((r) => r.url.includes(`mark=${mark}${name}`) && r.url.includes(`transport=${transport}`));
+      const has = (list: Seen[], param: string) => list.length > 0 && list.every((r) => new URL(r.url, "http://x").searchParams.has(param));
+      const none = (list: Seen[], param: string) => list.length > 0 && list.every((r) => !new URL(r.url, "http://x").searchParams.has(param));
+      expect({
+        paramPolling: has(of("param", "polling"), "ts") && none(of("param", "polling"), "t"),
+        paramWebSocket: none(of("param", "websocket"), "ts"),
+        offPolling: none(of("off", "polling"), "t"),
+        onWebSocket: has(of("on", "websocket"), "t"),
+      }).toEqual({ paramPolling: true, paramWebSocket: true, offPolling: true, onWebSocket: true });
+    });
+
+    it("protocols are offered on the WebSocket; requestTimeout fails a long poll that takes longer", async () => {
+      const mark = `p${Math.random().toString(36).slice(2)}`;
+      await control("requests", "GET");
+      const reason = await page.evaluate(async ({ urls, client, mark }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const ws = lib.io(urls.main, { forceNew: true, transports: ["websocket"], query: { mark }, protocols: ["chat.v1"] });
+        await new Promise((resolve) => ws.once("connect", () => resolve(0)));
+        ws.disconnect();
+        // The server holds a poll up to its ping interval (25 s): 300 ms is too short.
+        const poll = lib.io(urls.main, { forceNew: true, transports: ["polling"], requestTimeout: 300, reconnection: false });
+        await new Promise((resolve) => poll.once("connect", () => resolve(0)));
+        return await new Promise((resolve) => poll.once("disconnect", (r) => resolve(r)));
+      }, { urls, client, mark });
+      const upgrade = (await requests(mark)).find((r) => r.kind === "websocket");
+      expect(upgrade?.headers["sec-websocket-protocol"]).toBe("chat.v1");
+      expect(reason).toBe("transport error");
+    });
+
+    it("addTrailingSlash: false asks for the path as given", async () => {
+      const mark = `s${Math.random().toString(36).slice(2)}`;
+      await control("requests", "GET");
+      await page.evaluate(async ({ urls, client, mark }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        // The fixture serves /socket.io/ only, so this never connects.
+        const socket = lib.io(urls.main, {
+          forceNew: true,
+          transports: ["websocket"],
+          addTrailingSlash: false,
+          query: { mark },
+          reconnection: false,
+          timeout: 1000,
+        });
+        await new Promise((resolve) => socket.once("connect_error", () => resolve(0)));
+        socket.disconnect();
+      }, { urls, client, mark });
+      for (let i = pageErrors.length - 1; i >= 0; i--) if (pageErrors[i]!.includes("WebSocket")) pageErrors.splice(i, 1);
+      const seen = await requests(mark);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((r) => new URL(r.url, "http://x").pathname === "/socket.io")).toBe(true);
+    });
+  });
+
   describe(`${clientName}: catch-all listeners`, () => {
     it("tells outgoing listeners of buffered emits when they are flushed, before connect", async () => {
       const order = await page.evaluate(async ({ urls, client }) => {
@@ -767,6 +911,90 @@ describe("a CONNECT the server never answers", () => {
       return { first: errors[0], inTime: after >= 450 && after < 2000, answer, sentAgain: connects - before >= 2 };
     }, urls);
     expect(result).toEqual({ first: "namespace connect timeout", inTime: true, answer: "root still works", sentAgain: true });
+  });
+});
+
+describe("engine options socket.io-client does not have, or ignores", () => {
+  it("refuses what it cannot do, with a TypeError that says why", async () => {
+    const errors = await page.evaluate(async (urls: Urls) => {
+      const out: string[] = [];
+      const attempts: Record<string, unknown>[] = [
+        { transports: ["websocket"], extraHeaders: { "x-a": "1" } },
+        { forceBase64: true },
+        { transports: ["webtransport"] },
+        { extraHeaders: { "x-a": 1 } },
+        { protocols: 5 },
+        { requestTimeout: -1 },
+        { timestampParam: "" },
+      ];
+      for (const options of attempts) {
+        try {
+          window.sio.io(urls.main, { forceNew: true, autoConnect: false, ...options });
+          out.push("accepted");
+        } catch (e) {
+          out.push(`${(e as Error).name}: ${(e as Error).message.split(":")[0]}`);
+        }
+      }
+      return out;
+    }, urls);
+    expect(errors).toEqual([
+      'TypeError: option "extraHeaders"',
+      'TypeError: option "forceBase64"',
+      'TypeError: option "transports" names no usable transport',
+      'TypeError: option "extraHeaders" must be an object of strings',
+      'TypeError: option "protocols" must be a string or an array of strings',
+      'TypeError: option "requestTimeout" must be a non-negative number',
+      'TypeError: option "timestampParam" must be a non-empty string',
+    ]);
+  });
+
+  it("skips webtransport in a list, and merges a transport's own query and headers over the common ones", async () => {
+    const mark = `q${Math.random().toString(36).slice(2)}`;
+    await control("requests", "GET");
+    const result = await page.evaluate(async ({ urls, mark }) => {
+      const socket = window.sio.io(urls.main, {
+        forceNew: true,
+        transports: ["webtransport", "polling", "websocket"],
+        query: { mark, shared: "common" },
+        extraHeaders: { "x-common": "c" },
+        transportOptions: {
+          polling: { query: { shared: "polling" }, extraHeaders: { "x-polling": "p" } },
+          websocket: { query: { shared: "ws" } },
+        },
+      });
+      const upgraded = new Promise((resolve) => socket.io.engine.once("upgrade", () => resolve(0)));
+      await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+      await upgraded;
+      socket.disconnect();
+      return socket.io.engine.transport.name;
+    }, { urls, mark });
+    type Seen = { kind: string; method: string; url: string; headers: Record<string, string> };
+    const seen = (await control<Seen[]>("requests", "GET")).filter((r) => r.url.includes(`mark=${mark}`));
+    const shared = (kind: string) => [...new Set(seen.filter((r) => r.kind === kind).map((r) => new URL(r.url, "http://x").searchParams.getAll("shared").join()))];
+    const polls = seen.filter((r) => r.kind === "http" && r.method !== "OPTIONS");
+    expect({
+      result,
+      polling: shared("http"),
+      websocket: shared("websocket"),
+      // Merged (socket.io-client lets the transport's replace the common ones).
+      headers: polls.length > 0 && polls.every((r) => r.headers["x-common"] === "c" && r.headers["x-polling"] === "p"),
+    }).toEqual({ result: "websocket", polling: ["polling"], websocket: ["ws"], headers: true });
+  });
+
+  it("closeOnBeforeunload: no disconnect while the page goes; a page that stays reconnects", async () => {
+    const result = await page.evaluate(async (urls: Urls) => {
+      const socket = window.sio.io(urls.main, { forceNew: true, closeOnBeforeunload: true, reconnectionDelay: 50 });
+      const log: string[] = [];
+      await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+      socket.on("disconnect", (reason) => log.push(`disconnect:${reason}`));
+      window.dispatchEvent(new Event("beforeunload"));
+      log.push("unloaded");
+      await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+      log.push("connect");
+      socket.disconnect();
+      return log;
+    }, urls);
+    expect(result).toEqual(["unloaded", "disconnect:transport close", "connect", "disconnect:io client disconnect"]);
   });
 });
 

@@ -17,11 +17,12 @@ function port(name: string): string {
 
 const url = (name: string) => `http://127.0.0.1:${port(name)}`;
 
-/** Base URLs: the main server, its short-ping and hostile twins, and the control server. */
+/** Base URLs: the main server, its short-ping, hostile and polling-only twins, and the control server. */
 export const fixture = {
   main: url("MAIN"),
   shortPing: url("SHORT_PING"),
   hostile: url("HOSTILE"),
+  pollingOnly: url("POLLING_ONLY"),
   control: url("CONTROL"),
 };
 

@@ -3,11 +3,12 @@
 //
 // Started by scripts/test.mjs on 127.0.0.1 with free ports; once everything
 // listens it prints one JSON line on stdout:
-//   {"port":A,"shortPingPort":B,"controlPort":C,"hostilePort":D}
+//   {"port":A,"shortPingPort":B,"controlPort":C,"hostilePort":D,"pollingOnlyPort":E}
 // - port:          the main server (CORS open, connection state recovery on)
 // - shortPingPort: pingInterval 300 ms, pingTimeout 200 ms (heartbeat tests)
 // - controlPort:   control endpoints and static files; it survives restarts
 // - hostilePort:   a fake server that sends malformed input (`?scenario=`)
+// - pollingOnlyPort: a server that takes long-polling only (`tryAllTransports`)
 //
 // Control endpoints (also answered on the main port while it is up):
 //   GET  /control/stats            {"engineClients":N,"sockets":{"/":N,...},"refused":N}
@@ -77,8 +78,30 @@ function attachHandlers(socket) {
   socket.on("counted", (ack) => ack(counted));
 }
 
+// ------------------------------------------------- error-shaped acks --
+// `ackShape(name, ack)` answers with the shape `name` names, the ways the
+// seed's handlers answer a failure (useEmitWithAck's `isError`, issue 13).
+const ACK_SHAPES = {
+  data: () => [{ id: 7, text: "hi" }],
+  error: () => [{ error: "Room not found" }],
+  errorObject: () => [{ error: { code: "NOPE" } }],
+  okFalse: () => [{ ok: false, message: "Not allowed" }],
+  statusError: () => [{ status: "error", message: "Quota exceeded", code: "QUOTA" }],
+  custom: () => [{ code: "E42", reason: "custom failure" }],
+  // callback(new Error("...")): socket.io sends it as {}.
+  errorInstance: () => [new Error("Message text required")],
+  // Node-style (err, res).
+  errorFirstOne: () => [{ message: "Message text required" }],
+  errorFirstOk: () => [null, { id: 8 }],
+  errorFirstShaped: () => [null, { ok: false, message: "Shaped in res" }],
+};
+function attachAckShapes(socket) {
+  socket.on("ackShape", (name, ack) => ack(...(ACK_SHAPES[name]?.() ?? [{ error: `unknown shape ${name}` }])));
+}
+
 function configure(io) {
   io.on("connection", attachHandlers);
+  io.on("connection", attachAckShapes);
   // /admin needs `auth.token === "letmein"`; the refusal carries data.
   const admin = io.of("/admin");
   admin.use((socket, next) => {
@@ -116,7 +139,7 @@ let mainPort = 0;
 /** Engine.IO requests the main server received (GET /control/requests), the last 2,000. */
 const seenRequests = [];
 function recordRequest(req, kind) {
-  if (!req.url?.startsWith("/socket.io/")) return;
+  if (!req.url?.startsWith("/socket.io")) return;
   seenRequests.push({ kind, method: req.method, url: req.url, cookie: req.headers.cookie ?? null, headers: req.headers });
   if (seenRequests.length > 2000) seenRequests.shift();
 }
@@ -158,6 +181,10 @@ const shortIo = new Server(shortHttp, {
   pingTimeout: 200,
 });
 configure(shortIo);
+
+const pollingOnlyHttp = createServer();
+const pollingOnlyIo = new Server(pollingOnlyHttp, { cors: { origin: true, credentials: true }, transports: ["polling"] });
+configure(pollingOnlyIo);
 
 // A hostile server: speaks just enough Engine.IO/Socket.IO over WebSocket to
 // get a client connected, then sends what `?scenario=` names. The client
@@ -346,7 +373,8 @@ await startMain(Number(process.env.PORT ?? 0));
 const shortPingPort = await listen(shortHttp, 0);
 const controlPort = await listen(controlHttp, 0);
 const hostilePort = await listen(hostileHttp, 0);
-process.stdout.write(JSON.stringify({ port: mainPort, shortPingPort, controlPort, hostilePort }) + "\n");
+const pollingOnlyPort = await listen(pollingOnlyHttp, 0);
+process.stdout.write(JSON.stringify({ port: mainPort, shortPingPort, controlPort, hostilePort, pollingOnlyPort }) + "\n");
 
 const shutdown = () => {
   main?.io.close();

@@ -1,7 +1,7 @@
-// The chat: a room, its history on join, the people in it, who is typing,
-// and messages that are shown at once as pending, delivered after a
-// reconnection when sent offline, and marked with the server's error when
-// refused.
+// The chat: a room, its history on join (and earlier pages on request), the
+// people in it, who is typing, and messages that are shown at once as
+// pending, delivered after a reconnection when sent offline, and marked with
+// the server's error when refused.
 import { useEffect, useReducer, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { setCurrentRoom } from "../session";
 import { chat, newClientId } from "../socket";
@@ -67,10 +67,17 @@ export function ChatComponent({ me }: { me: string }) {
   const [users, setUsers] = useState<string[]>([]);
   const [node, setNode] = useState<string | null>(null);
   const [joinError, setJoinError] = useState<string | null>(null);
+  /** The room has messages before the ones shown. */
+  const [more, setMore] = useState(false);
+  /** The room the last "Load earlier messages" was for (its error is shown there only). */
+  const [earlierFor, setEarlierFor] = useState<string | null>(null);
   const [typing, setTyping] = useState<Record<string, number>>({});
   const [text, setText] = useState("");
   const join = chat.useEmitWithAck("join", { errorFirst: true });
   const send = chat.useEmitWithAck("message", { errorFirst: true, timeout: 4000 });
+  // `history` answers one value, the page or `{ error, code }`: the hook's
+  // default isError makes the failure its `error`, no option needed.
+  const earlier = chat.useEmitWithAck("history", { timeout: 5000 });
   const joined = useRef<string | null>(null);
   const list = useRef<HTMLUListElement>(null);
   const lastTypingSent = useRef(0);
@@ -91,6 +98,7 @@ export function ChatComponent({ me }: { me: string }) {
         joined.current = room;
         setJoinError(null);
         setNode(res.node);
+        setMore(res.more);
         dispatch({ type: "merge", messages: res.history });
       })
       .catch((error: Error) => !cancelled && setJoinError(error.message));
@@ -152,10 +160,25 @@ export function ChatComponent({ me }: { me: string }) {
   function changeRoom(next: string) {
     if (next === room) return;
     dispatch({ type: "reset" });
+    setMore(false);
     setUsers([]);
     setTyping({});
     setCurrentRoom(next);
     setRoom(next);
+  }
+
+  function loadEarlier() {
+    const oldest = items.reduce((min, item) => (item.id !== undefined && item.id < min ? item.id : min), Infinity);
+    if (oldest === Infinity) return;
+    setEarlierFor(room);
+    earlier
+      .emit({ room, before: oldest })
+      .then((page) => {
+        if (page.room !== joined.current) return; // the room changed meanwhile
+        setMore(page.more);
+        dispatch({ type: "merge", messages: page.messages });
+      })
+      .catch(() => {}); // shown from earlier.error
   }
 
   function deliver(item: Item) {
@@ -230,6 +253,16 @@ export function ChatComponent({ me }: { me: string }) {
           ))}
         </ul>
       </div>
+      {more && (
+        <button type="button" className="earlier" onClick={loadEarlier} disabled={earlier.pending}>
+          {earlier.pending ? "Loading earlier messages…" : "Load earlier messages"}
+        </button>
+      )}
+      {earlier.error && earlierFor === room && (
+        <p role="alert" className="error">
+          Cannot load earlier messages: {earlier.error.message}
+        </p>
+      )}
       <ul ref={list} role="list" aria-label="Conversation" className="messages">
         {items.map((item) => (
           <li role="listitem" key={item.key} data-status={item.status} className={item.user === me ? "mine" : undefined}>

@@ -1,8 +1,9 @@
 // Notifications (mentions, joins) on their own namespace, multiplexed on the
 // chat's connection: no second WebSocket.
 import { useEffect, useState } from "react";
+import { AckError } from "socketio-wasm/react";
 import { NOTIFICATIONS, notifications } from "../socket";
-import type { Notification } from "../types";
+import type { DismissFailure, Notification } from "../types";
 
 const ns = { namespace: NOTIFICATIONS };
 
@@ -12,6 +13,9 @@ export function NotificationComponent() {
   const [unread, setUnread] = useState(0);
   const list = notifications.useEmitWithAck("list", { ...ns, errorFirst: true });
   const markRead = notifications.useEmitWithAck("markRead", { ...ns, errorFirst: true });
+  // `dismiss` answers `{ ok: true, ... }` or `{ ok: false, code, message }`:
+  // the default isError rejects the second, its value in `error.data`.
+  const dismiss = notifications.useEmitWithAck("dismiss", ns);
 
   // The list on every new session (a recovered one got what it missed).
   useEffect(() => {
@@ -38,12 +42,29 @@ export function NotificationComponent() {
   );
   notifications.useSocketEvent(
     "read",
-    () => {
-      setUnread(0);
-      setItems((all) => all.map((n) => ({ ...n, read: true })));
+    (state) => {
+      setUnread(state.unread);
+      setItems((all) => all.map((n) => (state.id === undefined || n.id === state.id ? { ...n, read: true } : n)));
     },
     NOTIFICATIONS,
   );
+
+  function markOneRead(id: number) {
+    dismiss.emit({ id }).then(
+      (res) => {
+        setUnread(res.unread);
+        setItems((all) => all.map((n) => (n.id === id ? { ...n, read: true } : n)));
+      },
+      (error: Error) => {
+        // Gone on the server (another tab's account, a wiped database): drop it here too.
+        if (error instanceof AckError && (error.data as DismissFailure).code === "NOT_FOUND") {
+          setItems((all) => all.filter((n) => n.id !== id));
+        }
+      },
+    );
+  }
+
+  const error = list.error ?? markRead.error ?? dismiss.error;
 
   return (
     <aside className="notifications" aria-labelledby="notifications-title">
@@ -56,9 +77,9 @@ export function NotificationComponent() {
       <button type="button" onClick={() => void markRead.emit()} disabled={unread === 0 || markRead.pending}>
         Mark all read
       </button>
-      {(list.error || markRead.error) && (
+      {error && (
         <p role="alert" className="error">
-          {(list.error ?? markRead.error)!.message}
+          {error.message}
         </p>
       )}
       {items.length === 0 ? (
@@ -71,6 +92,17 @@ export function NotificationComponent() {
               <time dateTime={new Date(n.createdAt).toISOString()}>
                 {new Date(n.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
               </time>
+              {!n.read && (
+                <button
+                  type="button"
+                  className="dismiss"
+                  aria-label={`Mark read: ${n.text}`}
+                  onClick={() => markOneRead(n.id)}
+                  disabled={dismiss.pending}
+                >
+                  Mark read
+                </button>
+              )}
             </li>
           ))}
         </ul>
