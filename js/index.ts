@@ -7,9 +7,18 @@
 import { ready, wasmMemoryBytes } from "./wasm.js";
 import { Output, Setting, version } from "../pkg/socketio_wasm.js";
 import { content, Content, encodeBody, readBlobs, type Binary } from "./codec.js";
-import { now, report, RESERVED, Runtime, type CoreOptions, type EnginePacketType } from "./runtime.js";
+import {
+  now,
+  report,
+  RESERVED,
+  Runtime,
+  TransportError,
+  type CloseDetails,
+  type CoreOptions,
+  type EnginePacketType,
+} from "./runtime.js";
 
-export { ready, version, wasmMemoryBytes };
+export { ready, version, wasmMemoryBytes, TransportError, type CloseDetails };
 
 
 // ---------------------------------------------------------------- types ----
@@ -37,7 +46,11 @@ export type EventParams<Map extends EventsMap, Ev extends EventNames<Map>> = Par
 type Last<T extends unknown[]> = T extends [...unknown[], infer L] ? L : never;
 type AllButLast<T extends unknown[]> = T extends [...infer H, unknown] ? H : T;
 /** The first argument the server's acknowledgement passes to the ack callback. */
-type AckResult<F> = F extends (...args: infer A) => unknown ? A[0] : never;
+/**
+ * What `emitWithAck` resolves with: the ack callback's first argument, or
+ * its second for a callback that `timeout()` decorated, `(err: Error, value)`.
+ */
+type AckResult<F> = F extends (...args: infer A) => unknown ? (A extends [Error, infer V, ...unknown[]] ? V : A[0]) : never;
 
 /** Disconnect reasons, exactly socket.io-client's. */
 export type DisconnectReason =
@@ -49,15 +62,49 @@ export type DisconnectReason =
   | "parse error"
   | "forced close";
 
-export interface ReservedSocketEvents {
-  connect: () => void;
-  connect_error: (error: Error & { data?: unknown }) => void;
-  disconnect: (reason: DisconnectReason, description?: string) => void;
+/**
+ * A `connect_error`: a refusal by the server's middleware carries its `data`
+ * (`next(err)` with `err.data`); a transport failure is a `TransportError`,
+ * with `type`, `description` and `context`.
+ */
+export interface ExtendedError extends Error {
+  data?: unknown;
+  type?: string;
+  description?: unknown;
+  context?: unknown;
 }
+
+/**
+ * The second argument of `disconnect` and of the Manager's `close`, as
+ * socket.io-client's: the `TransportError` of a `"transport error"`, the
+ * decoder's `Error` of a `"parse error"`, `{ description, context }` (the
+ * `CloseEvent`) of a `"transport close"`; none for the other reasons.
+ */
+export type DisconnectDescription = Error | CloseDetails;
+
+export interface SocketReservedEvents {
+  connect: () => void;
+  connect_error: (error: ExtendedError) => void;
+  disconnect: (reason: DisconnectReason, description?: DisconnectDescription) => void;
+}
+/** The former name of `SocketReservedEvents`. */
+export type ReservedSocketEvents = SocketReservedEvents;
+
+type PrependTimeoutError<T extends unknown[]> = {
+  [K in keyof T]: T[K] extends (...args: infer P) => infer R ? (err: Error, ...args: P) => R : T[K];
+};
+
+/**
+ * The events of `socket.timeout(ms)`: each acknowledgement callback gets
+ * the timeout error first, `(err, ...answer)`, as in socket.io-client.
+ */
+export type DecorateAcknowledgements<E> = {
+  [K in keyof E]: E[K] extends (...args: infer P) => infer R ? (...args: PrependTimeoutError<P>) => R : E[K];
+};
 
 export interface ManagerReservedEvents {
   open: () => void;
-  close: (reason: DisconnectReason, description?: string) => void;
+  close: (reason: DisconnectReason, description?: DisconnectDescription) => void;
   error: (error: Error) => void;
   ping: () => void;
   reconnect_attempt: (attempt: number) => void;
@@ -130,7 +177,7 @@ export interface ManagerOptions {
 
 export interface SocketOptions {
   /** The CONNECT payload, or a function that supplies it on every (re)connection. */
-  auth?: Record<string, unknown> | ((callback: (data: Record<string, unknown>) => void) => void);
+  auth?: object | ((callback: (data: object) => void) => void);
   /** Default acknowledgement timeout in ms (acks become error-first). */
   ackTimeout?: number;
   /** Retries of an unacknowledged emit (needs `ackTimeout`). */
@@ -407,7 +454,7 @@ function coreOptions(parsed: ParsedUri, options: Partial<ManagerOptions>): CoreO
 /** The Engine.IO events `engine.on()` takes (engine.io-client's, but for the per-packet ones, not reported yet). */
 export interface EngineEvents {
   open: () => void;
-  close: (reason: DisconnectReason, description?: string) => void;
+  close: (reason: DisconnectReason, description?: DisconnectDescription) => void;
   error: (error: Error) => void;
   ping: () => void;
   upgrade: (transport: { name: "polling" | "websocket" }) => void;
@@ -785,7 +832,7 @@ export class Manager {
         return this.#emit("close", args);
       }
       case Output.Error: {
-        const error = [new Error(text)];
+        const error = [value instanceof Error ? value : new Error(text)];
         this.engine.emitLocal("error", error);
         return this.#emit("error", error);
       }
@@ -797,7 +844,7 @@ export class Manager {
       case Output.Reconnect:
         return this.#emit("reconnect", [n]);
       case Output.ReconnectError:
-        return this.#emit("reconnect_error", [new Error(text)]);
+        return this.#emit("reconnect_error", [value instanceof Error ? value : new Error(text)]);
       case Output.ReconnectFailed:
         return this.#emit("reconnect_failed", []);
       case Output.Ack:
@@ -944,9 +991,9 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   get volatile(): this {
     return this.#with({ volatile: true });
   }
-  /** The next emit's ack fails with an error after `ms`. */
-  timeout(ms: number): this {
-    return this.#with({ timeout: ms });
+  /** The next emit's ack fails with an error after `ms`: its callback is error-first, `(err, ...answer)`. */
+  timeout(ms: number): Socket<L, DecorateAcknowledgements<E>> {
+    return this.#with({ timeout: ms }) as unknown as Socket<L, DecorateAcknowledgements<E>>;
   }
   /** Accepted for compatibility: WebSocket compression is the browser's choice. */
   compress(_compress: boolean): this {
@@ -1071,16 +1118,16 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     return this.#emit(["message", ...args]);
   }
 
-  on<Ev extends EventNames<L> | keyof ReservedSocketEvents>(
+  on<Ev extends EventNames<L> | keyof SocketReservedEvents>(
     event: Ev,
-    listener: Ev extends keyof ReservedSocketEvents ? ReservedSocketEvents[Ev] : L[Ev & keyof L],
+    listener: Ev extends keyof SocketReservedEvents ? SocketReservedEvents[Ev] : L[Ev & keyof L],
   ): this {
     this.subscribe(event, listener);
     return this;
   }
-  once<Ev extends EventNames<L> | keyof ReservedSocketEvents>(
+  once<Ev extends EventNames<L> | keyof SocketReservedEvents>(
     event: Ev,
-    listener: Ev extends keyof ReservedSocketEvents ? ReservedSocketEvents[Ev] : L[Ev & keyof L],
+    listener: Ev extends keyof SocketReservedEvents ? SocketReservedEvents[Ev] : L[Ev & keyof L],
   ): this {
     const l = this.#state.listeners;
     l.add(l.list(event), listener, true, false, event);
@@ -1091,9 +1138,9 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
    * (`handle.off()`, or `using handle = socket.subscribe(...)`); what the
    * React hooks use.
    */
-  subscribe<Ev extends EventNames<L> | keyof ReservedSocketEvents>(
+  subscribe<Ev extends EventNames<L> | keyof SocketReservedEvents>(
     event: Ev,
-    listener: Ev extends keyof ReservedSocketEvents ? ReservedSocketEvents[Ev] : L[Ev & keyof L],
+    listener: Ev extends keyof SocketReservedEvents ? SocketReservedEvents[Ev] : L[Ev & keyof L],
   ): ListenerHandle {
     const l = this.#state.listeners;
     return l.add(l.list(event), listener, false, false, event);
@@ -1178,7 +1225,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     let answered = false;
     try {
       // `this` is the socket, as socket.io-client calls it.
-      auth.call(this, (data) => {
+      (auth as (this: Socket<L, E>, callback: (data: object) => void) => void).call(this, (data) => {
         if (answered) return;
         answered = true;
         send(data);
@@ -1205,7 +1252,9 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
         return this.#emitLocal("connect", []);
       }
       case Output.ConnectError: {
-        const error = new Error(text) as Error & { data?: unknown };
+        // A transport failure arrives as its TransportError; a refusal carries the server's data.
+        if (value instanceof Error) return this.#emitLocal("connect_error", [value]);
+        const error = new Error(text) as ExtendedError;
         if (value !== undefined) error.data = value;
         return this.#emitLocal("connect_error", [error]);
       }
@@ -1305,6 +1354,13 @@ export function sharedManager(uri: string, key: string, options: Partial<Manager
     managers.set(key, manager);
   }
   return manager;
+}
+
+type Reason = DisconnectReason;
+/** socket.io-client's `Socket.DisconnectReason`. */
+// eslint-disable-next-line @typescript-eslint/no-namespace
+export declare namespace Socket {
+  type DisconnectReason = Reason;
 }
 
 // socket.io-client's statics.

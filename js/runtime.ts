@@ -75,6 +75,37 @@ export interface RequestOptions {
   requestTimeout?: number;
 }
 
+/**
+ * A transport failure, as engine.io-client reports it (to `connect_error`,
+ * the Manager's `error` and `reconnect_error`, and as the `disconnect`
+ * description of a `"transport error"`): `message` `"xhr poll error"`,
+ * `"xhr post error"` or `"websocket error"`; `description` the HTTP status
+ * (0 without a response) or the WebSocket's error event; `context` the
+ * fetch `Response` or the fetch's error.
+ */
+export class TransportError extends Error {
+  readonly type = "TransportError";
+  readonly description: unknown;
+  readonly context: unknown;
+  constructor(reason: string, description: unknown, context?: unknown) {
+    super(reason);
+    this.description = description;
+    this.context = context;
+  }
+}
+
+/** Why a transport closed, as engine.io-client says it: the `disconnect` description of a `"transport close"`. */
+export interface CloseDetails {
+  description: string;
+  context?: unknown;
+}
+
+/** What the browser said about a failure or a close, beyond the core's text. */
+interface Detail {
+  description?: unknown;
+  context?: unknown;
+}
+
 /** Receives the core's events (see `Output` in src/bindings/mod.rs for what the arguments carry). */
 export type Deliver = (kind: Output, socket: number, number: number, text: string | undefined, value: unknown) => void;
 
@@ -150,6 +181,9 @@ export class Runtime {
   readonly #beforeTimer: () => void;
 
   readonly #requests: RequestOptions;
+
+  /** The failure or close the core is being told of: what its events are about. */
+  #cause: TransportError | CloseDetails | undefined;
 
   constructor(options: CoreOptions, requests: RequestOptions, deliver: Deliver, beforeTimer: () => void) {
     this.#beforeTimer = beforeTimer;
@@ -242,7 +276,31 @@ export class Runtime {
 
   /** Host: an event for the app. */
   event(kind: Output, socket: number, number: number, text: string | undefined, value: unknown): void {
-    this.#queue.push(kind, socket, number, text, value);
+    this.#queue.push(kind, socket, number, text, this.#detailed(kind, text, value));
+  }
+
+  /**
+   * An event's value with socket.io-client's objects: the `TransportError`
+   * of the failure being reported, `{ description, context }` for a close.
+   */
+  #detailed(kind: Output, text: string | undefined, value: unknown): unknown {
+    const cause = this.#cause;
+    switch (kind) {
+      case Output.Error:
+      case Output.ReconnectError:
+      case Output.ConnectError:
+        return value === undefined && cause instanceof TransportError && text === cause.message ? cause : value;
+      case Output.Close:
+      case Output.Disconnect:
+        if (typeof value !== "string") return value;
+        if (text === "transport error") return cause instanceof TransportError ? cause : new TransportError(value, undefined);
+        if (text === "parse error") return new Error(value);
+        return cause !== undefined && !(cause instanceof TransportError) && cause.description === value
+          ? cause
+          : { description: value };
+      default:
+        return value;
+    }
   }
 
   // ------------------------------------------------------------ transports
@@ -262,16 +320,16 @@ export class Runtime {
     const r = this.#requests;
     try {
       ws = new WebSocket(withQuery(url, r.transportOptions?.websocket?.query), r.protocols ?? r.transportOptions?.websocket?.protocols);
-    } catch {
+    } catch (error) {
       // A bad URL or blocked port: reported as a failure, after this call.
-      this.#later(transport, Input.Error, "websocket error");
+      this.#later(transport, Input.Error, "websocket error", { description: error });
       return;
     }
     ws.binaryType = "arraybuffer";
     ws.onopen = () => this.#input(transport, Input.Opened);
     ws.onmessage = (e: MessageEvent) => this.#message(transport, e.data as string | ArrayBuffer);
-    ws.onclose = () => this.#input(transport, Input.Closed, "websocket connection closed");
-    ws.onerror = () => this.#input(transport, Input.Error, "websocket error");
+    ws.onclose = (event) => this.#input(transport, Input.Closed, "websocket connection closed", { context: event });
+    ws.onerror = (event) => this.#input(transport, Input.Error, "websocket error", { description: event });
     this.#transports.set(transport, ws);
   }
 
@@ -289,9 +347,19 @@ export class Runtime {
     this.drain();
   }
 
-  #input(transport: number, input: Input, description?: string): void {
+  #input(transport: number, input: Input, description?: string, detail?: Detail): void {
     if (this.#debug) this.#log(`#${transport}: ${Input[input]}${description ? `: ${description}` : ""}`);
-    this.core.input(now(), transport, input, description);
+    if (description !== undefined) {
+      this.#cause =
+        input === Input.Error
+          ? new TransportError(description, detail?.description, detail?.context)
+          : { description, context: detail?.context };
+    }
+    try {
+      this.core.input(now(), transport, input, description);
+    } finally {
+      this.#cause = undefined;
+    }
     this.drain();
   }
 
@@ -340,8 +408,8 @@ export class Runtime {
     }, 0);
   }
 
-  #later(transport: number, input: Input, description: string): void {
-    setTimeout(() => this.#input(transport, input, description), 0);
+  #later(transport: number, input: Input, description: string, detail?: Detail): void {
+    setTimeout(() => this.#input(transport, input, description, detail), 0);
   }
 
   /** Host: sends a frame: `head`, `digits` (unless negative) and `body` (text), or `body` (binary). */
@@ -353,8 +421,8 @@ export class Runtime {
     if (this.#debug) this.#log(`#${transport}: send ${typeof frame === "string" ? `text (${frame.length} chars)` : `binary (${frame.byteLength} bytes)`}`);
     try {
       ws.send(frame);
-    } catch {
-      this.#later(transport, Input.Error, "websocket error");
+    } catch (error) {
+      this.#later(transport, Input.Error, "websocket error", { description: error });
       return;
     }
     if (this.tap !== undefined) this.#queue.push(CREATED, transport, 0, undefined, frame);
@@ -370,12 +438,14 @@ export class Runtime {
     const abort = new AbortController();
     poll.get = abort;
     fetch(this.#pollUrl(url), { credentials: this.#credentials, signal: this.#signal(abort.signal), headers: this.#headers() })
-      .then((r) => (r.ok ? r.text() : undefined))
+      .then<string | Response>((r) => (r.ok ? r.text() : r))
       .then(
         (body) => {
           // Released: nothing more is reported (its abort included).
           if (channel.released) return;
-          if (body === undefined) return this.#input(transport, Input.Error, "xhr poll error");
+          if (typeof body !== "string") {
+            return this.#input(transport, Input.Error, "xhr poll error", { description: body.status, context: body });
+          }
           if (this.#debug) this.#log(`#${transport}: poll response (${body.length} chars)`);
           const n = this.#head;
           const tap = this.tap !== undefined && this.#current(transport);
@@ -386,7 +456,8 @@ export class Runtime {
           }
           this.#input(transport, Input.PollEnd);
         },
-        () => channel.released || this.#input(transport, Input.Error, "xhr poll error"),
+        (error: unknown) =>
+          channel.released || this.#input(transport, Input.Error, "xhr poll error", { description: 0, context: error }),
       );
   }
 
@@ -404,14 +475,15 @@ export class Runtime {
       credentials: this.#credentials,
       signal: this.#signal(),
     })
-      .then((r) => r.ok)
       .then(
-        (ok) => this.#posted(transport, poll, ok),
-        () => this.#posted(transport, poll, false),
+        (r) => this.#posted(transport, poll, r.ok ? undefined : { description: r.status, context: r }),
+        (error: unknown) => this.#posted(transport, poll, { description: 0, context: error }),
       );
   }
 
-  #posted(transport: number, poll: Polling, ok: boolean): void {
+  /** A POST answered: `failure` unless it succeeded. */
+  #posted(transport: number, poll: Polling, failure: Detail | undefined): void {
+    const ok = failure === undefined;
     poll.posts -= 1;
     // The pending GET goes once no POST is in flight: one may carry the
     // close packet, and the server takes a poll that vanishes first for a
@@ -422,7 +494,7 @@ export class Runtime {
     }
     if (ok && this.tap !== undefined && this.#current(transport)) this.#drained();
     if (ok) this.#input(transport, Input.PostDone);
-    else this.#input(transport, Input.Error, "xhr post error");
+    else this.#input(transport, Input.Error, "xhr post error", failure);
   }
 
   #pollUrl(url: string): string {

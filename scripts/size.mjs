@@ -19,9 +19,10 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
  * reason). socket.io-client's `socket.io.esm.min.js` is 12,867 B; the README's
  * "Size" section logs each step that got us here (the last raise, 1.3 KB:
  * the engine options and engine packet events of the parity issue, 0.6 KB
- * of wasm, 0.7 KB of JS option checks, header and query merging).
+ * of wasm, 0.7 KB of JS option checks, header and query merging; then
+ * 0.3 KB of JS for socket.io-client's error details, TransportError).
  */
-export const BUDGET_GZIP = 43_500;
+export const BUDGET_GZIP = 43_800;
 
 /** The relative modules `file` imports, and theirs, `file` first. */
 function closure(file, seen = new Set()) {

@@ -12,6 +12,7 @@ import {
   connectionKey,
   Manager,
   sharedManager,
+  type ExtendedError,
   type ManagerOptions,
   type Socket,
   type SocketOptions,
@@ -29,7 +30,7 @@ export interface SocketState {
   /** The socket id while connected. */
   readonly id: string | undefined;
   /** The last `connect_error` / `reconnect_error`; cleared on connect. */
-  readonly error: (Error & { data?: unknown }) | null;
+  readonly error: ExtendedError | null;
   /** True when the last reconnection recovered the session (connection state recovery). */
   readonly recovered: boolean;
   /** The current reconnection attempt (0 when connected or on the first connection). */

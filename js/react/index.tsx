@@ -22,7 +22,7 @@ import type {
   DefaultEventsMap,
   EventNames,
   EventsMap,
-  ReservedSocketEvents,
+  SocketReservedEvents,
   Socket,
 } from "../index.js";
 import {
@@ -40,11 +40,11 @@ export { Connection, DEFAULT_CLOSE_DELAY, type ConnectionOptions, type SocketSta
 // ---------------------------------------------------------------- types ----
 
 /** Events a client can listen to: the server's, plus `connect`, `disconnect`, `connect_error`. */
-export type ListenEventNames<L extends EventsMap> = EventNames<L> | keyof ReservedSocketEvents;
+export type ListenEventNames<L extends EventsMap> = EventNames<L> | keyof SocketReservedEvents;
 
 /** The listener signature of `event`. */
-export type ListenerOf<L extends EventsMap, Ev extends ListenEventNames<L>> = Ev extends keyof ReservedSocketEvents
-  ? ReservedSocketEvents[Ev]
+export type ListenerOf<L extends EventsMap, Ev extends ListenEventNames<L>> = Ev extends keyof SocketReservedEvents
+  ? SocketReservedEvents[Ev]
   : L[Ev & keyof L];
 
 type Params<F> = F extends (...args: infer A) => unknown ? A : never;
@@ -55,8 +55,8 @@ type InitOf<T extends readonly unknown[]> = T extends readonly [...infer H, unkn
 
 /** The first argument of `event`'s listener: what `useSocketMessage` keeps. */
 export type MessageOf<L extends EventsMap, Ev extends ListenEventNames<L>> =
-  Ev extends keyof ReservedSocketEvents
-    ? Params<ReservedSocketEvents[Ev]>[0]
+  Ev extends keyof SocketReservedEvents
+    ? Params<SocketReservedEvents[Ev]>[0]
     : IsUntyped<L> extends true
       ? unknown
       : Params<L[Ev & keyof L]>[0];

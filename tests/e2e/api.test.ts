@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launch } from "./chromium.js";
+import { createServer } from "node:net";
 import { control, fixture } from "./fixture.js";
 
 const urls = fixture;
@@ -1103,3 +1104,106 @@ describe("bad input from the app", () => {
     expect(result.still).toBe("still fine");
   });
 });
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Drops the browser's console lines about refused connections: the scenario makes them. */
+function forgetRefusals(): void {
+  for (let i = pageErrors.length - 1; i >= 0; i--) {
+    if (/WebSocket|ERR_CONNECTION_REFUSED/.test(pageErrors[i]!)) pageErrors.splice(i, 1);
+  }
+}
+
+for (const [clientName, client] of CLIENTS) {
+  describe(`${clientName}: error details`, () => {
+    for (const transports of [["polling"], ["websocket"]] as const) {
+      it(`a failed ${transports[0]} connection is a TransportError, the same one for connect_error and the Manager's error`, async () => {
+        const port = await closedPort();
+        const result = await page.evaluate(async ({ port, client, transports }) => {
+          const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+          const socket = lib.io(`http://127.0.0.1:${port}`, { forceNew: true, reconnection: false, transports: [...transports] });
+          const managerError = new Promise<Error>((resolve) => socket.io.once("error", resolve));
+          const error = await new Promise<Error & { type?: string; description?: unknown; context?: unknown }>((resolve) =>
+            socket.once("connect_error", resolve),
+          );
+          const same = error === (await managerError);
+          socket.disconnect();
+          return {
+            isError: error instanceof Error,
+            message: error.message,
+            type: error.type,
+            description: error.description instanceof Event ? "Event" : error.description,
+            hasContext: error.context !== undefined,
+            same,
+          };
+        }, { port, client, transports });
+        forgetRefusals();
+        expect(result).toEqual({
+          isError: true,
+          message: transports[0] === "polling" ? "xhr poll error" : "websocket error",
+          type: "TransportError",
+          // The HTTP status (none: 0) and the request; the WebSocket's error event.
+          description: transports[0] === "polling" ? 0 : "Event",
+          hasContext: transports[0] === "polling",
+          same: true,
+        });
+      });
+    }
+
+    it("a dropped WebSocket: disconnect and the Manager's close say \"transport close\" with { description, context: CloseEvent }", async () => {
+      await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true, reconnection: false, transports: ["websocket"] });
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        const seen: unknown[] = [];
+        const describe = (reason: string, details?: { description?: unknown; context?: unknown }) => ({
+          reason,
+          isError: details instanceof Error,
+          description: details?.description,
+          context: details?.context instanceof CloseEvent ? "CloseEvent" : typeof details?.context,
+        });
+        (window as unknown as { state: unknown }).state = {
+          seen,
+          closed: Promise.all([
+            new Promise((resolve) => socket.once("disconnect", (reason, details) => resolve(describe(reason, details as never)))),
+            new Promise((resolve) => socket.io.once("close", (reason, details) => resolve(describe(reason, details as never)))),
+          ]),
+        };
+      }, { urls, client });
+      await control("drop");
+      const [disconnect, close] = await page.evaluate(
+        () => (window as unknown as { state: { closed: Promise<unknown[]> } }).state.closed,
+      );
+      const expected = { reason: "transport close", isError: false, description: "websocket connection closed", context: "CloseEvent" };
+      expect(disconnect).toEqual(expected);
+      expect(close).toEqual(expected);
+    });
+
+    it("a failed long-polling request while connected: \"transport error\" with its TransportError", async () => {
+      await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true, reconnection: false, transports: ["polling"] });
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        (window as unknown as { state: unknown }).state = {
+          closed: new Promise((resolve) =>
+            socket.once("disconnect", (reason, details) => {
+              const error = details as Error & { type?: string };
+              resolve({ reason, isError: error instanceof Error, message: error?.message, type: error?.type });
+            }),
+          ),
+        };
+      }, { urls, client });
+      await control("drop");
+      const result = await page.evaluate(() => (window as unknown as { state: { closed: Promise<unknown> } }).state.closed);
+      forgetRefusals();
+      expect(result).toEqual({ reason: "transport error", isError: true, message: "xhr poll error", type: "TransportError" });
+    });
+  });
+}
