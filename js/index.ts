@@ -686,7 +686,7 @@ export class Manager {
       }, true, false, "error");
     }
     this.syncOptions();
-    this.#runtime.core.open(now(), true);
+    this.#runtime.core.open(now(), callback ? 2 : 1);
     this.#runtime.drain();
     return this;
   }
@@ -721,7 +721,7 @@ export class Manager {
   }
   /** Closes the connection ("forced close"); the sockets stay active and reconnect on `open()`, as socket.io-client's. */
   disconnect(): void {
-    this.#runtime.core.open(now(), false);
+    this.#runtime.core.open(now(), 0);
     this.#runtime.drain();
   }
 
@@ -883,7 +883,7 @@ interface Flags {
   timeout: number | undefined;
 }
 
-/** Per namespace: what every flagged view of it (`volatile`, `timeout()`) shares. */
+/** Per namespace: the socket's state. */
 interface SocketState {
   readonly runtime: Runtime;
   readonly index: number;
@@ -911,7 +911,8 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   readonly io: Manager;
   readonly nsp: string;
   readonly #state: SocketState;
-  readonly #flags: Flags;
+  /** Set by `volatile` and `timeout()`, taken by the next emit (socket.io-client's `flags`). */
+  #flags: Flags = { volatile: false, timeout: undefined };
 
   /** @internal created by Manager.socket() */
   constructor(
@@ -921,12 +922,10 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     nsp: string,
     options: SocketOptions,
     ackTimeout: boolean,
-    flags?: Flags,
-    state?: SocketState,
   ) {
     this.io = io;
     this.nsp = nsp;
-    this.#state = state ?? {
+    this.#state = {
       runtime,
       index,
       listeners: new Listeners(),
@@ -935,8 +934,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
       unsent: [],
       outbox: [],
     };
-    this.#flags = flags ?? { volatile: false, timeout: undefined };
-    if (!flags && io.autoConnect) this.connect();
+    if (io.autoConnect) this.connect();
   }
 
   #core(): Runtime["core"] {
@@ -983,17 +981,15 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     return this.disconnect();
   }
 
-  #with(flags: Partial<Flags>): this {
-    const s = this.#state;
-    return new Socket(this.io, s.runtime, s.index, this.nsp, {}, s.ackTimeout, { ...this.#flags, ...flags }, s) as this;
-  }
-  /** The next emit is dropped instead of buffered while offline. */
+  /** The next emit (of this socket, as in socket.io-client) is dropped instead of buffered while offline. */
   get volatile(): this {
-    return this.#with({ volatile: true });
+    this.#flags.volatile = true;
+    return this;
   }
   /** The next emit's ack fails with an error after `ms`: its callback is error-first, `(err, ...answer)`. */
   timeout(ms: number): Socket<L, DecorateAcknowledgements<E>> {
-    return this.#with({ timeout: ms }) as unknown as Socket<L, DecorateAcknowledgements<E>>;
+    this.#flags.timeout = ms;
+    return this as unknown as Socket<L, DecorateAcknowledgements<E>>;
   }
   /** Accepted for compatibility: WebSocket compression is the browser's choice. */
   compress(_compress: boolean): this {
@@ -1019,14 +1015,16 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     if (typeof name !== "string") throw new TypeError("emit: the event name must be a string");
     if (RESERVED.has(name)) throw new TypeError(`"${name}" is a reserved event name`);
     const state = this.#state;
+    const flags = this.#flags;
+    this.#flags = { volatile: false, timeout: undefined };
     const found = content(list, true);
     if (state.outbox.length === 0 && found !== Content.Blob) {
-      this.#write(list, found, ack, mode, this.#flags);
+      this.#write(list, found, ack, mode, flags);
       return;
     }
     // A Blob is read first; this emit and every later one wait in the
     // outbox, so the server sees them in call order.
-    const entry = { args: undefined as unknown[] | undefined, ack, mode, flags: this.#flags };
+    const entry = { args: undefined as unknown[] | undefined, ack, mode, flags };
     state.outbox.push(entry);
     if (found !== Content.Blob) {
       entry.args = list;

@@ -323,3 +323,33 @@ fn reconnect_attempt_is_heard_before_the_attempt_opens() {
         other => panic!("the attempt opens: {other:?}"),
     }
 }
+
+#[test]
+fn a_failed_open_with_a_callback_schedules_no_reconnection() {
+    // `open(fn)`: the failure is the callback's (socket.io-client).
+    let mut sim = Sim::new(Sim::default_cfg(), 1);
+    sim.srv.up = false;
+    sim.m.open_for_callback(sim.now);
+    sim.pump();
+    let n = names(&sim.take_events());
+    assert!(n.iter().any(|e| e.starts_with("error:")), "{n:?}");
+    assert_eq!(sim.m.poll_timeout(), None, "no reconnection is scheduled");
+    sim.srv.up = true;
+    sim.advance(60_000);
+    assert!(names(&sim.take_events()).is_empty());
+
+    // `open()`: the same failure schedules one (maybeReconnectOnOpen), and
+    // the flag of the earlier `open(fn)` does not linger.
+    sim.srv.up = false;
+    sim.m.open(sim.now);
+    sim.pump();
+    sim.take_events();
+    assert!(
+        sim.m.poll_timeout().is_some(),
+        "a reconnection is scheduled"
+    );
+    sim.srv.up = true;
+    sim.advance(10_000);
+    let n = names(&sim.take_events());
+    assert!(n.iter().any(|e| e.starts_with("reconnect:")), "{n:?}");
+}

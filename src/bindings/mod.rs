@@ -291,12 +291,13 @@ impl Core {
         }
     }
 
-    /// `open()` (true) or `close()` (false).
-    pub fn open(&mut self, now: f64, open: bool) {
-        if open {
-            self.manager.open(millis(now));
-        } else {
-            self.manager.close(millis(now));
+    /// `close()` (0), `open()` (1) or `open(fn)` (2: a failure is the
+    /// callback's, no reconnection follows).
+    pub fn open(&mut self, now: f64, mode: u8) {
+        match mode {
+            0 => self.manager.close(millis(now)),
+            1 => self.manager.open(millis(now)),
+            _ => self.manager.open_for_callback(millis(now)),
         }
         self.flush();
     }

@@ -217,6 +217,9 @@ pub struct Manager<P: Payloads = JsonText> {
     skip_reconnect: bool,
     /// The current attempt was started by the reconnection timer.
     open_via_reconnect: bool,
+    /// The current attempt is an `open(fn)`'s: its failure is the
+    /// callback's, and no reconnection follows (socket.io-client).
+    open_for_callback: bool,
     pending: Option<Pending<P>>,
     sockets: Vec<Socket<P>>,
     events: Queue<Event<P>>,
@@ -263,6 +266,7 @@ impl<P: Payloads> Manager<P> {
             reconnecting: false,
             skip_reconnect: false,
             open_via_reconnect: false,
+            open_for_callback: false,
             pending: None,
             sockets: Vec::new(),
             events: Queue::default(),
@@ -442,6 +446,16 @@ impl<P: Payloads> Manager<P> {
             self.open_engine(now, false);
         }
         self.after();
+    }
+
+    /// `open(fn)`: as [`Manager::open`], but when this call starts the
+    /// attempt and it fails, no reconnection is scheduled (the callback
+    /// gets the error instead, as in socket.io-client).
+    pub fn open_for_callback(&mut self, now: u64) {
+        self.open_for_callback = self.ready == ReadyState::Closed
+            && !self.reconnecting
+            && !self.ctx.timers.is_armed(Timer::ReconnectOpen);
+        self.open(now);
     }
 
     /// Closes the connection without reconnecting (socket.io-client
@@ -761,6 +775,7 @@ impl<P: Payloads> Manager<P> {
 
     /// Manager `onopen`.
     fn on_open(&mut self, now: u64) {
+        self.open_for_callback = false;
         self.cleanup();
         self.ready = ReadyState::Open;
         self.events.push_back(Event::Open);
@@ -788,7 +803,11 @@ impl<P: Payloads> Manager<P> {
             self.reconnecting = false;
             self.reconnect(now);
             self.events.push_back(Event::ReconnectError { description });
-        } else if !self.reconnecting && self.ctx.cfg.reconnection && self.backoff.attempts() == 0 {
+        } else if !core::mem::take(&mut self.open_for_callback)
+            && !self.reconnecting
+            && self.ctx.cfg.reconnection
+            && self.backoff.attempts() == 0
+        {
             // maybeReconnectOnOpen
             self.reconnect(now);
         }
@@ -963,6 +982,7 @@ impl<P: Payloads> Manager<P> {
 
     /// Manager `_close`.
     fn force_close(&mut self, now: u64) {
+        self.open_for_callback = false;
         self.skip_reconnect = true;
         self.reconnecting = false;
         self.on_close(now, DisconnectReason::ForcedClose, None);

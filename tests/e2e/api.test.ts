@@ -1207,3 +1207,109 @@ for (const [clientName, client] of CLIENTS) {
     });
   });
 }
+
+for (const [clientName, client] of CLIENTS) {
+  describe(`${clientName}: the smaller parity points`, () => {
+    it("a failed open(fn) calls fn with the error and schedules no reconnection; open() does", async () => {
+      const port = await closedPort();
+      const result = await page.evaluate(async ({ port, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const attempts = (manager: InstanceType<typeof lib.Manager>) => {
+          let n = 0;
+          manager.on("reconnect_attempt", () => (n += 1));
+          return () => n;
+        };
+        const withFn = new lib.Manager(`http://127.0.0.1:${port}`, { autoConnect: false, reconnectionDelay: 20, randomizationFactor: 0 });
+        const countWithFn = attempts(withFn);
+        const error = await new Promise<string>((resolve) => withFn.open((e?: Error) => resolve(e ? e.message : "opened")));
+        const plain = new lib.Manager(`http://127.0.0.1:${port}`, { autoConnect: false, reconnectionDelay: 20, randomizationFactor: 0 });
+        const countPlain = attempts(plain);
+        plain.open();
+        await new Promise((r) => setTimeout(r, 400));
+        const out = { error, withFn: countWithFn(), plainReconnects: countPlain() > 0 };
+        withFn.disconnect();
+        plain.disconnect();
+        return out;
+      }, { port, client });
+      forgetRefusals();
+      expect(result).toEqual({ error: "xhr poll error", withFn: 0, plainReconnects: true });
+    });
+
+    it("volatile and timeout() flag the next emit only, whichever reference it goes through", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true });
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        const answer = (emit: (cb: (...a: unknown[]) => void) => void) =>
+          new Promise<string>((resolve) => emit((...a: unknown[]) => resolve(a[0] instanceof Error ? `error: ${a[0].message}` : String(a.at(-1)))));
+        // timeout() on the socket, the emit through the socket itself.
+        socket.timeout(100);
+        const flagged = answer((cb) => socket.emit("noAck", cb));
+        // The next emit has no timeout: a slow answer arrives.
+        const slow = answer((cb) => socket.emit("slowAck", 250, cb));
+        // A saved timeout() reference flags its first emit only.
+        const saved = socket.timeout(100);
+        const first = answer((cb) => saved.emit("noAck", cb));
+        const second = answer((cb) => saved.emit("slowAck", 250, cb));
+        const acks = { flagged: await flagged, slow: await slow, first: await first, second: await second };
+        // volatile: offline, the flagged emit is dropped, the next one buffered.
+        socket.disconnect();
+        const view = socket.volatile;
+        view.emit("count");
+        view.emit("count");
+        socket.connect();
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        const counted = await socket.emitWithAck("counted");
+        const out = { ...acks, counted };
+        socket.disconnect();
+        return out;
+      }, { urls, client });
+      expect(result).toEqual({
+        flagged: "error: operation has timed out",
+        slow: "late",
+        first: "error: operation has timed out",
+        second: "late",
+        counted: 1,
+      });
+    });
+
+    // socket.io-client sends such an ack on the next connection, where no
+    // server socket waits for it (a new one; recovery does not restore
+    // acks): the server drops it. This package drops it in the client.
+    it("an ack the app answers after the connection dropped: dropped (socket.io-client: sent to a server that ignores it)", async () => {
+      await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true, transports: ["websocket"], reconnectionDelay: 50, randomizationFactor: 0 });
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        const asked = new Promise<(...a: unknown[]) => void>((resolve) => socket.once("question", (_a: unknown, _b: unknown, cb: () => void) => resolve(cb)));
+        socket.emit("askClient", 1, 2);
+        (window as unknown as { state: unknown }).state = { socket, callback: await asked };
+      }, { urls, client });
+      await control("drop");
+      const result = await page.evaluate(async () => {
+        const { socket, callback } = (window as unknown as {
+          state: { socket: import("socket.io-client").Socket; callback: (...a: unknown[]) => void };
+        }).state;
+        if (!socket.connected) await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        const sent: string[] = [];
+        socket.io.engine.on("packetCreate", (p: { type: string; data?: unknown }) => {
+          if (p.type === "message" && typeof p.data === "string") sent.push(p.data);
+        });
+        let threw = false;
+        try {
+          callback("too late");
+        } catch {
+          threw = true;
+        }
+        const still = await socket.emitWithAck("echo", "fine");
+        socket.disconnect();
+        return { threw, acks: sent.filter((d) => d.startsWith("3")), still };
+      });
+      expect(result).toEqual({
+        threw: false,
+        acks: client === "sio" ? [] : [expect.stringMatching(/^3\d+\["too late"\]$/)],
+        still: "fine",
+      });
+    });
+  });
+}
