@@ -436,9 +436,10 @@ function coreOptions(parsed: ParsedUri, options: Partial<ManagerOptions>): CoreO
     rememberUpgrade: bool(o, "rememberUpgrade", false),
     timeout: o.timeout === false ? -1 : number(o, "timeout", 20_000),
     reconnection: bool(o, "reconnection", true),
-    reconnectionAttempts: number(o, "reconnectionAttempts", Infinity),
-    reconnectionDelay: number(o, "reconnectionDelay", 1000),
-    reconnectionDelayMax: number(o, "reconnectionDelayMax", 5000),
+    // As socket.io-client's constructor: 0 stands for the default.
+    reconnectionAttempts: number(o, "reconnectionAttempts", Infinity) || Infinity,
+    reconnectionDelay: number(o, "reconnectionDelay", 1000) || 1000,
+    reconnectionDelayMax: number(o, "reconnectionDelayMax", 5000) || 5000,
     randomizationFactor: Math.min(number(o, "randomizationFactor", 0.5), 1),
     withCredentials: bool(o, "withCredentials", false),
     engine:
@@ -486,6 +487,29 @@ const ENGINE_EVENTS: ReadonlySet<string> = new Set([
   "packetCreate",
   "drain",
 ]);
+const MANAGER_EVENTS: ReadonlySet<string> = new Set([
+  "open",
+  "close",
+  "error",
+  "ping",
+  "reconnect_attempt",
+  "reconnect",
+  "reconnect_error",
+  "reconnect_failed",
+]);
+
+/**
+ * `event`, when `emitter` reports it: an event that would never fire is
+ * refused, not silently ignored (the Manager's `packet`, engine.io-client's
+ * `heartbeat`, ...).
+ */
+function checkEvent<Ev extends string>(emitter: string, event: Ev, known: ReadonlySet<string>): Ev {
+  if (!known.has(event)) {
+    throw new TypeError(`${emitter}.on("${event}"): not reported by socketio-wasm (it reports ${[...known].join(", ")})`);
+  }
+  return event;
+}
+
 /** Events that make the runtime report packets (it decodes nothing for them otherwise). */
 const TAPPED_EVENTS: ReadonlySet<string> = new Set(["packet", "packetCreate", "drain"]);
 
@@ -496,8 +520,7 @@ const TAPPED_EVENTS: ReadonlySet<string> = new Set(["packet", "packetCreate", "d
 export class Engine {
   readonly #runtime: Runtime;
   readonly #manager: Manager;
-  /** @internal */
-  readonly listeners = new Listeners();
+  readonly #listeners = new Listeners();
   #transport: "polling" | "websocket" = "polling";
 
   /** @internal created by the Manager */
@@ -536,27 +559,36 @@ export class Engine {
 
   on<Ev extends keyof EngineEvents>(event: Ev, listener: EngineEvents[Ev]): this {
     this.#check(event);
-    this.listeners.add(this.listeners.list(event), listener, false, false, event);
+    this.#listeners.add(this.#listeners.list(event), listener, false, false, event);
     return this;
   }
   once<Ev extends keyof EngineEvents>(event: Ev, listener: EngineEvents[Ev]): this {
     this.#check(event);
-    this.listeners.add(this.listeners.list(event), listener, true, false, event);
+    this.#listeners.add(this.#listeners.list(event), listener, true, false, event);
     return this;
   }
   off<Ev extends keyof EngineEvents>(event?: Ev, listener?: EngineEvents[Ev]): this {
-    if (event === undefined) this.listeners.named.clear();
-    else removeFunction(this.listeners.named.get(event), listener as AnyFn | undefined);
+    if (event === undefined) this.#listeners.named.clear();
+    else removeFunction(this.#listeners.named.get(event), listener as AnyFn | undefined);
     return this;
+  }
+
+  removeListener<Ev extends keyof EngineEvents>(event?: Ev, listener?: EngineEvents[Ev]): this {
+    return this.off(event, listener);
+  }
+  removeAllListeners<Ev extends keyof EngineEvents>(event?: Ev): this {
+    return this.off(event);
+  }
+  listeners<Ev extends keyof EngineEvents>(event: Ev): EngineEvents[Ev][] {
+    return (this.#listeners.named.get(event) ?? []).map((r) => r.fn as EngineEvents[Ev]);
+  }
+  hasListeners<Ev extends keyof EngineEvents>(event: Ev): boolean {
+    return (this.#listeners.named.get(event)?.length ?? 0) > 0;
   }
 
   /** Events that would never fire are refused, not silently ignored. */
   #check(event: string): void {
-    if (!ENGINE_EVENTS.has(event)) {
-      throw new TypeError(
-        `engine.on("${event}"): not reported by socketio-wasm (it reports ${[...ENGINE_EVENTS].join(", ")})`,
-      );
-    }
+    checkEvent("engine", event, ENGINE_EVENTS);
     if (TAPPED_EVENTS.has(event) && this.#runtime.tap === undefined) {
       this.#runtime.tap = {
         packet: (created, type, data) =>
@@ -568,7 +600,7 @@ export class Engine {
 
   /** @internal */
   emitLocal(event: string, args: unknown[]): void {
-    const calls = Listeners.take(this.listeners.named.get(event));
+    const calls = Listeners.take(this.#listeners.named.get(event));
     if (calls) for (const r of calls) call(r.fn, this, args);
   }
 }
@@ -582,7 +614,8 @@ interface PendingAck {
   readonly errorFirst: boolean;
 }
 
-export class Manager {
+/** `L`, `E`: the event maps of the sockets it makes by default (types only, as socket.io-client's). */
+export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L> {
   readonly #runtime: Runtime;
   readonly #options: Partial<ManagerOptions & SocketOptions>;
   readonly #sockets = new Map<string, Socket>();
@@ -636,10 +669,7 @@ export class Manager {
   }
 
   /** The socket of namespace `nsp` (one per namespace on this Manager). */
-  socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L>(
-    nsp: string,
-    options: SocketOptions = {},
-  ): Socket<L, E> {
+  socket<SL extends EventsMap = L, SE extends EventsMap = E>(nsp: string, options: SocketOptions = {}): Socket<SL, SE> {
     let socket = this.#sockets.get(nsp);
     if (!socket) {
       const o = { ...this.#options, ...options } as Record<string, unknown>;
@@ -657,7 +687,7 @@ export class Manager {
     } else if (this.autoConnect && !socket.active) {
       socket.connect();
     }
-    return socket as unknown as Socket<L, E>;
+    return socket as unknown as Socket<SL, SE>;
   }
 
   /**
@@ -674,7 +704,8 @@ export class Manager {
   }
 
   open(callback?: (error?: Error) => void): this {
-    if (callback) {
+    // Already open: nothing happens, `callback` is not called (socket.io-client).
+    if (callback && this.engine.readyState !== "open") {
       const l = this.#listeners;
       const opened = l.add(l.list("open"), () => {
         failed.off();
@@ -730,12 +761,12 @@ export class Manager {
     return this;
   }
   once<Ev extends keyof ManagerReservedEvents>(event: Ev, listener: ManagerReservedEvents[Ev]): this {
-    this.#listeners.add(this.#listeners.list(event), listener, true, false, event);
+    this.#listeners.add(this.#listeners.list(checkEvent("manager", event, MANAGER_EVENTS)), listener, true, false, event);
     return this;
   }
   /** As `on`, returning a handle that removes exactly this registration (`off()`, `using`). */
   subscribe<Ev extends keyof ManagerReservedEvents>(event: Ev, listener: ManagerReservedEvents[Ev]): ListenerHandle {
-    return this.#listeners.add(this.#listeners.list(event), listener, false, false, event);
+    return this.#listeners.add(this.#listeners.list(checkEvent("manager", event, MANAGER_EVENTS)), listener, false, false, event);
   }
   /** `off(event, fn)`: that listener (its first registration); `off(event)`: all of the event; `off()`: all. */
   off<Ev extends keyof ManagerReservedEvents>(event?: Ev, listener?: ManagerReservedEvents[Ev]): this {
@@ -854,11 +885,13 @@ export class Manager {
         const ack = this.#acks.get(n);
         if (ack === undefined) return;
         this.#acks.delete(n);
+        // `this` is the socket, as socket.io-client calls acks.
+        const socket = this.#byIndex[index];
         if (kind === Output.Ack) {
           const answer = value as unknown[];
-          call(ack.fn, undefined, ack.errorFirst ? [null, ...answer] : answer);
+          call(ack.fn, socket, ack.errorFirst ? [null, ...answer] : answer);
         } else if (kind !== Output.AckDropped) {
-          call(ack.fn, undefined, [new Error(text)]);
+          call(ack.fn, socket, [new Error(text)]);
         }
         return;
       }
@@ -1365,6 +1398,9 @@ export declare namespace Socket {
 io.Manager = Manager;
 io.Socket = Socket;
 io.connect = io;
+io.io = io;
+/** The Socket.IO protocol revision spoken (socket.io-client's `protocol`). */
+export const protocol = 5;
 
 export { io as connect };
 export default io;

@@ -154,6 +154,16 @@ function describe(kind: Output, socket: number, value: unknown): string {
   return `${what} on socket ${socket}`;
 }
 
+/**
+ * Runtimes with a transport, told when the browser goes offline (one
+ * listener for all, as engine.io-client's: a Service Worker must add its
+ * `offline` listener while the script is first evaluated).
+ */
+const ONLINE = new Set<Runtime>();
+globalThis.addEventListener?.("offline", () => {
+  for (const runtime of [...ONLINE]) runtime.offline();
+});
+
 export class Runtime {
   readonly core: Core;
   readonly #deliver: Deliver;
@@ -181,6 +191,8 @@ export class Runtime {
   readonly #beforeTimer: () => void;
 
   readonly #requests: RequestOptions;
+  /** Going offline closes the connection at once (engine.io-client: unless the host is `localhost`). */
+  readonly #closesOffline: boolean;
 
   /** The failure or close the core is being told of: what its events are about. */
   #cause: TransportError | CloseDetails | undefined;
@@ -194,6 +206,7 @@ export class Runtime {
     }
     this.#deliver = deliver;
     this.#credentials = options.withCredentials ? "include" : "same-origin";
+    this.#closesOffline = options.hostPort.replace(/:\d+$/, "") !== "localhost";
     let patterns: string | null = null;
     try {
       patterns = (globalThis as { localStorage?: Storage }).localStorage?.getItem("debug") ?? null;
@@ -308,6 +321,7 @@ export class Runtime {
   /** Host: opens a WebSocket or issues a long-polling GET. */
   open(transport: number, url: string, websocket: boolean): void {
     if (this.#debug) this.#log(`#${transport}: ${websocket ? "open websocket" : "poll GET"}`);
+    ONLINE.add(this);
     if (!this.#transports.has(this.#currentTransport)) {
       this.#currentTransport = transport;
       this.#currentPolls = !websocket;
@@ -527,12 +541,22 @@ export class Runtime {
     }
   }
 
+  /** The browser went offline: the transports close now ("transport close", "network connection lost"), not at the ping timeout. */
+  offline(): void {
+    if (!this.#closesOffline) return;
+    for (const transport of [...this.#transports.keys()]) {
+      this.close(transport);
+      this.#input(transport, Input.Closed, "network connection lost");
+    }
+  }
+
   /** Host: releases a transport; nothing more is reported about it. */
   close(transport: number): void {
     const t = this.#transports.get(transport);
     if (t === undefined) return;
     if (this.#debug) this.#log(`#${transport}: close`);
     this.#transports.delete(transport);
+    if (this.#transports.size === 0) ONLINE.delete(this);
     if (t instanceof WebSocket) {
       t.onopen = t.onmessage = t.onclose = t.onerror = null;
       try {

@@ -20,9 +20,10 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
  * "Size" section logs each step that got us here (the last raise, 1.3 KB:
  * the engine options and engine packet events of the parity issue, 0.6 KB
  * of wasm, 0.7 KB of JS option checks, header and query merging; then
- * 0.3 KB of JS for socket.io-client's error details, TransportError).
+ * 0.3 KB of JS for socket.io-client's error details, TransportError; then
+ * 0.2 KB: the offline close, the engine's emitter methods, refused events).
  */
-export const BUDGET_GZIP = 43_800;
+export const BUDGET_GZIP = 44_000;
 
 /** The relative modules `file` imports, and theirs, `file` first. */
 function closure(file, seen = new Set()) {

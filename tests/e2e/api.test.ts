@@ -1273,6 +1273,55 @@ for (const [clientName, client] of CLIENTS) {
       });
     });
 
+    it("going offline closes at once with \"network connection lost\"; back online, it reconnects", async () => {
+      await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true, reconnectionDelay: 100, randomizationFactor: 0 });
+        await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        (window as unknown as { state: unknown }).state = {
+          socket,
+          closed: new Promise((resolve) =>
+            socket.once("disconnect", (reason, details) => resolve({ reason, description: (details as { description?: unknown })?.description })),
+          ),
+        };
+      }, { urls, client });
+      const context = page.context();
+      await context.setOffline(true);
+      const closed = await page.evaluate(() => (window as unknown as { state: { closed: Promise<unknown> } }).state.closed);
+      await context.setOffline(false);
+      const back = await page.evaluate(async () => {
+        const { socket } = (window as unknown as { state: { socket: import("socket.io-client").Socket } }).state;
+        if (!socket.connected) await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        const echoed = await socket.emitWithAck("echo", "back");
+        socket.disconnect();
+        return echoed;
+      });
+      forgetRefusals();
+      for (let i = pageErrors.length - 1; i >= 0; i--) if (pageErrors[i]!.includes("ERR_INTERNET_DISCONNECTED")) pageErrors.splice(i, 1);
+      expect(closed).toEqual({ reason: "transport close", description: "network connection lost" });
+      expect(back).toBe("back");
+    });
+
+    it("ack callbacks are called with the socket as this; 0 reconnection options mean the defaults; open(fn) when open", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const socket = lib.io(urls.main, { forceNew: true, reconnectionAttempts: 0, reconnectionDelay: 0, reconnectionDelayMax: 0 });
+        const self = await new Promise((resolve) =>
+          socket.emit("echo", 1, function (this: unknown) {
+            resolve(this === socket);
+          }),
+        );
+        const manager = socket.io;
+        const defaults = [manager.reconnectionAttempts(), manager.reconnectionDelay(), manager.reconnectionDelayMax()];
+        let called = 0;
+        manager.open(() => (called += 1));
+        await new Promise((r) => setTimeout(r, 100));
+        socket.disconnect();
+        return { self, defaults, called, io: lib.io.io === lib.io };
+      }, { urls, client });
+      expect(result).toEqual({ self: true, defaults: [Infinity, 1000, 5000], called: 0, io: true });
+    });
+
     // socket.io-client sends such an ack on the next connection, where no
     // server socket waits for it (a new one; recovery does not restore
     // acks): the server drops it. This package drops it in the client.
@@ -1313,3 +1362,36 @@ for (const [clientName, client] of CLIENTS) {
     });
   });
 }
+
+describe("socketio-wasm: the emitters refuse events they never report", () => {
+  it("manager.on(\"packet\") and engine.on(\"heartbeat\") throw; the engine has the emitter methods", async () => {
+    const result = await page.evaluate(async (urls: Urls) => {
+      const manager = new window.sio.Manager(urls.main, { autoConnect: false });
+      const errors: string[] = [];
+      type On = (event: string, listener: () => void) => unknown;
+      const on = (emitter: { on: unknown }, event: string) => () => (emitter.on as On).call(emitter, event, () => {});
+      for (const f of [on(manager, "packet"), on(manager.engine, "heartbeat")]) {
+        try {
+          f();
+        } catch (e) {
+          errors.push(`${(e as Error).name}: ${(e as Error).message.split(" (")[0]}`);
+        }
+      }
+      const engine = manager.engine;
+      const f = () => {};
+      engine.on("open", f).on("open", f).on("close", f);
+      const counts = [engine.listeners("open").length, engine.hasListeners("close")];
+      engine.removeListener("open", f);
+      const afterOne = engine.listeners("open").length;
+      engine.removeAllListeners();
+      return { errors, counts, afterOne, left: engine.hasListeners("open") || engine.hasListeners("close"), protocol: window.sio.protocol };
+    }, urls);
+    expect(result).toEqual({
+      errors: ['TypeError: manager.on("packet"): not reported by socketio-wasm', 'TypeError: engine.on("heartbeat"): not reported by socketio-wasm'],
+      counts: [2, true],
+      afterOne: 1,
+      left: false,
+      protocol: 5,
+    });
+  });
+});
