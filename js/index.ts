@@ -116,8 +116,18 @@ export interface ManagerReservedEvents {
 export interface ManagerOptions {
   /** Engine.IO path on the server. Default `"/socket.io"`. */
   path?: string;
-  /** Query parameters sent with every request. */
+  /**
+   * Query parameters sent with every request. (A string, `"a=1&b=2"`, is
+   * taken too, as engine.io-client does; typed as an object so that
+   * `{ ...opts.query, n }` compiles.)
+   */
   query?: Record<string, string>;
+  /** Without a URI: the server's host name (default: the page's), `port`, and `secure` (https). */
+  hostname?: string;
+  /** engine.io-client's former name of `hostname`. */
+  host?: string;
+  port?: string | number;
+  secure?: boolean;
   /**
    * Transports, in order. Default `["polling", "websocket"]`.
    * `"webtransport"` is skipped (not supported).
@@ -300,6 +310,8 @@ interface ParsedUri {
  */
 function encodeQuery(url: [string, string][], extra: unknown): string {
   const query = new Map<string, string>(url);
+  // A string query ("a=1&b=2"), as engine.io-client takes it.
+  if (typeof extra === "string") extra = Object.fromEntries(new URLSearchParams(extra));
   if (extra !== null && typeof extra === "object") {
     for (const [name, value] of Object.entries(extra)) {
       query.delete(name);
@@ -323,7 +335,14 @@ function parseUri(uri: string, options: Partial<ManagerOptions>): ParsedUri {
   // (`localhost:3000`, `example.com/chat`) the page's protocol (https
   // without a page).
   const protocol = location?.protocol ?? "https:";
-  if (!uri && location) uri = location.origin;
+  if (!uri) {
+    // No URI: engine.io-client's `hostname` (or `host`), `port`, `secure`, over the page's.
+    const o = options as Record<string, unknown>;
+    const host = o.hostname ?? o.host;
+    const secure = o.secure === undefined ? location?.protocol === "https:" : o.secure === true;
+    const port = o.port ?? (host === undefined ? location?.port : undefined);
+    uri = `${secure ? "https" : "http"}://${String(host ?? location?.hostname ?? "localhost")}${port ? `:${String(port)}` : ""}`;
+  }
   else if (uri.startsWith("//")) uri = protocol + uri;
   else if (uri.startsWith("/") && location) uri = location.host + uri;
   if (!/^[a-z][a-z\d+.-]*:\/\//i.test(uri)) uri = `${protocol}//${uri}`;
@@ -413,8 +432,14 @@ function checkRequestOptions(o: Partial<ManagerOptions>, transports: number): vo
     }
   }
   number(o as Record<string, unknown>, "requestTimeout", 0);
-  if ((o as Record<string, unknown>).forceBase64 === true) {
+  const r = o as Record<string, unknown>;
+  if (r.forceBase64 === true) {
     throw new TypeError('option "forceBase64": not supported (binary goes as binary on both transports)');
+  }
+  // The wire codecs are the core's: a custom parser would silently not be spoken.
+  if (r.parser !== undefined) throw new TypeError('option "parser": not supported (the core speaks the default Socket.IO parser)');
+  if (r.transportImplementations !== undefined) {
+    throw new TypeError('option "transportImplementations": not supported (the runtime owns the transports)');
   }
 }
 
@@ -452,7 +477,7 @@ function coreOptions(parsed: ParsedUri, options: Partial<ManagerOptions>): CoreO
 
 // ----------------------------------------------------------------- engine --
 
-/** The Engine.IO events `engine.on()` takes (engine.io-client's, but for the per-packet ones, not reported yet). */
+/** The Engine.IO events `engine.on()` takes: engine.io-client's, but `handshake`, `upgrading`, `flush`, `data` and `message`. */
 export interface EngineEvents {
   open: () => void;
   close: (reason: DisconnectReason, description?: DisconnectDescription) => void;
@@ -466,6 +491,10 @@ export interface EngineEvents {
   packetCreate: (packet: EnginePacket) => void;
   /** Everything written so far has gone out (a POST answered, a WebSocket send done). */
   drain: () => void;
+  /** Right after `ping`: the pong is on its way. */
+  pong: () => void;
+  /** A packet arrived: the server is alive. */
+  heartbeat: () => void;
 }
 
 export type { EnginePacketType };
@@ -486,6 +515,8 @@ const ENGINE_EVENTS: ReadonlySet<string> = new Set([
   "packet",
   "packetCreate",
   "drain",
+  "pong",
+  "heartbeat",
 ]);
 const MANAGER_EVENTS: ReadonlySet<string> = new Set([
   "open",
@@ -511,7 +542,7 @@ function checkEvent<Ev extends string>(emitter: string, event: Ev, known: Readon
 }
 
 /** Events that make the runtime report packets (it decodes nothing for them otherwise). */
-const TAPPED_EVENTS: ReadonlySet<string> = new Set(["packet", "packetCreate", "drain"]);
+const TAPPED_EVENTS: ReadonlySet<string> = new Set(["packet", "packetCreate", "drain", "heartbeat"]);
 
 /**
  * The Engine.IO connection under a Manager (socket.io-client's
@@ -527,6 +558,13 @@ export class Engine {
   constructor(runtime: Runtime, manager: Manager) {
     this.#runtime = runtime;
     this.#manager = manager;
+  }
+
+  /** The Engine.IO protocol revision (engine.io-client's `Socket.protocol`). */
+  static readonly protocol = 4;
+  /** Binary arrives as `ArrayBuffer`s. */
+  get binaryType(): "arraybuffer" {
+    return "arraybuffer";
   }
 
   /** The Engine.IO session id (what the server knows this connection by), once open. */
@@ -591,8 +629,10 @@ export class Engine {
     checkEvent("engine", event, ENGINE_EVENTS);
     if (TAPPED_EVENTS.has(event) && this.#runtime.tap === undefined) {
       this.#runtime.tap = {
-        packet: (created, type, data) =>
-          this.emitLocal(created ? "packetCreate" : "packet", [data === undefined ? { type } : { type, data }]),
+        packet: (created, type, data) => {
+          this.emitLocal(created ? "packetCreate" : "packet", [data === undefined ? { type } : { type, data }]);
+          if (!created) this.emitLocal("heartbeat", []);
+        },
         drain: () => this.emitLocal("drain", []),
       };
     }
@@ -869,6 +909,8 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
       }
       case Output.Ping:
         this.engine.emitLocal("ping", []);
+        // The core has answered it (engine.io-client: `ping`, the pong, `pong`).
+        this.engine.emitLocal("pong", []);
         return this.#emit("ping", []);
       case Output.ReconnectAttempt:
         return this.#emit("reconnect_attempt", [n]);
@@ -956,6 +998,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     options: SocketOptions,
     ackTimeout: boolean,
   ) {
+    if (!(runtime instanceof Runtime)) throw new TypeError("new Socket(): use manager.socket(nsp) (or io())");
     this.io = io;
     this.nsp = nsp;
     this.#state = {
@@ -1347,7 +1390,11 @@ export function io<L extends EventsMap = DefaultEventsMap, E extends EventsMap =
   }
   const [key, nsp] = connectionKey(uri ?? "", options);
   const cached = managers.get(key);
-  const fresh = options.forceNew || options.multiplex === false || (cached?.hasSocket(nsp) ?? false);
+  const fresh =
+    options.forceNew ||
+    (options as Record<string, unknown>)["force new connection"] === true ||
+    options.multiplex === false ||
+    (cached?.hasSocket(nsp) ?? false);
   let manager: Manager;
   if (fresh || !cached) {
     manager = new Manager(uri, options);

@@ -1322,6 +1322,47 @@ for (const [clientName, client] of CLIENTS) {
       expect(result).toEqual({ self: true, defaults: [Infinity, 1000, 5000], called: 0, io: true });
     });
 
+    it("engine ping, pong and heartbeat; string query; hostname/port without a URI; \"force new connection\"", async () => {
+      const result = await page.evaluate(async ({ urls, client }) => {
+        const lib = client === "sio" ? window.sio : (window.reference as unknown as typeof window.sio);
+        const beats = lib.io(urls.shortPing, { forceNew: true, transports: ["websocket"] });
+        const order: string[] = [];
+        const engine = beats.io.engine;
+        for (const event of ["ping", "pong", "heartbeat"] as const) engine.on(event, () => order.push(event));
+        await new Promise((resolve) => engine.once("pong", () => resolve(0)));
+        beats.disconnect();
+
+        const withString = lib.io(urls.main, { forceNew: true, query: "a=1&b=two" as never });
+        const who = (await withString.emitWithAck("whoami")) as { query: Record<string, string> };
+        withString.disconnect();
+
+        const { hostname, port } = new URL(urls.main);
+        const manager = new lib.Manager({ hostname, port, secure: false, autoConnect: false } as never);
+        const viaHost = manager.socket("/");
+        viaHost.connect();
+        const hostWho = (await viaHost.emitWithAck("whoami")) as { nsp: string };
+        viaHost.disconnect();
+
+        const shared = lib.io(urls.main);
+        const legacy = lib.io(urls.main, { "force new connection": true } as never);
+        const separate = shared.io !== legacy.io;
+        shared.disconnect();
+        legacy.disconnect();
+        return {
+          firstBeat: order.slice(-3),
+          query: { a: who.query.a, b: who.query.b },
+          hostNsp: hostWho.nsp,
+          separate,
+          protocol: (engine.constructor as unknown as { protocol: number }).protocol,
+        };
+      }, { urls, client });
+      expect(result.firstBeat).toEqual(["heartbeat", "ping", "pong"]);
+      expect(result.query).toEqual({ a: "1", b: "two" });
+      expect(result.hostNsp).toBe("/");
+      expect(result.separate).toBe(true);
+      expect(result.protocol).toBe(4);
+    });
+
     // socket.io-client sends such an ack on the next connection, where no
     // server socket waits for it (a new one; recovery does not restore
     // acks): the server drops it. This package drops it in the client.
@@ -1332,14 +1373,16 @@ for (const [clientName, client] of CLIENTS) {
         await new Promise((resolve) => socket.once("connect", () => resolve(0)));
         const asked = new Promise<(...a: unknown[]) => void>((resolve) => socket.once("question", (_a: unknown, _b: unknown, cb: () => void) => resolve(cb)));
         socket.emit("askClient", 1, 2);
-        (window as unknown as { state: unknown }).state = { socket, callback: await asked };
+        const callback = await asked;
+        const back = new Promise((resolve) => socket.once("disconnect", () => socket.once("connect", () => resolve(0))));
+        (window as unknown as { state: unknown }).state = { socket, callback, back };
       }, { urls, client });
       await control("drop");
       const result = await page.evaluate(async () => {
-        const { socket, callback } = (window as unknown as {
-          state: { socket: import("socket.io-client").Socket; callback: (...a: unknown[]) => void };
+        const { socket, callback, back } = (window as unknown as {
+          state: { socket: import("socket.io-client").Socket; callback: (...a: unknown[]) => void; back: Promise<unknown> };
         }).state;
-        if (!socket.connected) await new Promise((resolve) => socket.once("connect", () => resolve(0)));
+        await back;
         const sent: string[] = [];
         socket.io.engine.on("packetCreate", (p: { type: string; data?: unknown }) => {
           if (p.type === "message" && typeof p.data === "string") sent.push(p.data);
@@ -1364,13 +1407,24 @@ for (const [clientName, client] of CLIENTS) {
 }
 
 describe("socketio-wasm: the emitters refuse events they never report", () => {
-  it("manager.on(\"packet\") and engine.on(\"heartbeat\") throw; the engine has the emitter methods", async () => {
+  it("manager.on(\"packet\"), engine.on(\"handshake\"), parser, transportImplementations, new Socket() throw; the engine's emitter methods", async () => {
     const result = await page.evaluate(async (urls: Urls) => {
       const manager = new window.sio.Manager(urls.main, { autoConnect: false });
       const errors: string[] = [];
       type On = (event: string, listener: () => void) => unknown;
       const on = (emitter: { on: unknown }, event: string) => () => (emitter.on as On).call(emitter, event, () => {});
-      for (const f of [on(manager, "packet"), on(manager.engine, "heartbeat")]) {
+      for (const f of [on(manager, "packet"), on(manager.engine, "handshake")]) {
+        try {
+          f();
+        } catch (e) {
+          errors.push(`${(e as Error).name}: ${(e as Error).message.split(" (")[0]}`);
+        }
+      }
+      for (const f of [
+        () => new window.sio.Manager(urls.main, { autoConnect: false, parser: {} } as never),
+        () => new window.sio.Manager(urls.main, { autoConnect: false, transportImplementations: {} } as never),
+        () => new (window.sio.Socket as unknown as new (m: unknown, nsp: string) => unknown)(manager, "/x"),
+      ]) {
         try {
           f();
         } catch (e) {
@@ -1384,14 +1438,28 @@ describe("socketio-wasm: the emitters refuse events they never report", () => {
       engine.removeListener("open", f);
       const afterOne = engine.listeners("open").length;
       engine.removeAllListeners();
-      return { errors, counts, afterOne, left: engine.hasListeners("open") || engine.hasListeners("close"), protocol: window.sio.protocol };
+      return {
+        errors,
+        counts,
+        afterOne,
+        left: engine.hasListeners("open") || engine.hasListeners("close"),
+        protocol: window.sio.protocol,
+        binaryType: engine.binaryType,
+      };
     }, urls);
     expect(result).toEqual({
-      errors: ['TypeError: manager.on("packet"): not reported by socketio-wasm', 'TypeError: engine.on("heartbeat"): not reported by socketio-wasm'],
+      errors: [
+        'TypeError: manager.on("packet"): not reported by socketio-wasm',
+        'TypeError: engine.on("handshake"): not reported by socketio-wasm',
+        'TypeError: option "parser": not supported',
+        'TypeError: option "transportImplementations": not supported',
+        "TypeError: new Socket(): use manager.socket(nsp)",
+      ],
       counts: [2, true],
       afterOne: 1,
       left: false,
       protocol: 5,
+      binaryType: "arraybuffer",
     });
   });
 });
