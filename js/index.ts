@@ -924,6 +924,8 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
       case Output.AckTimeout:
       case Output.AckDisconnected:
       case Output.AckDropped: {
+        // A timed-out emit leaves the send buffer: the socket's copy too.
+        if (kind === Output.AckTimeout) this.#byIndex[index]?.[deliver](kind, n, text, value);
         const ack = this.#acks.get(n);
         if (ack === undefined) return;
         this.#acks.delete(n);
@@ -958,6 +960,38 @@ interface Flags {
   timeout: number | undefined;
 }
 
+/**
+ * An emit in `socket.sendBuffer`, shaped as socket.io-client's packets
+ * (which say `type` 2 and get `nsp` when flushed).
+ */
+export interface BufferedPacket {
+  /** 2 EVENT, or 5 BINARY_EVENT when the arguments hold binary (or a Blob). */
+  type: 2 | 5;
+  /** `[event, ...args]`, without the ack callback. */
+  data: unknown[];
+  /** Always `compress: true` (compression is the browser's choice). */
+  options: { compress: boolean };
+  nsp: string;
+  /** The ack id, when the emit waits for an acknowledgement. */
+  id?: number;
+}
+
+/** An emit in the core's send buffer: its key there, its arguments, its packet. */
+interface Unsent {
+  readonly key: number;
+  readonly args: unknown[];
+  readonly packet: BufferedPacket;
+}
+
+/** An emit waiting behind a Blob being read. */
+interface Waiting {
+  args: unknown[] | undefined;
+  readonly ack: AnyFn | undefined;
+  readonly mode: number;
+  readonly flags: Flags;
+  readonly packet: BufferedPacket;
+}
+
 /** Per namespace: the socket's state. */
 interface SocketState {
   readonly runtime: Runtime;
@@ -966,10 +1000,15 @@ interface SocketState {
   /** `ackTimeout` is set: plain ack callbacks are error-first. */
   readonly ackTimeout: boolean;
   auth: SocketOptions["auth"];
-  /** Emits the core buffered while offline, for the outgoing listeners, which hear them when they are flushed. */
-  unsent: unknown[][];
+  /**
+   * The emits of the core's send buffer, in its order (for `sendBuffer`,
+   * and for the outgoing listeners, which hear them when they are flushed).
+   * The core's list (`core.sendBuffer`) is the truth: an entry flushed or
+   * timed out stays here until the core's event about it is delivered.
+   */
+  unsent: Unsent[];
   /** Emits waiting behind a Blob being read, in call order. */
-  outbox: { args: unknown[] | undefined; ack: AnyFn | undefined; mode: number; flags: Flags }[];
+  outbox: Waiting[];
 }
 
 const EMIT_ERRORS: Record<number, string> = {
@@ -1100,7 +1139,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     }
     // A Blob is read first; this emit and every later one wait in the
     // outbox, so the server sees them in call order.
-    const entry = { args: undefined as unknown[] | undefined, ack, mode, flags };
+    const entry: Waiting = { args: undefined, ack, mode, flags, packet: this.#packet(list, found) };
     state.outbox.push(entry);
     if (found !== Content.Blob) {
       entry.args = list;
@@ -1122,17 +1161,21 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   #drainOutbox(): void {
     const outbox = this.#state.outbox;
     while (outbox.length > 0 && outbox[0]!.args !== undefined) {
-      const { args, ack, mode, flags } = outbox.shift()!;
+      const { args, ack, mode, flags, packet } = outbox.shift()!;
       try {
-        this.#write(args!, content(args, true), ack, mode, flags);
+        this.#write(args!, content(args, true), ack, mode, flags, packet);
       } catch (error) {
         report(error);
       }
     }
   }
 
+  #packet(list: unknown[], found: Content): BufferedPacket {
+    return { type: found === Content.Json ? 2 : 5, data: list, options: { compress: true }, nsp: this.nsp };
+  }
+
   /** Encodes and hands an emit to the core; `found` is what `list` holds (no Blob any more). */
-  #write(list: unknown[], found: Content, ack: AnyFn | undefined, mode: number, flags: Flags): void {
+  #write(list: unknown[], found: Content, ack: AnyFn | undefined, mode: number, flags: Flags, packet?: BufferedPacket): void {
     const state = this.#state;
     const attachments: Binary[] = [];
     let json: string;
@@ -1156,23 +1199,109 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
       state.runtime.drain();
       throw new Error(`emit("${list[0] as string}"): ${EMIT_ERRORS[-result]}`);
     }
-    // result = (request + 1) * 2 + (connected ? 1 : 0); request -1: no ack.
-    const request = Math.floor(result / 2) - 1;
-    if (ack !== undefined && request >= 0) {
-      this.io.expectAck(request, ack, mode !== 1 || flags.timeout !== undefined || state.ackTimeout);
-    }
-    if (result % 2 === 1) {
+    // result = (request + 1) * 4 + status (2 buffered, 1 sent, 0 neither);
+    // request: the ack's (-1: none), or the key in the send buffer.
+    const request = Math.floor(result / 4) - 1;
+    if (ack !== undefined && request >= 0) this.io.expectAck(request, ack, this.#errorFirst(mode, flags));
+    if (result % 4 === 1) {
       const outgoing = Listeners.take(state.listeners.outgoing);
       state.runtime.drain();
       if (outgoing) for (const r of outgoing) call(r.fn, this, list);
       return;
     }
-    if (!flags.volatile) {
-      state.unsent.push(list);
-      const buffered = Math.floor(state.runtime.core.state(state.index) / 8);
-      while (state.unsent.length > buffered) state.unsent.shift();
+    if (result % 4 === 2) {
+      packet ??= this.#packet(list, found);
+      packet.data = list;
+      state.unsent.push({ key: request, args: list, packet });
     }
     state.runtime.drain();
+  }
+
+  #errorFirst(mode: number, flags: Flags): boolean {
+    return mode !== 1 || flags.timeout !== undefined || this.#state.ackTimeout;
+  }
+
+  /** The entries of `sendBuffer`: the core's buffer, in its order, then the emits reading a Blob. */
+  #pending(): (Unsent | Waiting)[] {
+    const state = this.#state;
+    const list = state.runtime.core.sendBuffer(now(), state.index, undefined);
+    const unsent = state.unsent;
+    const out: (Unsent | Waiting)[] = [];
+    for (let i = 0, j = 0; i < list.length; i += 2) {
+      // The copy holds the core's entries in the same order, and maybe more.
+      while (j < unsent.length && unsent[j]!.key !== list[i]) j++;
+      const entry = unsent[j++];
+      if (entry === undefined) break;
+      if (list[i + 1]! >= 0) entry.packet.id = list[i + 1];
+      out.push(entry);
+    }
+    return out.concat(state.outbox);
+  }
+
+  /**
+   * The emits waiting to be sent (socket.io-client's `sendBuffer`): those
+   * buffered while not connected, in send order, then those waiting for a
+   * Blob to be read. A fresh array each time.
+   */
+  get sendBuffer(): BufferedPacket[] {
+    return this.#pending().map((e) => e.packet);
+  }
+
+  /**
+   * `[]` drops every emit waiting; an array of packets read from
+   * `sendBuffer` keeps exactly those, sent in its order. The acks of the
+   * dropped emits settle at once: error-first ones (emitWithAck,
+   * `timeout()`, `ackTimeout`) with an Error "removed from the send
+   * buffer", plain callbacks are dropped. Anything else throws a TypeError.
+   */
+  set sendBuffer(packets: readonly BufferedPacket[]) {
+    const state = this.#state;
+    if (!Array.isArray(packets)) throw new TypeError("sendBuffer: expected an array (of packets read from socket.sendBuffer)");
+    const pending = this.#pending();
+    const keep: (Unsent | Waiting)[] = [];
+    for (const packet of packets as unknown[]) {
+      const entry = pending.find((e) => e.packet === packet);
+      const problem =
+        entry === undefined
+          ? "is not a packet of socket.sendBuffer (or was sent or removed since)"
+          : keep.includes(entry)
+            ? "is listed twice"
+            : "key" in entry && keep.some((e) => !("key" in e))
+              ? "cannot go before an emit still reading a Blob"
+              : undefined;
+      if (problem) throw new TypeError(`sendBuffer: entry ${keep.length} ${problem}`);
+      keep.push(entry!);
+    }
+    const kept = keep.filter((e): e is Unsent => "key" in e);
+    // Entries the core let go whose event is not delivered yet stay for it.
+    state.unsent = state.unsent.filter((e) => !pending.includes(e)).concat(kept);
+    const dropped = state.outbox.filter((e) => !keep.includes(e));
+    state.outbox = keep.filter((e): e is Waiting => !("key" in e));
+    state.runtime.core.sendBuffer(now(), state.index, new Float64Array(kept.map((e) => e.key)));
+    state.runtime.drain();
+    for (const e of dropped) {
+      if (e.ack && this.#errorFirst(e.mode, e.flags)) call(e.ack, undefined, [new Error("removed from the send buffer")]);
+    }
+    this.#drainOutbox();
+  }
+
+  /**
+   * The events received before `connect` (socket.io-client's
+   * `receiveBuffer`), `[event, ...args]` each, frozen copies. The core
+   * holds an event there only when it comes before its namespace's CONNECT
+   * answer, which a socket.io server never does: so usually `[]`.
+   */
+  get receiveBuffer(): readonly (readonly unknown[])[] {
+    const state = this.#state;
+    return (state.runtime.core.receiveBuffer(state.index, false) as unknown[][]).map((args) => Object.freeze(args.slice()));
+  }
+
+  /** Only `[]`: drops the events received before `connect`. */
+  set receiveBuffer(events: readonly unknown[][]) {
+    if (!Array.isArray(events) || events.length > 0) {
+      throw new TypeError("receiveBuffer: only [] can be assigned (it drops the events received before connect)");
+    }
+    this.#state.runtime.core.receiveBuffer(this.#state.index, true);
   }
 
   /** Sends an event and resolves with the acknowledgement's first argument. */
@@ -1319,7 +1448,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
         // The core flushed its send buffer: the outgoing listeners hear it
         // before `connect`, in send order.
         const unsent = state.unsent.splice(0);
-        for (const args of unsent) {
+        for (const { args } of unsent) {
           const outgoing = Listeners.take(state.listeners.outgoing);
           if (outgoing) for (const r of outgoing) call(r.fn, this, args);
         }
@@ -1334,6 +1463,11 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
       }
       case Output.Disconnect:
         return this.#emitLocal("disconnect", value === undefined ? [text] : [text, value]);
+      case Output.AckTimeout: {
+        const at = state.unsent.findIndex((e) => e.key === n);
+        if (at >= 0) state.unsent.splice(at, 1);
+        return;
+      }
       case Output.Event: {
         const args = value as unknown[];
         if (n >= 0) args.push(this.#responder(n));

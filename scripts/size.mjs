@@ -17,13 +17,15 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
  * The gzip budget of wasm + JS, in bytes: just above the current size, so
  * that any growth is a decision (raise it in the same commit, with the
  * reason). socket.io-client's `socket.io.esm.min.js` is 12,867 B; the README's
- * "Size" section logs each step that got us here (the last raise, 1.3 KB:
- * the engine options and engine packet events of the parity issue, 0.6 KB
- * of wasm, 0.7 KB of JS option checks, header and query merging; then
- * 0.3 KB of JS for socket.io-client's error details, TransportError; then
- * 0.2 KB: the offline close, the engine's emitter methods, refused events).
+ * "Size" section logs each step that got us here (the raises of the parity
+ * issue: 1.3 KB for the engine options and engine packet events, 0.6 KB of
+ * wasm, 0.7 KB of JS option checks, header and query merging; 0.3 KB of JS
+ * for socket.io-client's error details; 0.2 KB for the offline close, the
+ * engine's emitter methods, refused events; 2.2 KB for
+ * socket.sendBuffer/receiveBuffer, 1.4 KB of wasm for two exports' glue and
+ * the keyed send buffer, 0.8 KB of JS for the packet view and its checks).
  */
-export const BUDGET_GZIP = 44_000;
+export const BUDGET_GZIP = 46_500;
 
 /** The relative modules `file` imports, and theirs, `file` first. */
 function closure(file, seen = new Set()) {

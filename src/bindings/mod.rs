@@ -12,8 +12,9 @@ use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 use crate::proto::{
-    AckError, AckMode, Auth, Emit, EmitError, Event, Manager, ManagerConfig, SocketConfig,
-    SocketId, Transmit, TransportId, TransportInput, TransportKind, RESERVED_EVENTS, SEPARATOR,
+    AckError, AckMode, Auth, Emit, EmitError, Event, Manager, ManagerConfig, RequestId,
+    SocketConfig, SocketId, Transmit, TransportId, TransportInput, TransportKind, RESERVED_EVENTS,
+    SEPARATOR,
 };
 use host::{Frame, Host, Js};
 
@@ -109,8 +110,9 @@ pub enum Output {
     /// An emit's acknowledgement timed out: number the request, text the
     /// error's message.
     AckTimeout,
-    /// An emit's acknowledgement will not come (disconnected), error-first:
-    /// number the request, text the error's message.
+    /// An emit's acknowledgement will not come (disconnected, or removed
+    /// from the send buffer), error-first: number the request, text the
+    /// error's message.
     AckDisconnected,
     /// A plain ack callback that will not be called: number the request.
     AckDropped,
@@ -347,10 +349,11 @@ impl Core {
     /// Sends an event: `data` its JSON array (a string) with binary values
     /// replaced by placeholders, `attachments` those values in order. `ack`:
     /// 0 none, 1 a plain callback, 2 error-first; `timeout` >= 0 sets a
-    /// deadline (error-first). Returns `(request + 1) * 2 + connected`:
-    /// `request` the one its [`Output::Ack`] will name (-1 when no ack was
-    /// asked), `connected` 1 when the socket was connected (the emit went
-    /// out rather than into the offline buffer); or minus an [`EmitRefused`].
+    /// deadline (error-first). Returns `(request + 1) * 4 + status`:
+    /// `request` the one its [`Output::Ack`] will name, or when buffered its
+    /// key in [`Core::send_buffer`] (-1: neither); `status` 2 when it went
+    /// into the offline buffer, else 1 when the socket was connected (it
+    /// went out), else 0; or minus an [`EmitRefused`].
     #[allow(clippy::too_many_arguments)]
     pub fn emit(
         &mut self,
@@ -375,12 +378,18 @@ impl Core {
             volatile,
         };
         let socket = SocketId(socket);
-        let connected = f64::from(u8::from(self.manager.is_connected(socket)));
-        let result = self.manager.emit(millis(now), socket, emit);
+        let m = &mut self.manager;
+        let mut status = f64::from(u8::from(m.is_connected(socket)));
+        let before = m.buffered(socket);
+        let mut result = m.emit(millis(now), socket, emit);
+        if m.buffered(socket) > before {
+            status = 2.0;
+            result = Ok(m.send_buffer(socket).last().map(|(key, _)| *key));
+        }
         self.flush();
         match result {
-            Ok(Some(request)) => (request.value() as f64 + 1.0) * 2.0 + connected,
-            Ok(None) => connected,
+            Ok(Some(request)) => (request.value() as f64 + 1.0) * 4.0 + status,
+            Ok(None) => status,
             Err(EmitError::BufferFull) => -f64::from(EmitRefused::BufferFull as u8),
             Err(EmitError::TooManyPendingAcks) => -f64::from(EmitRefused::TooManyPendingAcks as u8),
             // The runtime checks names first: a reserved one never gets here.
@@ -517,6 +526,33 @@ impl Core {
             | (u32::from(m.is_active(s)) << 1)
             | (u32::from(m.is_recovered(s)) << 2);
         f64::from(bits) + (m.buffered(s) as f64) * 8.0
+    }
+
+    /// The socket's offline send buffer, in send order: for each emit its
+    /// key, then its wire ack id or -1. With `keep`, first keeps only the
+    /// emits whose keys it lists, in that order
+    /// ([`Manager::retain_send_buffer`]).
+    #[wasm_bindgen(js_name = sendBuffer)]
+    pub fn send_buffer(&mut self, now: f64, socket: u32, keep: Option<Box<[f64]>>) -> Vec<f64> {
+        let socket = SocketId(socket);
+        if let Some(keep) = keep {
+            let keep = keep.iter().map(|k| RequestId(*k as u64));
+            self.manager.retain_send_buffer(millis(now), socket, keep);
+            self.flush();
+        }
+        let mut out = Vec::new();
+        for (key, id) in self.manager.send_buffer(socket) {
+            out.push(key.value() as f64);
+            out.push(id.map_or(-1.0, |id| id as f64));
+        }
+        out
+    }
+
+    /// The arguments of the events received before the socket's CONNECT was
+    /// answered, in order; emptied when `clear`.
+    #[wasm_bindgen(js_name = receiveBuffer)]
+    pub fn receive_buffer(&mut self, socket: u32, clear: bool) -> Vec<JsValue> {
+        self.manager.receive_buffer(SocketId(socket), clear)
     }
 
     /// The server-given id of a connected socket.
@@ -712,9 +748,7 @@ impl Core {
                 let (kind, message, value) = match result {
                     Ok(ack) => (Output::Ack, JsValue::UNDEFINED, ack.data),
                     Err(e @ AckError::Timeout) => (Output::AckTimeout, text(e.as_str()), none),
-                    Err(e @ AckError::Disconnected) => {
-                        (Output::AckDisconnected, text(e.as_str()), none)
-                    }
+                    Err(e) => (Output::AckDisconnected, text(e.as_str()), none),
                 };
                 host.event(
                     kind,

@@ -352,6 +352,38 @@ impl<P: Payloads> Manager<P> {
         self.sock(socket).map_or(0, |s| s.buffered())
     }
 
+    /// The socket's offline send buffer, in send order: each emit's key (the
+    /// request of its ack when it asked for one, else a request of its own,
+    /// unique on this Manager) and its wire ack id.
+    pub fn send_buffer(&self, socket: SocketId) -> Vec<(RequestId, Option<u64>)> {
+        self.sock(socket).map_or_else(Vec::new, |s| s.send_buffer())
+    }
+
+    /// Keeps the buffered emits whose keys ([`Manager::send_buffer`]) `keep`
+    /// names, in `keep`'s order (socket.io-client's `socket.sendBuffer =
+    /// ...`); keys not in the buffer, and repeats, are ignored. The retry
+    /// queue is not touched. The acks of the emits taken out settle at once:
+    /// error-first ones with [`AckError::Removed`], plain callbacks as
+    /// [`Event::AckDropped`].
+    pub fn retain_send_buffer(
+        &mut self,
+        now: u64,
+        socket: SocketId,
+        keep: impl IntoIterator<Item = RequestId>,
+    ) {
+        // Nothing is written: no `after()`.
+        self.with_socket(now, socket, |s, io| s.retain_send_buffer(io, keep));
+    }
+
+    /// The events the socket received before its CONNECT was answered,
+    /// delivered on `connect` (socket.io-client's `receiveBuffer`); with
+    /// `clear`, taken out: they will not be delivered.
+    pub fn receive_buffer(&mut self, socket: SocketId, clear: bool) -> Vec<P::Args> {
+        self.sockets
+            .get_mut(socket.0 as usize)
+            .map_or_else(Vec::new, |s| s.receive_buffer(clear))
+    }
+
     /// Emits of the socket waiting for an acknowledgement.
     pub fn pending_acks(&self, socket: SocketId) -> usize {
         self.sock(socket).map_or(0, |s| s.pending_acks())

@@ -120,6 +120,10 @@ pub enum AckError {
     Timeout,
     /// The socket disconnected first (`"socket has been disconnected"`).
     Disconnected,
+    /// The app took the emit out of the send buffer
+    /// ([`crate::proto::Manager::retain_send_buffer`]); socket.io-client
+    /// has no such error (its callback waits for the timeout, if any).
+    Removed,
 }
 
 impl AckError {
@@ -128,6 +132,7 @@ impl AckError {
         match self {
             AckError::Timeout => "operation has timed out",
             AckError::Disconnected => "socket has been disconnected",
+            AckError::Removed => "removed from the send buffer",
         }
     }
 }
@@ -233,6 +238,8 @@ pub(crate) enum After<P: Payloads> {
 /// An emit in the offline send buffer.
 #[derive(Debug, Clone)]
 struct Outgoing<P: Payloads> {
+    /// Names it to the app: its ack's request, or one of its own.
+    key: RequestId,
     id: Option<u64>,
     data: P::Text,
     attachments: Vec<P::Binary>,
@@ -339,6 +346,42 @@ impl<P: Payloads> Socket<P> {
     /// Packets waiting in the offline send buffer.
     pub(crate) fn buffered(&self) -> usize {
         self.send_buffer.len()
+    }
+
+    /// The offline send buffer, in send order: each emit's key and wire ack id.
+    pub(crate) fn send_buffer(&self) -> Vec<(RequestId, Option<u64>)> {
+        self.send_buffer.iter().map(|o| (o.key, o.id)).collect()
+    }
+
+    /// Keeps the buffered emits named by `keep`, in that order (keys not
+    /// buffered, and repeats, are ignored). The acks of the others settle at
+    /// once, as [`clear_acks`](Self::clear_acks) does, with
+    /// [`AckError::Removed`].
+    pub(crate) fn retain_send_buffer(
+        &mut self,
+        io: &mut Io<P>,
+        keep: impl IntoIterator<Item = RequestId>,
+    ) {
+        let mut old = self.send_buffer.take_all();
+        for k in keep {
+            if let Some(i) = old.iter().position(|o| o.key == k) {
+                self.send_buffer.push_back(old.remove(i));
+            }
+        }
+        for o in old {
+            if let Some(wire) = o.id {
+                self.settle(io, wire, AckError::Removed);
+            }
+        }
+    }
+
+    /// The events received before CONNECT, in order (emptied when `clear`).
+    pub(crate) fn receive_buffer(&mut self, clear: bool) -> Vec<P::Args> {
+        let out = self.receive_buffer.iter().map(|r| r.data.clone()).collect();
+        if clear {
+            self.receive_buffer.take_all();
+        }
+        out
     }
 
     /// Emits waiting for an acknowledgement.
@@ -463,26 +506,32 @@ impl<P: Payloads> Socket<P> {
             .filter(|id| !buffered(id))
             .collect();
         for wire in ids {
-            let Some(ack) = self.acks.remove(&wire) else {
-                continue;
-            };
-            io.timers.stop(Timer::Ack(ack.request));
-            if ack.queued {
-                if ack.with_error {
-                    self.queue_result(io, ack.request, Err(AckError::Disconnected));
-                }
-            } else if ack.with_error {
-                io.events.push_back(Event::AckResponse {
-                    socket: self.id,
-                    request: ack.request,
-                    result: Err(AckError::Disconnected),
-                });
-            } else {
-                io.events.push_back(Event::AckDropped {
-                    socket: self.id,
-                    request: ack.request,
-                });
+            self.settle(io, wire, AckError::Disconnected);
+        }
+    }
+
+    /// Settles the ack of wire id `wire` with `error` (error-first), or
+    /// drops it (plain callback).
+    fn settle(&mut self, io: &mut Io<P>, wire: u64, error: AckError) {
+        let Some(ack) = self.acks.remove(&wire) else {
+            return;
+        };
+        io.timers.stop(Timer::Ack(ack.request));
+        if ack.queued {
+            if ack.with_error {
+                self.queue_result(io, ack.request, Err(error));
             }
+        } else if ack.with_error {
+            io.events.push_back(Event::AckResponse {
+                socket: self.id,
+                request: ack.request,
+                result: Err(error),
+            });
+        } else {
+            io.events.push_back(Event::AckDropped {
+                socket: self.id,
+                request: ack.request,
+            });
         }
     }
 
@@ -728,7 +777,9 @@ impl<P: Payloads> Socket<P> {
                 let kind = event_kind(&e.attachments);
                 io.write(kind, &self.nsp, wire, e.data, e.attachments);
             } else {
+                let key = request.unwrap_or_else(|| io.request());
                 self.send_buffer.push_back(Outgoing {
+                    key,
                     id: wire,
                     data: e.data,
                     attachments: e.attachments,

@@ -1114,6 +1114,20 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** Until the main server answers again (after a restart). */
+async function waitForMain(): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${urls.main}/socket.io/?EIO=4&transport=polling`);
+      if (r.ok) return;
+    } catch {
+      // down
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the main server did not come back");
+}
+
 /** Drops the browser's console lines about refused connections: the scenario makes them. */
 function forgetRefusals(): void {
   for (let i = pageErrors.length - 1; i >= 0; i--) {
@@ -1200,8 +1214,11 @@ for (const [clientName, client] of CLIENTS) {
           ),
         };
       }, { urls, client });
-      await control("drop");
+      // A restart, not a drop: a dropped connection between two polls is
+      // only noticed by the next request, which succeeds.
+      await control("restart?down=300");
       const result = await page.evaluate(() => (window as unknown as { state: { closed: Promise<unknown> } }).state.closed);
+      await waitForMain();
       forgetRefusals();
       expect(result).toEqual({ reason: "transport error", isError: true, message: "xhr poll error", type: "TransportError" });
     });
