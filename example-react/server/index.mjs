@@ -51,6 +51,7 @@ const server = createExampleServer({
   maxConnectionsPerUser: number("MAX_CONNECTIONS_PER_USER", 5),
   messageRate: { burst: number("MESSAGE_BURST", 10), perSecond: number("MESSAGE_RATE", 2) },
   authRatePerMinute: number("AUTH_RATE_PER_MINUTE", 60),
+  historyLimit: number("HISTORY_LIMIT", 50),
 });
 
 const host = env.HOST ?? "127.0.0.1";

@@ -342,3 +342,68 @@ describe("chat", () => {
     expect(server.logs.some((l) => l.event === "message" && l.duplicate === true)).toBe(true);
   });
 });
+
+// The acks answered with one value (useEmitWithAck's error shapes): the
+// page of `history` or `{ error, code }`, and `dismiss`'s `{ ok, ... }`.
+describe("one-value acks: history pages and dismiss", () => {
+  let small: ExampleServer;
+  let smallDir: string;
+  beforeAll(async () => {
+    smallDir = tempDir("example-pages");
+    small = await startExample({
+      PORT: "0",
+      DB_FILE: join(smallDir, "chat.db"),
+      JWT_SECRET: "test-secret",
+      HISTORY_LIMIT: "2",
+      AUTH_RATE_PER_MINUTE: "1000",
+    });
+  });
+  afterAll(async () => {
+    await small?.stop();
+    if (smallDir) rmSync(smallDir, { recursive: true, force: true });
+  });
+
+  const socketOf = (account: Account, nsp: string) => {
+    const socket = ioClient(new URL(nsp, small.url).href, { transports: ["websocket"], auth: { token: account.token }, forceNew: true });
+    sockets.push(socket);
+    return socket;
+  };
+  const answer = (socket: Socket, event: string, payload: unknown) => socket.timeout(5000).emitWithAck(event, payload);
+
+  it("history: a page of earlier messages, or { error, code }", async () => {
+    const alice = await signup(small.url, uniqueName("alice"));
+    const chat = socketOf(alice, "/chat");
+    await connected(chat);
+    const room = "pages";
+    await request(chat, "join", { room });
+    const texts = ["one", "two", "three"];
+    for (const text of texts) expect((await request(chat, "message", { room, text, clientId: clientId() }))[0]).toBeNull();
+    const [, joined] = await request(chat, "join", { room, rejoin: true });
+    expect(joined.more).toBe(true);
+    expect(joined.history.map((m: { text: string }) => m.text)).toEqual(["two", "three"]);
+    const page = await answer(chat, "history", { room, before: joined.history[0].id });
+    expect(page).toMatchObject({ room, more: false });
+    expect(page.messages.map((m: { text: string }) => m.text)).toEqual(["one"]);
+    expect(await answer(chat, "history", { room, before: "x" })).toMatchObject({ code: "BAD_BEFORE", error: expect.any(String) });
+    expect(await answer(chat, "history", { room: "elsewhere", before: 1 })).toEqual({
+      error: "Join #elsewhere before reading its history",
+      code: "NOT_IN_ROOM",
+    });
+  });
+
+  it("dismiss: { ok: true, id, unread }, or { ok: false, code, message }", async () => {
+    const alice = await signup(small.url, uniqueName("alice"));
+    const bob = await signup(small.url, uniqueName("bob"));
+    const aliceChat = socketOf(alice, "/chat");
+    const bobNotifications = socketOf(bob, "/notifications");
+    await Promise.all([connected(aliceChat), connected(bobNotifications)]);
+    const room = "dismissals";
+    await request(aliceChat, "join", { room });
+    const notified = new Promise<{ id: number }>((resolve) => bobNotifications.once("notification", resolve));
+    await request(aliceChat, "message", { room, text: `hi @${bob.user.name}`, clientId: clientId() });
+    const { id } = await notified;
+    expect(await answer(bobNotifications, "dismiss", { id })).toEqual({ ok: true, id, unread: 0 });
+    expect(await answer(bobNotifications, "dismiss", { id: id + 1000 })).toMatchObject({ ok: false, code: "NOT_FOUND", message: expect.any(String) });
+    expect(await answer(bobNotifications, "dismiss", { id: "x" })).toMatchObject({ ok: false, code: "BAD_ID" });
+  });
+});
