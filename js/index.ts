@@ -413,6 +413,9 @@ function stringRecord(value: unknown, name: string): Record<string, string> | un
 }
 
 /** Checks the options the runtime reads at each request (js/runtime.ts `RequestOptions`). */
+/** What `transportOptions` may set per transport (the rest are the Manager's, set at the top level). */
+const TRANSPORT_SETTINGS = { polling: ["extraHeaders", "query"], websocket: ["query", "protocols"], webtransport: [] } as const;
+
 function checkRequestOptions(o: Partial<ManagerOptions>, transports: number): void {
   const polling = o.transportOptions?.polling;
   const headers = stringRecord(o.extraHeaders, "extraHeaders") ?? stringRecord(polling?.extraHeaders, "transportOptions.polling.extraHeaders");
@@ -420,6 +423,14 @@ function checkRequestOptions(o: Partial<ManagerOptions>, transports: number): vo
     throw new TypeError(
       'option "extraHeaders": a browser cannot set WebSocket headers, and transports ["websocket"] has no polling request to carry them (send them in `auth` or `query`)',
     );
+  }
+  for (const [transport, settings] of Object.entries(o.transportOptions ?? {})) {
+    const known = (TRANSPORT_SETTINGS as Record<string, readonly string[]>)[transport];
+    for (const key of Object.keys(settings ?? {})) {
+      if (!known?.includes(key)) {
+        throw new TypeError(`option "transportOptions.${transport}.${key}": not supported (set it at the top level)`);
+      }
+    }
   }
   stringRecord(polling?.query, "transportOptions.polling.query");
   stringRecord(o.transportOptions?.websocket?.query, "transportOptions.websocket.query");

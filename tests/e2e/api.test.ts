@@ -1440,6 +1440,7 @@ describe("socketio-wasm: the emitters refuse events they never report", () => {
       for (const f of [
         () => new window.sio.Manager(urls.main, { autoConnect: false, parser: {} } as never),
         () => new window.sio.Manager(urls.main, { autoConnect: false, transportImplementations: {} } as never),
+        () => new window.sio.Manager(urls.main, { autoConnect: false, transportOptions: { polling: { withCredentials: true } } } as never),
         () => new (window.sio.Socket as unknown as new (m: unknown, nsp: string) => unknown)(manager, "/x"),
       ]) {
         try {
@@ -1470,6 +1471,7 @@ describe("socketio-wasm: the emitters refuse events they never report", () => {
         'TypeError: engine.on("handshake"): not reported by socketio-wasm',
         'TypeError: option "parser": not supported',
         'TypeError: option "transportImplementations": not supported',
+        'TypeError: option "transportOptions.polling.withCredentials": not supported',
         "TypeError: new Socket(): use manager.socket(nsp)",
       ],
       counts: [2, true],
