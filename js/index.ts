@@ -749,6 +749,14 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
     return this.#runtime.liveResources;
   }
 
+  /**
+   * @internal The core's reconnection: the attempt number (from 1) while a
+   * reconnection is scheduled or under way, else 0.
+   */
+  get reconnectAttempt(): number {
+    return this.#runtime.core.engineState() >> 3;
+  }
+
   /** @internal used by io() to decide whether a namespace is already taken. */
   hasSocket(nsp: string): boolean {
     return this.#sockets.has(nsp);
@@ -1517,6 +1525,11 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
 
 // ---------------------------------------------------------------- io() -----
 
+/**
+ * The one Manager cache: io()'s by connection key, which the React layer
+ * shares; the React layer's private one (`forceNew`, `multiplex: false`)
+ * under `new:` + key.
+ */
 const managers = new Map<string, Manager>();
 
 /**
@@ -1566,15 +1579,15 @@ export function connectionKey(uri: string, options: Partial<ManagerOptions>): [k
 /**
  * @internal For socketio-wasm/react: the Manager io() shares for `key`,
  * made closed (nothing opens before a namespace connects) when there is
- * none yet; a private one with `forceNew` or `multiplex: false`.
+ * none yet; with `forceNew` or `multiplex: false`, the React layer's own
+ * one for `key` (apart from io()'s, shared by its providers).
  */
 export function sharedManager(uri: string, key: string, options: Partial<ManagerOptions & SocketOptions>): Manager {
-  const closed = { ...options, autoConnect: false };
-  if (options.forceNew || options.multiplex === false) return new Manager(uri, closed);
-  let manager = managers.get(key);
+  const slot = options.forceNew || options.multiplex === false ? `new:${key}` : key;
+  let manager = managers.get(slot);
   if (!manager) {
-    manager = new Manager(uri, closed);
-    managers.set(key, manager);
+    manager = new Manager(uri, { ...options, autoConnect: false });
+    managers.set(slot, manager);
   }
   return manager;
 }

@@ -353,3 +353,23 @@ fn a_failed_open_with_a_callback_schedules_no_reconnection() {
     let n = names(&sim.take_events());
     assert!(n.iter().any(|e| e.starts_with("reconnect:")), "{n:?}");
 }
+
+#[test]
+fn reconnect_attempt_is_the_next_attempts_number_then_zero() {
+    let mut sim = down_after_connect(Sim::default_cfg(), 7);
+    assert_eq!(sim.m.reconnect_attempt(), 1, "scheduled: the first attempt");
+    // The first attempt fails (the server is down): the second is scheduled.
+    let next = sim.m.poll_timeout().expect("a reconnection is scheduled");
+    sim.advance(next - sim.now);
+    sim.advance(0);
+    let n = names(&sim.take_events());
+    assert!(
+        n.iter().any(|e| e.starts_with("reconnect_attempt:1")),
+        "{n:?}"
+    );
+    assert_eq!(sim.m.reconnect_attempt(), 2);
+    sim.srv.up = true;
+    sim.advance(10_000);
+    assert!(sim.m.is_open());
+    assert_eq!(sim.m.reconnect_attempt(), 0);
+}

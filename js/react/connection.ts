@@ -7,7 +7,9 @@
 // and reconnecting are the Manager's job. This file only counts who uses a
 // namespace (connect on the first user, disconnect after a grace period once
 // the last one is gone; the Manager closes itself when no socket is active)
-// and turns socket/Manager events into a snapshot.
+// and reads the core's state (connected, active, recovered, reconnecting and
+// its attempt) into a snapshot when an event says it may have changed. The
+// Managers are io()'s cache (`sharedManager`); a Connection hangs off one.
 import {
   connectionKey,
   Manager,
@@ -56,7 +58,8 @@ export const INITIAL_STATE: SocketState = Object.freeze({
 /** Grace period before an unused namespace disconnects (StrictMode, route changes). */
 export const DEFAULT_CLOSE_DELAY = 1000;
 
-const registry = new Map<string, Connection>();
+/** The Connection of each Manager of the cache. */
+const connections = new WeakMap<Manager, Connection>();
 
 /**
  * `url` made absolute: against the page, or on the server (no page; the
@@ -73,10 +76,8 @@ class Namespace implements StatusStore {
   refs = 0;
   timer: ReturnType<typeof setTimeout> | undefined;
   #state: SocketState = INITIAL_STATE;
-  #attempt = 0;
+  /** The last connect_error / reconnect_error: the one thing events tell that the core's state does not. */
   #error: SocketState["error"] = null;
-  #failed = false;
-  #wasConnected = false;
   readonly #listeners = new Set<() => void>();
 
   constructor(socket: Socket) {
@@ -84,32 +85,20 @@ class Namespace implements StatusStore {
     // One set of listeners per namespace for its whole life: bounded, and the
     // snapshot knows the attempt and the error even before anyone subscribes.
     const refresh = () => this.refresh();
+    const failed = (error: ExtendedError) => {
+      this.#error = error;
+      refresh();
+    };
     socket.on("connect", () => {
-      this.#attempt = 0;
       this.#error = null;
-      this.#failed = false;
-      this.#wasConnected = true;
       refresh();
     });
     socket.on("disconnect", refresh);
-    socket.on("connect_error", (error) => {
-      this.#error = error;
-      refresh();
-    });
+    socket.on("connect_error", failed);
     const manager = socket.io;
-    manager.on("reconnect_attempt", (attempt) => {
-      this.#attempt = attempt;
-      this.#failed = false;
-      refresh();
-    });
-    manager.on("reconnect_error", (error) => {
-      this.#error = error;
-      refresh();
-    });
-    manager.on("reconnect_failed", () => {
-      this.#failed = true;
-      refresh();
-    });
+    manager.on("reconnect_attempt", refresh);
+    manager.on("reconnect_error", failed);
+    manager.on("reconnect_failed", refresh);
   }
 
   readonly subscribe = (onChange: () => void): (() => void) => {
@@ -131,23 +120,27 @@ class Namespace implements StatusStore {
 
   #update(): boolean {
     const socket = this.socket;
+    const manager = socket.io;
     const connected = socket.connected;
-    const active = socket.active;
-    if (!active) this.#wasConnected = false;
+    const attempt = connected ? 0 : manager.reconnectAttempt;
+    // Active, not reconnecting and no connection opening or open: given up
+    // (reconnection off, or its attempts spent).
     const status: SocketStatus = connected
       ? "connected"
-      : !active || this.#failed
+      : !socket.active
         ? "disconnected"
-        : this.#attempt > 0 || this.#wasConnected
+        : attempt > 0
           ? "reconnecting"
-          : "connecting";
+          : manager.engine.readyState === "closed"
+            ? "disconnected"
+            : "connecting";
     const next: SocketState = {
       status,
       connected,
       id: connected ? socket.id : undefined,
       error: this.#error,
       recovered: connected && socket.recovered,
-      attempt: connected ? 0 : this.#attempt,
+      attempt,
     };
     const prev = this.#state;
     if (
@@ -183,10 +176,13 @@ export class Connection {
   static for(url: string | undefined, options: ConnectionOptions = {}): { connection: Connection; nsp: string } {
     const href = absolute(url);
     const [key, nsp] = connectionKey(href, options);
-    let connection = registry.get(key);
+    // io()'s Manager for this server: an io() call elsewhere in the app for
+    // another namespace rides on the same connection, and the other way round.
+    const manager = sharedManager(href, key, options);
+    let connection = connections.get(manager);
     if (!connection) {
-      connection = new Connection(href, key, options);
-      registry.set(key, connection);
+      connection = new Connection(manager, href, options);
+      connections.set(manager, connection);
     }
     return { connection, nsp };
   }
@@ -195,13 +191,11 @@ export class Connection {
   /** For namespaces an io() socket already holds on the shared Manager. */
   #private: Manager | undefined;
 
-  private constructor(href: string, key: string, options: ConnectionOptions) {
+  private constructor(manager: Manager, href: string, options: ConnectionOptions) {
+    this.manager = manager;
     this.options = options;
     this.#href = href;
     this.#autoConnect = options.autoConnect !== false;
-    // io()'s Manager for this server: an io() call elsewhere in the app for
-    // another namespace rides on the same connection, and the other way round.
-    this.manager = sharedManager(href, key, options);
   }
 
   #entry(nsp: string): Namespace {

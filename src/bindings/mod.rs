@@ -567,7 +567,8 @@ impl Core {
     }
 
     /// The Engine.IO session's state: 0 closed, 1 opening, 2 open; plus 4
-    /// when its transport is WebSocket (else long-polling, when open).
+    /// when its transport is WebSocket (else long-polling, when open); from
+    /// bit 3 on, the reconnection attempt (0: not reconnecting).
     #[wasm_bindgen(js_name = engineState)]
     pub fn engine_state(&self) -> u32 {
         let m = &self.manager;
@@ -577,7 +578,7 @@ impl Core {
             u32::from(m.is_opening())
         };
         let websocket = m.transport() == Some(TransportKind::WebSocket);
-        ready | (u32::from(websocket) << 2)
+        ready | (u32::from(websocket) << 2) | (m.reconnect_attempt() << 3)
     }
 }
 

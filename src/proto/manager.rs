@@ -308,6 +308,16 @@ impl<P: Payloads> Manager<P> {
         self.reconnecting
     }
 
+    /// The reconnection attempt (from 1) while one is scheduled or in
+    /// progress, else 0: what the next (or current) `reconnect_attempt` says.
+    pub fn reconnect_attempt(&self) -> u32 {
+        if self.reconnecting {
+            self.backoff.attempts().max(1)
+        } else {
+            0
+        }
+    }
+
     /// The current transport, while a session exists.
     pub fn transport(&self) -> Option<TransportKind> {
         self.engine.as_ref().map(|e| e.transport_kind())

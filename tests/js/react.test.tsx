@@ -209,6 +209,34 @@ describe("one connection with io()", () => {
   });
 });
 
+describe("one Manager cache", () => {
+  it("providers with forceNew share one Manager of their own, apart from the one io() and other providers share", async () => {
+    const own = { ...FAST, forceNew: true };
+    const first: { socket?: Socket } = {};
+    const second: { socket?: Socket } = {};
+    const shared: { socket?: Socket } = {};
+    render(
+      <>
+        <App url={fixture.url} options={own}>
+          <Grab into={first} />
+        </App>
+        <App url={`${fixture.url}/chat`} options={own}>
+          <Grab into={second} />
+        </App>
+        <App url={`${fixture.url}/chat`}>
+          <Grab into={shared} />
+        </App>
+      </>,
+    );
+    await waitFor(() => expect([first, second, shared].every((g) => g.socket?.connected)).toBe(true), { timeout: 5_000 });
+    expect(second.socket!.io).toBe(first.socket!.io);
+    expect(shared.socket!.io).not.toBe(first.socket!.io);
+    // io() for another namespace of that server rides on the shared one.
+    const other = io(`${fixture.url}/admin`, { ...FAST, autoConnect: false });
+    expect(other.io).toBe(shared.socket!.io);
+  });
+});
+
 describe("listeners", () => {
   it("10,000 mount/unmount cycles leave the listener count at its baseline and no ack pending", async () => {
     const grab: { socket?: Socket } = {};
