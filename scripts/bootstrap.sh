@@ -20,6 +20,32 @@ done
 command -v cargo >/dev/null || die "cargo is missing: install Rust with rustup (https://rustup.rs)"
 command -v node >/dev/null || die "node is missing: install Node.js 20 or newer"
 
+# The slow steps (two cargo installs of about 3 minutes each, the Debian
+# packages, npm ci with a native module) run side by side; each one's output
+# goes to a log, shown when it fails.
+LOGS="$(mktemp -d)"
+trap 'rm -rf "$LOGS"' EXIT
+jobs_started=()
+in_background() {
+  local name="$1"
+  shift
+  log "$name (in the background)"
+  ("$@") >"$LOGS/$name.log" 2>&1 &
+  jobs_started+=("$!:$name")
+}
+wait_all() {
+  local failed=0 entry
+  for entry in "${jobs_started[@]}"; do
+    if ! wait "${entry%%:*}"; then
+      printf '\033[31m[socketio-wasm] %s failed:\033[0m\n' "${entry#*:}" >&2
+      tail -n 40 "$LOGS/${entry#*:}.log" >&2
+      failed=1
+    fi
+  done
+  jobs_started=()
+  [ "$failed" = 0 ] || die "bootstrap failed (see above)"
+}
+
 # --- Rust: wasm target and the pinned wasm-bindgen CLI -----------------------
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
@@ -29,14 +55,12 @@ fi
 wb_version="$(sed -n 's/^wasm-bindgen = .*"=\([0-9.]*\)".*/\1/p' Cargo.toml)"
 [ -n "$wb_version" ] || die "Cargo.toml must pin wasm-bindgen exactly (wasm-bindgen = \"=x.y.z\")"
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wb_version" ]; then
-  log "installing wasm-bindgen-cli $wb_version (about 3 minutes, once)"
   # Not --locked: its lockfile names a webpki-roots the registry lacks.
-  cargo install wasm-bindgen-cli --version "$wb_version" --force
+  in_background "wasm-bindgen-cli-$wb_version" cargo install wasm-bindgen-cli --version "$wb_version" --force
 fi
 
 if ! command -v wasm-pack >/dev/null; then
-  log "installing wasm-pack (about 3 minutes, once)"
-  cargo install wasm-pack --locked
+  in_background wasm-pack cargo install wasm-pack --locked
 fi
 
 # --- Debian packages --------------------------------------------------------
@@ -50,18 +74,21 @@ apt_install() {
   apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@" >/dev/null
 }
 
+missing=()
 if [ "$want_browser" = 1 ]; then
-  missing=()
   [ -x "$CHROMIUM" ] || missing+=(chromium)
   [ -x "$CHROMEDRIVER" ] || missing+=(chromium-driver)
-  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 fi
-
 if [ "$want_services" = 1 ]; then
-  missing=()
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
-  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+fi
+# One apt run for both (apt takes its lock for the whole run).
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    die "missing: ${missing[*]} — install them with: sudo apt-get install -y ${missing[*]}"
+  fi
+  in_background "apt-get-install" apt_install "${missing[@]}"
 fi
 
 # --- npm packages -------------------------------------------------------------
@@ -73,12 +100,11 @@ npm_ci_if_changed() {
   local hash
   hash="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
-    log "npm ci in ${dir#"$ROOT"/}"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
-    echo "$hash" >"$stamp"
+    in_background "npm-ci-$(basename "$dir")" sh -c 'cd "$1" && npm ci --no-audit --no-fund --loglevel=error && echo "$2" >"$3"' _ "$dir" "$hash" "$stamp"
   fi
 }
 npm_ci_if_changed "$ROOT"
 # The example app's own locked dependencies (better-sqlite3 compiles from
 # source here: about 3 minutes, once).
 npm_ci_if_changed "$ROOT/example-react"
+wait_all
