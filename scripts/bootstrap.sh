@@ -100,11 +100,18 @@ npm_ci_if_changed() {
   local hash
   hash="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
-    in_background "npm-ci-$(basename "$dir")" sh -c 'cd "$1" && npm ci --no-audit --no-fund --loglevel=error && echo "$2" >"$3"' _ "$dir" "$hash" "$stamp"
+    log "npm ci in ${dir#"$ROOT"/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$hash" >"$stamp"
   fi
 }
-npm_ci_if_changed "$ROOT"
-# The example app's own locked dependencies (better-sqlite3 compiles from
-# source here: about 3 minutes, once).
-npm_ci_if_changed "$ROOT/example-react"
+# One npm at a time (two sharing a cold cache have failed to unpack here),
+# beside the cargo installs and apt.
+npm_both() {
+  npm_ci_if_changed "$ROOT"
+  # The example app's own locked dependencies (better-sqlite3 compiles from
+  # source here: about 3 minutes, once).
+  npm_ci_if_changed "$ROOT/example-react"
+}
+if [ ${#jobs_started[@]} -gt 0 ]; then in_background npm-ci npm_both; else npm_both; fi
 wait_all
