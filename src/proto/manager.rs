@@ -11,158 +11,14 @@ use super::queue::Queue;
 use super::backoff::Backoff;
 use super::config::{normalize_path, ManagerConfig, SocketConfig, TransportKind};
 use super::error::DecodeError;
+use super::events::{AckData, DisconnectReason, Event};
+use super::ids::{RequestId, SocketId, TransportId};
 use super::packet::{self, PacketType};
 use super::payloads::{JsonText, Payloads};
 use super::rng::Rng;
-use super::session::{Ctx, EngineEvent, Message, Session, Transmit, TransportId, TransportInput};
-use super::socket::{
-    AckData, AckError, After, Control, Emit, EmitError, Io, RequestId, Socket, SocketId,
-};
+use super::session::{Ctx, EngineEvent, Message, Session, Transmit, TransportInput};
+use super::socket::{After, Control, Emit, EmitError, Io, Socket};
 use super::timer::{Timer, TimerTable};
-
-/// Why a Manager closed or a socket disconnected (socket.io-client's
-/// reason strings, see [`DisconnectReason::as_str`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DisconnectReason {
-    /// `"io server disconnect"`: the server sent DISCONNECT; the socket does
-    /// not reconnect by itself.
-    IoServerDisconnect,
-    /// `"io client disconnect"`: the app called `disconnect`.
-    IoClientDisconnect,
-    /// `"ping timeout"`: no ping within `pingInterval + pingTimeout`.
-    PingTimeout,
-    /// `"transport close"`: the connection was closed.
-    TransportClose,
-    /// `"transport error"`: the connection failed.
-    TransportError,
-    /// `"parse error"`: the server sent an undecodable packet.
-    ParseError,
-    /// `"forced close"`: the Manager was closed by the app (or its last
-    /// socket left).
-    ForcedClose,
-}
-
-impl DisconnectReason {
-    /// The socket.io-client reason string.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DisconnectReason::IoServerDisconnect => "io server disconnect",
-            DisconnectReason::IoClientDisconnect => "io client disconnect",
-            DisconnectReason::PingTimeout => "ping timeout",
-            DisconnectReason::TransportClose => "transport close",
-            DisconnectReason::TransportError => "transport error",
-            DisconnectReason::ParseError => "parse error",
-            DisconnectReason::ForcedClose => "forced close",
-        }
-    }
-}
-
-/// Something the application should hear about.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Event<P: Payloads = JsonText> {
-    /// Manager `open`: the Engine.IO session is open.
-    Open,
-    /// Manager `close`.
-    Close {
-        /// Why.
-        reason: DisconnectReason,
-        /// Transport details, if any.
-        description: Option<String>,
-    },
-    /// Manager `error` (a failed connection attempt, or a transport error).
-    Error {
-        /// The error message (`"timeout"`, `"xhr poll error"`, ...).
-        description: String,
-    },
-    /// Manager `ping`: a server ping arrived (and was answered).
-    Ping,
-    /// Manager `reconnect_attempt`, attempts counted from 1.
-    ReconnectAttempt(u32),
-    /// Manager `reconnect`: reconnected after this many attempts.
-    Reconnect(u32),
-    /// Manager `reconnect_error`.
-    ReconnectError {
-        /// The error message.
-        description: String,
-    },
-    /// Manager `reconnect_failed`: `reconnection_attempts` exhausted.
-    ReconnectFailed,
-    /// The transport was upgraded (engine.io-client `upgrade`).
-    Upgrade {
-        /// The new transport.
-        transport: TransportKind,
-    },
-    /// An upgrade probe failed; the session goes on with polling
-    /// (engine.io-client `upgradeError`).
-    UpgradeError {
-        /// e.g. `"probe error"`.
-        description: String,
-    },
-    /// The socket is about to send CONNECT and needs its auth payload:
-    /// answer with [`Manager::set_auth`].
-    NeedAuth {
-        /// The socket.
-        socket: SocketId,
-    },
-    /// Socket `connect`.
-    Connect {
-        /// The socket.
-        socket: SocketId,
-        /// The socket id given by the server (`socket.id`).
-        sid: String,
-        /// Whether the connection state was recovered (`socket.recovered`).
-        recovered: bool,
-    },
-    /// Socket `connect_error`.
-    ConnectError {
-        /// The socket.
-        socket: SocketId,
-        /// The error message.
-        message: String,
-        /// The server's `data`, if any (raw JSON text, for [`JsonText`]).
-        data: Option<P::Args>,
-    },
-    /// Socket `disconnect`. As in socket.io-client, a Manager close also
-    /// reports it for an active socket whose CONNECT was still unanswered.
-    Disconnect {
-        /// The socket.
-        socket: SocketId,
-        /// Why.
-        reason: DisconnectReason,
-        /// Details, if any.
-        description: Option<String>,
-    },
-    /// A server event.
-    Event {
-        /// The socket.
-        socket: SocketId,
-        /// Its arguments, `["name", args...]` (for [`JsonText`], the JSON
-        /// array text with binary placeholders).
-        data: P::Args,
-        /// Binary attachments.
-        attachments: Vec<P::Binary>,
-        /// The server wants an acknowledgement: answer with [`Manager::ack`].
-        ack_id: Option<u64>,
-    },
-    /// The settlement of an emit with an acknowledgement.
-    AckResponse {
-        /// The socket.
-        socket: SocketId,
-        /// What [`Manager::emit`] returned.
-        request: RequestId,
-        /// The server's answer, or why there is none.
-        result: Result<AckData<P>, AckError>,
-    },
-    /// A plain-callback acknowledgement that will never be answered (the
-    /// socket disconnected): release the callback without calling it, as
-    /// socket.io-client drops it.
-    AckDropped {
-        /// The socket.
-        socket: SocketId,
-        /// What [`Manager::emit`] returned.
-        request: RequestId,
-    },
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ReadyState {
@@ -208,6 +64,8 @@ struct Pending<P: Payloads> {
 #[derive(Debug)]
 pub struct Manager<P: Payloads = JsonText> {
     ctx: Ctx<P>,
+    /// Every deadline of the Manager, its session and its sockets.
+    timers: TimerTable,
     rng: Rng,
     backoff: Backoff,
     engine: Option<Session<P>>,
@@ -252,12 +110,12 @@ impl<P: Payloads> Manager<P> {
             ctx: Ctx {
                 cfg: config,
                 payloads,
-                timers: TimerTable::default(),
                 transmits: Queue::default(),
                 next_transport: 0,
                 token_rng: Rng::new(seed ^ 0x6A09_E667_F3BC_C908),
                 prior_websocket_success: false,
             },
+            timers: TimerTable::default(),
             rng: Rng::new(seed),
             backoff,
             engine: None,
@@ -288,7 +146,7 @@ impl<P: Payloads> Manager<P> {
 
     /// The earliest deadline: call [`Manager::handle_timeout`] then.
     pub fn poll_timeout(&self) -> Option<u64> {
-        self.ctx.timers.next()
+        self.timers.next()
     }
 
     // ----- state ---------------------------------------------------------
@@ -465,14 +323,14 @@ impl<P: Payloads> Manager<P> {
     /// Opens the connection (no effect when opening or open). During a
     /// reconnection delay, makes the scheduled attempt now.
     pub fn open(&mut self, now: u64) {
-        if self.ctx.timers.is_armed(Timer::ReconnectOpen) {
+        if self.timers.is_armed(Timer::ReconnectOpen) {
             // Announced already: the attempt, now.
-            self.ctx.timers.stop(Timer::ReconnectOpen);
+            self.timers.stop(Timer::ReconnectOpen);
             self.reconnect_open(now);
         } else if self.reconnecting && self.ready == ReadyState::Closed {
-            self.ctx.timers.stop(Timer::Reconnect);
+            self.timers.stop(Timer::Reconnect);
             self.on_reconnect_timer(now);
-            self.ctx.timers.stop(Timer::ReconnectOpen);
+            self.timers.stop(Timer::ReconnectOpen);
             self.reconnect_open(now);
         } else {
             self.open_engine(now, false);
@@ -486,7 +344,7 @@ impl<P: Payloads> Manager<P> {
     pub fn open_for_callback(&mut self, now: u64) {
         self.open_for_callback = self.ready == ReadyState::Closed
             && !self.reconnecting
-            && !self.ctx.timers.is_armed(Timer::ReconnectOpen);
+            && !self.timers.is_armed(Timer::ReconnectOpen);
         self.open(now);
     }
 
@@ -621,8 +479,8 @@ impl<P: Payloads> Manager<P> {
     pub fn handle_timeout(&mut self, now: u64) {
         self.sync_heartbeat();
         // Timers armed while handling wait for the next call.
-        self.ctx.timers.begin();
-        while let Some(timer) = self.ctx.timers.pop_expired(now) {
+        self.timers.begin();
+        while let Some(timer) = self.timers.pop_expired(now) {
             match timer {
                 Timer::Heartbeat => {
                     if let Some(e) = self.engine.as_mut() {
@@ -645,8 +503,7 @@ impl<P: Payloads> Manager<P> {
                     if let Some(s) = self.sockets.get_mut(id.0 as usize).filter(|_| timed_out) {
                         if reconnection {
                             let delay = s.retry.duration(&mut self.rng);
-                            self.ctx
-                                .timers
+                            self.timers
                                 .set(Timer::ConnectRetry(id), now.saturating_add(delay));
                         } else {
                             // No automatic retries: final, as a refused
@@ -691,7 +548,7 @@ impl<P: Payloads> Manager<P> {
         let mut io = Io {
             engine: &mut self.engine,
             payloads: &self.ctx.payloads,
-            timers: &mut self.ctx.timers,
+            timers: &mut self.timers,
             events: &mut self.events,
             next_request: &mut self.next_request,
             now,
@@ -724,8 +581,8 @@ impl<P: Payloads> Manager<P> {
 
     fn sync_heartbeat(&mut self) {
         match self.engine.as_ref().and_then(|e| e.ping_deadline()) {
-            Some(at) => self.ctx.timers.set(Timer::Heartbeat, at),
-            None => self.ctx.timers.stop(Timer::Heartbeat),
+            Some(at) => self.timers.set(Timer::Heartbeat, at),
+            None => self.timers.stop(Timer::Heartbeat),
         }
     }
 
@@ -745,9 +602,7 @@ impl<P: Payloads> Manager<P> {
         }
         self.engine = Some(Session::open(&mut self.ctx));
         if let Some(ms) = self.ctx.cfg.timeout {
-            self.ctx
-                .timers
-                .set(Timer::OpenTimeout, now.saturating_add(ms));
+            self.timers.set(Timer::OpenTimeout, now.saturating_add(ms));
         }
     }
 
@@ -764,14 +619,14 @@ impl<P: Payloads> Manager<P> {
                 self.draining.push(e);
             }
         }
-        self.ctx.timers.stop(Timer::Heartbeat);
+        self.timers.stop(Timer::Heartbeat);
     }
 
     /// Manager `cleanup`: timers of the attempt, partial packets.
     fn cleanup(&mut self) {
-        self.ctx.timers.stop(Timer::OpenTimeout);
-        self.ctx.timers.stop(Timer::Reconnect);
-        self.ctx.timers.stop(Timer::ReconnectOpen);
+        self.timers.stop(Timer::OpenTimeout);
+        self.timers.stop(Timer::Reconnect);
+        self.timers.stop(Timer::ReconnectOpen);
         self.pending = None;
     }
 
@@ -1054,9 +909,7 @@ impl<P: Payloads> Manager<P> {
         } else {
             let delay = self.backoff.duration(&mut self.rng);
             self.reconnecting = true;
-            self.ctx
-                .timers
-                .set(Timer::Reconnect, now.saturating_add(delay));
+            self.timers.set(Timer::Reconnect, now.saturating_add(delay));
         }
     }
 
@@ -1074,7 +927,7 @@ impl<P: Payloads> Manager<P> {
         }
         self.events
             .push_back(Event::ReconnectAttempt(self.backoff.attempts()));
-        self.ctx.timers.set(Timer::ReconnectOpen, now);
+        self.timers.set(Timer::ReconnectOpen, now);
     }
 
     /// The attempt `reconnect_attempt` announced, after the app heard it.

@@ -130,6 +130,8 @@ pub use payloads::{JsonText, Part, Payloads};
 // --- state machines (Engine.IO session, Manager, sockets) ---
 mod backoff;
 mod config;
+mod events;
+mod ids;
 mod manager;
 mod queue;
 mod rng;
@@ -138,9 +140,11 @@ mod socket;
 mod timer;
 pub use backoff::Backoff;
 pub use config::{Auth, ManagerConfig, SocketConfig, TransportKind};
-pub use manager::{DisconnectReason, Event, Manager};
+pub use events::{AckData, AckError, DisconnectReason, Event};
+pub use ids::{RequestId, SocketId, TransportId};
+pub use manager::Manager;
 pub use rng::Rng;
-pub use session::{Transmit, TransportId, TransportInput};
-pub use socket::{AckData, AckError, AckMode, Emit, EmitError, RequestId, SocketId};
+pub use session::{Transmit, TransportInput};
+pub use socket::{AckMode, Emit, EmitError};
 pub use timer::Timer;
 // --- end state machines ---

@@ -18,16 +18,10 @@ use super::queue::Queue;
 
 use super::config::{ManagerConfig, TransportKind};
 use super::engine_codec::{EnginePacket, Handshake, SEPARATOR};
-use super::manager::DisconnectReason;
+use super::events::DisconnectReason;
+use super::ids::TransportId;
 use super::payloads::{JsonText, Part, Payloads};
 use super::rng::Rng;
-use super::timer::TimerTable;
-
-/// Identifies one low-level transport (a WebSocket, or one long-polling
-/// channel). Ids are never reused, so inputs about an old transport are
-/// recognized and ignored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TransportId(pub u64);
 
 /// What happened to a transport, reported by the runtime.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,12 +125,12 @@ impl Transmit<JsonText> {
     }
 }
 
-/// State shared by the Manager and its sessions.
+/// State shared by the Manager and its sessions (the Manager owns it and
+/// lends it to the session it drives).
 #[derive(Debug)]
 pub(crate) struct Ctx<P: Payloads> {
     pub(crate) cfg: ManagerConfig,
     pub(crate) payloads: P,
-    pub(crate) timers: TimerTable,
     pub(crate) transmits: Queue<Transmit<P>>,
     pub(crate) next_transport: u64,
     /// Draws the polling `t` cache-busting tokens (separate from the jitter
@@ -988,7 +982,6 @@ mod tests {
                 ],
                 ..ManagerConfig::new("example.com:3000", false)
             },
-            timers: TimerTable::default(),
             transmits: Queue::default(),
             next_transport: 0,
             token_rng: Rng::new(1),

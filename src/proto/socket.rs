@@ -13,33 +13,12 @@ use super::queue::Queue;
 
 use super::backoff::Backoff;
 use super::config::{Auth, SocketConfig};
-use super::manager::{DisconnectReason, Event};
+use super::events::{AckData, AckError, DisconnectReason, Event};
+use super::ids::{RequestId, SocketId};
 use super::packet::{self, ConnectAck, Packet, PacketType};
 use super::payloads::{JsonText, Payloads};
 use super::session::{Out, Session};
 use super::timer::{Timer, TimerTable};
-
-/// Identifies a namespace socket of a Manager.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SocketId(pub(crate) u32);
-
-impl SocketId {
-    /// The socket's index in its Manager (0, 1, ...).
-    pub fn index(self) -> u32 {
-        self.0
-    }
-}
-
-/// Identifies one emit waiting for an acknowledgement; unique per Manager.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct RequestId(pub(crate) u64);
-
-impl RequestId {
-    /// The raw number.
-    pub fn value(self) -> u64 {
-        self.0
-    }
-}
 
 /// Whether and how an emit waits for the server's acknowledgement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -111,40 +90,6 @@ impl EmitError {
             EmitError::TooManyPendingAcks => "too many pending acknowledgements",
         }
     }
-}
-
-/// Why an acknowledgement failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AckError {
-    /// The deadline passed (socket.io-client: `"operation has timed out"`).
-    Timeout,
-    /// The socket disconnected first (`"socket has been disconnected"`).
-    Disconnected,
-    /// The app took the emit out of the send buffer
-    /// ([`crate::proto::Manager::retain_send_buffer`]); socket.io-client
-    /// has no such error (its callback waits for the timeout, if any).
-    Removed,
-}
-
-impl AckError {
-    /// socket.io-client's error message.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AckError::Timeout => "operation has timed out",
-            AckError::Disconnected => "socket has been disconnected",
-            AckError::Removed => "removed from the send buffer",
-        }
-    }
-}
-
-/// The arguments of a server acknowledgement.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AckData<P: Payloads = JsonText> {
-    /// The response arguments (JSON array text with placeholders, for
-    /// [`JsonText`]).
-    pub data: P::Args,
-    /// Binary attachments.
-    pub attachments: Vec<P::Binary>,
 }
 
 /// The Manager's resources a socket acts on.
