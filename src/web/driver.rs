@@ -10,7 +10,7 @@ use core::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 
 use super::debug;
-use super::event::{AckResponder, EventData, Incoming, Payload};
+use super::event::{AckResponder, AckSink, EventData, Incoming, Payload};
 use super::listeners::{Key, Listeners, Target};
 use super::polling::PollTransport;
 use super::sys::{self, now_ms};
@@ -268,6 +268,22 @@ impl Drop for Driver {
 /// Runs the loop after any input: transmits and timer at once, then the
 /// events in order. A listener that emits re-enters here; its events join
 /// the queue that the outermost call is draining, so order is kept.
+impl AckSink for RefCell<Driver> {
+    fn send_ack(
+        self: Rc<Self>,
+        socket: SocketId,
+        id: u64,
+        data: String,
+        attachments: Vec<Vec<u8>>,
+    ) {
+        let now = now_ms();
+        self.borrow_mut()
+            .core
+            .ack(now, socket, id, data, attachments);
+        pump(&self);
+    }
+}
+
 pub(crate) fn pump(shared: &Shared) {
     {
         let Ok(mut driver) = shared.try_borrow_mut() else {
@@ -412,8 +428,9 @@ fn dispatch(shared: &Shared, event: Event) {
             let incoming = Incoming {
                 args: EventData::new(data, attachments),
                 ack: ack_id.map(|id| {
+                    let driver: Rc<dyn AckSink> = shared.clone();
                     Rc::new(AckResponder {
-                        driver: Rc::downgrade(shared),
+                        driver: Rc::downgrade(&driver),
                         socket,
                         id,
                         used: Cell::new(false),
