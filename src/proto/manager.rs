@@ -16,9 +16,10 @@ use super::ids::{RequestId, SocketId, TransportId};
 use super::packet::{self, PacketType};
 use super::payloads::{JsonText, Payloads};
 use super::rng::Rng;
-use super::session::{Ctx, EngineEvent, Message, Session, Transmit, TransportInput};
+use super::session::{EngineEvent, Message, Session};
 use super::socket::{After, Control, Emit, EmitError, Io, Socket};
 use super::timer::{Timer, TimerTable};
+use super::transport::{SessionEnv, Transmit, TransportInput};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ReadyState {
@@ -63,7 +64,7 @@ struct Pending<P: Payloads> {
 /// One connection to one server, driven by the runtime's loop.
 #[derive(Debug)]
 pub struct Manager<P: Payloads = JsonText> {
-    ctx: Ctx<P>,
+    env: SessionEnv<P>,
     /// Every deadline of the Manager, its session and its sockets.
     timers: TimerTable,
     rng: Rng,
@@ -107,7 +108,7 @@ impl<P: Payloads> Manager<P> {
             config.randomization_factor,
         );
         Manager {
-            ctx: Ctx {
+            env: SessionEnv {
                 cfg: config,
                 payloads,
                 transmits: Queue::default(),
@@ -136,7 +137,7 @@ impl<P: Payloads> Manager<P> {
 
     /// The next network action.
     pub fn poll_transmit(&mut self) -> Option<Transmit<P>> {
-        self.ctx.transmits.pop_front()
+        self.env.transmits.pop_front()
     }
 
     /// The next event for the application.
@@ -153,7 +154,7 @@ impl<P: Payloads> Manager<P> {
 
     /// The configuration (path normalized).
     pub fn config(&self) -> &ManagerConfig {
-        &self.ctx.cfg
+        &self.env.cfg
     }
 
     /// Whether the Engine.IO session is open.
@@ -258,7 +259,7 @@ impl<P: Payloads> Manager<P> {
 
     /// The payloads this Manager's runtime holds.
     pub fn payloads(&self) -> &P {
-        &self.ctx.payloads
+        &self.env.payloads
     }
 
     fn sock(&self, id: SocketId) -> Option<&Socket<P>> {
@@ -269,7 +270,7 @@ impl<P: Payloads> Manager<P> {
 
     /// `reconnection(v)`; `false` also stops a scheduled reconnection.
     pub fn set_reconnection(&mut self, v: bool) {
-        self.ctx.cfg.reconnection = v;
+        self.env.cfg.reconnection = v;
         if !v {
             self.skip_reconnect = true;
         }
@@ -277,24 +278,24 @@ impl<P: Payloads> Manager<P> {
 
     /// `reconnectionAttempts(v)`; `None` is infinite.
     pub fn set_reconnection_attempts(&mut self, v: Option<u32>) {
-        self.ctx.cfg.reconnection_attempts = v;
+        self.env.cfg.reconnection_attempts = v;
     }
 
     /// `reconnectionDelay(ms)`.
     pub fn set_reconnection_delay(&mut self, ms: u64) {
-        self.ctx.cfg.reconnection_delay = ms;
+        self.env.cfg.reconnection_delay = ms;
         self.backoff.set_min(ms);
     }
 
     /// `reconnectionDelayMax(ms)`.
     pub fn set_reconnection_delay_max(&mut self, ms: u64) {
-        self.ctx.cfg.reconnection_delay_max = ms;
+        self.env.cfg.reconnection_delay_max = ms;
         self.backoff.set_max(ms);
     }
 
     /// `randomizationFactor(v)`.
     pub fn set_randomization_factor(&mut self, v: f64) {
-        self.ctx.cfg.randomization_factor = v;
+        self.env.cfg.randomization_factor = v;
         self.backoff.set_jitter(v);
     }
 
@@ -302,20 +303,20 @@ impl<P: Payloads> Manager<P> {
     /// (socket.io-client's live `opts.query`; a `reconnect_attempt`
     /// listener may change it for the attempt it announces).
     pub fn set_query(&mut self, query: Vec<(String, String)>) {
-        self.ctx.cfg.query = query;
+        self.env.cfg.query = query;
     }
 
     /// The transports of the next connection (socket.io-client's live
     /// `opts.transports`); an empty list is ignored (one is needed).
     pub fn set_transports(&mut self, transports: Vec<TransportKind>) {
         if !transports.is_empty() {
-            self.ctx.cfg.transports = transports;
+            self.env.cfg.transports = transports;
         }
     }
 
     /// `timeout(ms)`; `None` disables the connection timeout.
     pub fn set_timeout(&mut self, ms: Option<u64>) {
-        self.ctx.cfg.timeout = ms;
+        self.env.cfg.timeout = ms;
     }
 
     // ----- app commands --------------------------------------------------
@@ -364,7 +365,7 @@ impl<P: Payloads> Manager<P> {
             return s.id;
         }
         let id = SocketId(u32::try_from(self.sockets.len()).unwrap_or(u32::MAX));
-        let cfg = &self.ctx.cfg;
+        let cfg = &self.env.cfg;
         let retry = Backoff::new(
             cfg.reconnection_delay,
             cfg.reconnection_delay_max,
@@ -417,7 +418,7 @@ impl<P: Payloads> Manager<P> {
                     // socket.io issue #5134: the heartbeat timer was
                     // throttled; the packet was buffered, close now.
                     if let Some(e) = self.engine.as_mut() {
-                        e.on_ping_timeout(&mut self.ctx);
+                        e.on_ping_timeout(&mut self.env);
                     }
                     self.process_engine(now);
                 }
@@ -466,10 +467,10 @@ impl<P: Payloads> Manager<P> {
     /// Something happened on a transport.
     pub fn handle_transport(&mut self, now: u64, transport: TransportId, input: TransportInput<P>) {
         if let Some(e) = self.engine.as_mut().filter(|e| e.owns(transport)) {
-            e.handle(now, &mut self.ctx, transport, input);
+            e.handle(now, &mut self.env, transport, input);
             self.process_engine(now);
         } else if let Some(d) = self.draining.iter_mut().find(|d| d.owns(transport)) {
-            d.handle(now, &mut self.ctx, transport, input);
+            d.handle(now, &mut self.env, transport, input);
             while d.poll_event().is_some() {}
         }
         self.after();
@@ -484,7 +485,7 @@ impl<P: Payloads> Manager<P> {
             match timer {
                 Timer::Heartbeat => {
                     if let Some(e) = self.engine.as_mut() {
-                        e.on_ping_timeout(&mut self.ctx);
+                        e.on_ping_timeout(&mut self.env);
                     }
                     self.process_engine(now);
                 }
@@ -499,7 +500,7 @@ impl<P: Payloads> Manager<P> {
                     let timed_out = self
                         .with_socket(now, id, |s, io| s.on_connect_timeout(io))
                         .unwrap_or(false);
-                    let reconnection = self.ctx.cfg.reconnection;
+                    let reconnection = self.env.cfg.reconnection;
                     if let Some(s) = self.sockets.get_mut(id.0 as usize).filter(|_| timed_out) {
                         if reconnection {
                             let delay = s.retry.duration(&mut self.rng);
@@ -547,13 +548,13 @@ impl<P: Payloads> Manager<P> {
         let socket = self.sockets.get_mut(id.0 as usize)?;
         let mut io = Io {
             engine: &mut self.engine,
-            payloads: &self.ctx.payloads,
+            payloads: &self.env.payloads,
             timers: &mut self.timers,
             events: &mut self.events,
             next_request: &mut self.next_request,
             now,
             open,
-            connect_timeout: self.ctx.cfg.timeout,
+            connect_timeout: self.env.cfg.timeout,
         };
         Some(f(socket, &mut io))
     }
@@ -573,7 +574,7 @@ impl<P: Payloads> Manager<P> {
     /// Flushes the engine and syncs the heartbeat timer after every input.
     fn after(&mut self) {
         if let Some(e) = self.engine.as_mut() {
-            e.flush(&mut self.ctx);
+            e.flush(&mut self.env);
         }
         self.draining.retain(|d| !d.is_closed());
         self.sync_heartbeat();
@@ -596,12 +597,12 @@ impl<P: Payloads> Manager<P> {
         self.ready = ReadyState::Opening;
         self.skip_reconnect = false;
         self.open_via_reconnect = via_reconnect;
-        if self.ctx.cfg.transports.is_empty() {
+        if self.env.cfg.transports.is_empty() {
             self.on_open_error(now, String::from("No transports available"));
             return;
         }
-        self.engine = Some(Session::open(&mut self.ctx));
-        if let Some(ms) = self.ctx.cfg.timeout {
+        self.engine = Some(Session::open(&mut self.env));
+        if let Some(ms) = self.env.cfg.timeout {
             self.timers.set(Timer::OpenTimeout, now.saturating_add(ms));
         }
     }
@@ -609,12 +610,12 @@ impl<P: Payloads> Manager<P> {
     /// Closes the current session (if any) and keeps it draining.
     fn detach_engine(&mut self) {
         if let Some(mut e) = self.engine.take() {
-            e.close(&mut self.ctx);
+            e.close(&mut self.env);
             while e.poll_event().is_some() {}
             if !e.is_closed() {
                 if self.draining.len() >= MAX_DRAINING {
                     let mut old = self.draining.remove(0);
-                    old.abort(&mut self.ctx);
+                    old.abort(&mut self.env);
                 }
                 self.draining.push(e);
             }
@@ -692,7 +693,7 @@ impl<P: Payloads> Manager<P> {
             self.events.push_back(Event::ReconnectError { description });
         } else if !core::mem::take(&mut self.open_for_callback)
             && !self.reconnecting
-            && self.ctx.cfg.reconnection
+            && self.env.cfg.reconnection
             && self.backoff.attempts() == 0
         {
             // maybeReconnectOnOpen
@@ -751,8 +752,8 @@ impl<P: Payloads> Manager<P> {
         if self.pending.take().is_some() {
             return Err(DecodeError::MissingAttachments);
         }
-        let limits = self.ctx.cfg.limits;
-        let (head, whole) = self.ctx.payloads.head(&frame);
+        let limits = self.env.cfg.limits;
+        let (head, whole) = self.env.payloads.head(&frame);
         // After the Engine.IO type (`4`, ASCII).
         let text = head.get(1..).unwrap_or_default();
         let h = packet::decode_header(text, whole, &limits)?;
@@ -764,7 +765,7 @@ impl<P: Payloads> Manager<P> {
             let all = if whole {
                 String::from(head)
             } else {
-                self.ctx.payloads.whole(&frame)
+                self.env.payloads.whole(&frame)
             };
             let text = all.get(1..).unwrap_or_default();
             let h = packet::decode_header(text, true, &limits)?;
@@ -773,7 +774,7 @@ impl<P: Payloads> Manager<P> {
             };
             let header = all.get(..1 + h.body).unwrap_or_default();
             let present = h.body < text.len();
-            let payloads = &self.ctx.payloads;
+            let payloads = &self.env.payloads;
             let control = match h.kind {
                 PacketType::Disconnect if present => return Err(DecodeError::InvalidPayload),
                 PacketType::Disconnect => Control::Disconnect,
@@ -817,7 +818,7 @@ impl<P: Payloads> Manager<P> {
         let Some(socket) = body.socket else {
             return Ok(None);
         };
-        let payloads = &self.ctx.payloads;
+        let payloads = &self.env.payloads;
         let (head, _) = payloads.head(&body.frame);
         let header = head.get(..body.header_len).unwrap_or(head);
         let data = payloads.parse(body.kind, &body.frame, header, &body.attachments)?;
@@ -887,7 +888,7 @@ impl<P: Payloads> Manager<P> {
             description: description.clone(),
         });
         self.each_active(now, |s, io| s.on_close(io, reason, description.clone()));
-        if self.ctx.cfg.reconnection && !self.skip_reconnect {
+        if self.env.cfg.reconnection && !self.skip_reconnect {
             self.reconnect(now);
         }
     }
@@ -898,7 +899,7 @@ impl<P: Payloads> Manager<P> {
             return;
         }
         let exhausted = self
-            .ctx
+            .env
             .cfg
             .reconnection_attempts
             .is_some_and(|max| self.backoff.attempts() >= max);

@@ -138,13 +138,14 @@ mod rng;
 mod session;
 mod socket;
 mod timer;
+mod transport;
 pub use backoff::Backoff;
 pub use config::{Auth, ManagerConfig, SocketConfig, TransportKind};
 pub use events::{AckData, AckError, DisconnectReason, Event};
 pub use ids::{RequestId, SocketId, TransportId};
 pub use manager::Manager;
 pub use rng::Rng;
-pub use session::{Transmit, TransportInput};
 pub use socket::{AckMode, Emit, EmitError};
 pub use timer::Timer;
+pub use transport::{Transmit, TransportInput};
 // --- end state machines ---
