@@ -186,3 +186,17 @@ pub struct AckData<P: Payloads = JsonText> {
     /// Binary attachments.
     pub attachments: Vec<P::Binary>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ack_error_messages() {
+        assert_eq!(AckError::Timeout.as_str(), "operation has timed out");
+        assert_eq!(
+            AckError::Disconnected.as_str(),
+            "socket has been disconnected"
+        );
+    }
+}

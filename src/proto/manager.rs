@@ -17,7 +17,7 @@ use super::packet::{self, PacketType};
 use super::payloads::{JsonText, Payloads};
 use super::rng::Rng;
 use super::session::{EngineEvent, Message, Session};
-use super::socket::{After, Control, Emit, EmitError, Io, Socket};
+use super::socket::{Control, Emit, EmitError, FollowUp, Socket, SocketEnv};
 use super::timer::{Timer, TimerTable};
 use super::transport::{SessionEnv, Transmit, TransportInput};
 
@@ -231,7 +231,7 @@ impl<P: Payloads> Manager<P> {
         keep: impl IntoIterator<Item = RequestId>,
     ) {
         // Nothing is written: no `after()`.
-        self.with_socket(now, socket, |s, io| s.retain_send_buffer(io, keep));
+        self.with_socket(now, socket, |s, env| s.retain_send_buffer(env, keep));
     }
 
     /// The events the socket received before its CONNECT was answered,
@@ -389,7 +389,7 @@ impl<P: Payloads> Manager<P> {
             self.open_engine(now, false);
         }
         if self.ready == ReadyState::Open {
-            self.with_socket(now, socket, |s, io| s.on_open(io));
+            self.with_socket(now, socket, |s, env| s.on_open(env));
         }
         self.after();
     }
@@ -397,7 +397,7 @@ impl<P: Payloads> Manager<P> {
     /// The auth payload (a JSON object, or none) answering
     /// [`Event::NeedAuth`]; sends CONNECT. Ignored when not asked.
     pub fn set_auth(&mut self, now: u64, socket: SocketId, auth: Option<String>) {
-        self.with_socket(now, socket, |s, io| s.set_auth(io, auth.as_deref()));
+        self.with_socket(now, socket, |s, env| s.set_auth(env, auth.as_deref()));
         self.after();
     }
 
@@ -410,11 +410,11 @@ impl<P: Payloads> Manager<P> {
         emit: Emit<P>,
     ) -> Result<Option<RequestId>, EmitError> {
         let result = self
-            .with_socket(now, socket, |s, io| s.emit(io, emit))
+            .with_socket(now, socket, |s, env| s.emit(env, emit))
             .unwrap_or(Err(EmitError::UnknownSocket));
         let out = match result {
             Ok((request, after)) => {
-                if matches!(after, After::PingExpired) {
+                if matches!(after, FollowUp::PingExpired) {
                     // socket.io issue #5134: the heartbeat timer was
                     // throttled; the packet was buffered, close now.
                     if let Some(e) = self.engine.as_mut() {
@@ -439,7 +439,7 @@ impl<P: Payloads> Manager<P> {
         data: P::Text,
         attachments: Vec<P::Binary>,
     ) {
-        self.with_socket(now, socket, |s, io| s.ack(io, ack_id, data, attachments));
+        self.with_socket(now, socket, |s, env| s.ack(env, ack_id, data, attachments));
         self.after();
     }
 
@@ -447,16 +447,16 @@ impl<P: Payloads> Manager<P> {
     /// reconnect. The connection closes when no socket is active any more.
     pub fn disconnect(&mut self, now: u64, socket: SocketId) {
         let was_connected = self
-            .with_socket(now, socket, |s, io| {
-                let c = s.send_disconnect(io);
+            .with_socket(now, socket, |s, env| {
+                let c = s.send_disconnect(env);
                 s.destroy();
                 c
             })
             .unwrap_or(false);
         self.on_destroy(now);
         if was_connected {
-            self.with_socket(now, socket, |s, io| {
-                s.on_close(io, DisconnectReason::IoClientDisconnect, None)
+            self.with_socket(now, socket, |s, env| {
+                s.on_close(env, DisconnectReason::IoClientDisconnect, None)
             });
         }
         self.after();
@@ -498,7 +498,7 @@ impl<P: Payloads> Manager<P> {
                 Timer::ReconnectOpen => self.reconnect_open(now),
                 Timer::Connect(id) => {
                     let timed_out = self
-                        .with_socket(now, id, |s, io| s.on_connect_timeout(io))
+                        .with_socket(now, id, |s, env| s.on_connect_timeout(env))
                         .unwrap_or(false);
                     let reconnection = self.env.cfg.reconnection;
                     if let Some(s) = self.sockets.get_mut(id.0 as usize).filter(|_| timed_out) {
@@ -515,14 +515,14 @@ impl<P: Payloads> Manager<P> {
                 }
                 Timer::ConnectRetry(id) => {
                     if self.ready == ReadyState::Open {
-                        self.with_socket(now, id, |s, io| s.on_open(io));
+                        self.with_socket(now, id, |s, env| s.on_open(env));
                     }
                 }
                 Timer::Ack(request) => {
                     for i in 0..self.sockets.len() {
                         let id = SocketId(i as u32);
                         if self
-                            .with_socket(now, id, |s, io| s.on_ack_timeout(io, request))
+                            .with_socket(now, id, |s, env| s.on_ack_timeout(env, request))
                             .unwrap_or(false)
                         {
                             break;
@@ -537,16 +537,16 @@ impl<P: Payloads> Manager<P> {
 
     // ----- internals -----------------------------------------------------
 
-    /// Runs `f` on one socket with an [`Io`] view of the Manager.
+    /// Runs `f` on one socket with an [`SocketEnv`] view of the Manager.
     fn with_socket<R>(
         &mut self,
         now: u64,
         id: SocketId,
-        f: impl FnOnce(&mut Socket<P>, &mut Io<P>) -> R,
+        f: impl FnOnce(&mut Socket<P>, &mut SocketEnv<P>) -> R,
     ) -> Option<R> {
         let open = self.ready == ReadyState::Open;
         let socket = self.sockets.get_mut(id.0 as usize)?;
-        let mut io = Io {
+        let mut env = SocketEnv {
             engine: &mut self.engine,
             payloads: &self.env.payloads,
             timers: &mut self.timers,
@@ -556,16 +556,16 @@ impl<P: Payloads> Manager<P> {
             open,
             connect_timeout: self.env.cfg.timeout,
         };
-        Some(f(socket, &mut io))
+        Some(f(socket, &mut env))
     }
 
     /// Runs `f` on every active socket, in creation order.
-    fn each_active(&mut self, now: u64, mut f: impl FnMut(&mut Socket<P>, &mut Io<P>)) {
+    fn each_active(&mut self, now: u64, mut f: impl FnMut(&mut Socket<P>, &mut SocketEnv<P>)) {
         for i in 0..self.sockets.len() {
             let id = SocketId(i as u32);
-            self.with_socket(now, id, |s, io| {
+            self.with_socket(now, id, |s, env| {
                 if s.active {
-                    f(s, io)
+                    f(s, env)
                 }
             });
         }
@@ -647,7 +647,7 @@ impl<P: Payloads> Manager<P> {
                     self.events.push_back(Event::Error {
                         description: d.clone(),
                     });
-                    self.each_active(now, |s, io| s.on_error(io, &d));
+                    self.each_active(now, |s, env| s.on_error(env, &d));
                 }
                 (ReadyState::Open, EngineEvent::Close(reason, d)) => self.on_close(now, reason, d),
                 (ReadyState::Open, EngineEvent::Upgrade(transport)) => {
@@ -667,7 +667,7 @@ impl<P: Payloads> Manager<P> {
         self.cleanup();
         self.ready = ReadyState::Open;
         self.events.push_back(Event::Open);
-        self.each_active(now, |s, io| s.on_open(io));
+        self.each_active(now, |s, env| s.on_open(env));
         if self.open_via_reconnect {
             self.open_via_reconnect = false;
             let attempt = self.backoff.attempts();
@@ -685,7 +685,7 @@ impl<P: Payloads> Manager<P> {
         self.events.push_back(Event::Error {
             description: description.clone(),
         });
-        self.each_active(now, |s, io| s.on_error(io, &description));
+        self.each_active(now, |s, env| s.on_error(env, &description));
         if self.open_via_reconnect {
             self.open_via_reconnect = false;
             self.reconnecting = false;
@@ -715,10 +715,10 @@ impl<P: Payloads> Manager<P> {
         match routed {
             Ok(Some((socket, kind, id, data, attachments))) => {
                 if kind.is_event() {
-                    self.with_socket(now, socket, |s, io| s.on_event(io, data, attachments, id));
+                    self.with_socket(now, socket, |s, env| s.on_event(env, data, attachments, id));
                 } else if let Some(id) = id {
-                    self.with_socket(now, socket, |s, io| {
-                        s.on_ack(io, id, AckData { data, attachments })
+                    self.with_socket(now, socket, |s, env| {
+                        s.on_ack(env, id, AckData { data, attachments })
                     });
                 }
             }
@@ -837,18 +837,18 @@ impl<P: Payloads> Manager<P> {
     fn on_control(&mut self, now: u64, id: SocketId, control: Control<P>) {
         let server_disconnect = matches!(control, Control::Disconnect);
         let after = self
-            .with_socket(now, id, |s, io| s.on_control(io, control))
-            .unwrap_or(After::Nothing);
+            .with_socket(now, id, |s, env| s.on_control(env, control))
+            .unwrap_or(FollowUp::Nothing);
         match after {
-            After::Destroyed => {
+            FollowUp::Destroyed => {
                 self.on_destroy(now);
                 if server_disconnect {
-                    self.with_socket(now, id, |s, io| {
-                        s.on_close(io, DisconnectReason::IoServerDisconnect, None)
+                    self.with_socket(now, id, |s, env| {
+                        s.on_close(env, DisconnectReason::IoServerDisconnect, None)
                     });
                 }
             }
-            After::ConnectError(message, data) => {
+            FollowUp::ConnectError(message, data) => {
                 self.on_destroy(now);
                 self.events.push_back(Event::ConnectError {
                     socket: id,
@@ -856,7 +856,7 @@ impl<P: Payloads> Manager<P> {
                     data,
                 });
             }
-            After::Nothing | After::PingExpired => {}
+            FollowUp::Nothing | FollowUp::PingExpired => {}
         }
     }
 
@@ -887,7 +887,7 @@ impl<P: Payloads> Manager<P> {
             reason,
             description: description.clone(),
         });
-        self.each_active(now, |s, io| s.on_close(io, reason, description.clone()));
+        self.each_active(now, |s, env| s.on_close(env, reason, description.clone()));
         if self.env.cfg.reconnection && !self.skip_reconnect {
             self.reconnect(now);
         }
