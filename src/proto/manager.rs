@@ -9,17 +9,20 @@ use crate::prelude::*;
 use super::queue::Queue;
 
 use super::backoff::Backoff;
-use super::config::{normalize_path, ManagerConfig, SocketConfig, TransportKind};
-use super::error::DecodeError;
+use super::config::{normalize_path, ManagerConfig, SocketConfig};
 use super::events::{AckData, DisconnectReason, Event};
 use super::ids::{RequestId, SocketId, TransportId};
-use super::packet::{self, PacketType};
 use super::payloads::{JsonText, Payloads};
 use super::rng::Rng;
 use super::session::{EngineEvent, Message, Session};
 use super::socket::{Control, Emit, EmitError, FollowUp, Socket, SocketEnv};
 use super::timer::{Timer, TimerTable};
+
+mod decode;
+mod reconnect;
+mod state;
 use super::transport::{SessionEnv, Transmit, TransportInput};
+use decode::{Incoming, Pending};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ReadyState {
@@ -30,36 +33,6 @@ enum ReadyState {
 
 /// At most this many closed sessions keep draining their last POST.
 const MAX_DRAINING: usize = 4;
-
-/// A received EVENT or ACK, its body still the runtime's.
-#[derive(Debug)]
-struct Body<P: Payloads> {
-    /// The active socket of its namespace; `None`: not one of ours.
-    socket: Option<SocketId>,
-    kind: PacketType,
-    id: Option<u64>,
-    frame: P::Frame,
-    /// Where the body starts in `frame`'s head.
-    header_len: usize,
-    attachments: Vec<P::Binary>,
-}
-
-/// A decoded Socket.IO packet.
-#[derive(Debug)]
-enum Incoming<P: Payloads> {
-    /// CONNECT, DISCONNECT, CONNECT_ERROR for the active socket of a
-    /// namespace.
-    Control(SocketId, Control<P>),
-    /// EVENT, ACK and their binary kinds.
-    Body(Body<P>),
-}
-
-/// A binary EVENT or ACK waiting for its attachments.
-#[derive(Debug)]
-struct Pending<P: Payloads> {
-    body: Body<P>,
-    expected: usize,
-}
 
 /// One connection to one server, driven by the runtime's loop.
 #[derive(Debug)]
@@ -148,175 +121,6 @@ impl<P: Payloads> Manager<P> {
     /// The earliest deadline: call [`Manager::handle_timeout`] then.
     pub fn poll_timeout(&self) -> Option<u64> {
         self.timers.next()
-    }
-
-    // ----- state ---------------------------------------------------------
-
-    /// The configuration (path normalized).
-    pub fn config(&self) -> &ManagerConfig {
-        &self.env.cfg
-    }
-
-    /// Whether the Engine.IO session is open.
-    pub fn is_open(&self) -> bool {
-        self.ready == ReadyState::Open
-    }
-
-    /// Whether a reconnection is scheduled or in progress.
-    pub fn is_reconnecting(&self) -> bool {
-        self.reconnecting
-    }
-
-    /// The current transport, while a session exists.
-    pub fn transport(&self) -> Option<TransportKind> {
-        self.engine.as_ref().map(|e| e.transport_kind())
-    }
-
-    /// The Engine.IO session id, once the handshake is done
-    /// (engine.io-client `id`; the server knows the connection by it).
-    pub fn engine_id(&self) -> Option<&str> {
-        self.engine.as_ref().and_then(|e| e.sid())
-    }
-
-    /// Whether an attempt to open the connection is under way (the
-    /// handshake not done yet).
-    pub fn is_opening(&self) -> bool {
-        self.ready == ReadyState::Opening
-    }
-
-    /// Whether the socket is connected to its namespace.
-    pub fn is_connected(&self, socket: SocketId) -> bool {
-        self.sock(socket).is_some_and(|s| s.connected)
-    }
-
-    /// Whether the socket reconnects with the Manager (socket.io-client
-    /// `active`): true after `connect`, false after `disconnect`, a server
-    /// DISCONNECT or a CONNECT_ERROR.
-    pub fn is_active(&self, socket: SocketId) -> bool {
-        self.sock(socket).is_some_and(|s| s.active)
-    }
-
-    /// The server-given id of a connected socket (`socket.id`).
-    pub fn socket_sid(&self, socket: SocketId) -> Option<&str> {
-        self.sock(socket).and_then(|s| s.sid.as_deref())
-    }
-
-    /// Whether the last connection recovered the session state.
-    pub fn is_recovered(&self, socket: SocketId) -> bool {
-        self.sock(socket).is_some_and(|s| s.recovered)
-    }
-
-    /// Packets waiting in the socket's offline send buffer.
-    pub fn buffered(&self, socket: SocketId) -> usize {
-        self.sock(socket).map_or(0, |s| s.buffered())
-    }
-
-    /// The socket's offline send buffer, in send order: each emit's key (the
-    /// request of its ack when it asked for one, else a request of its own,
-    /// unique on this Manager) and its wire ack id.
-    pub fn send_buffer(&self, socket: SocketId) -> Vec<(RequestId, Option<u64>)> {
-        self.sock(socket).map_or_else(Vec::new, |s| s.send_buffer())
-    }
-
-    /// Keeps the buffered emits whose keys ([`Manager::send_buffer`]) `keep`
-    /// names, in `keep`'s order (socket.io-client's `socket.sendBuffer =
-    /// ...`); keys not in the buffer, and repeats, are ignored. The retry
-    /// queue is not touched. The acks of the emits taken out settle at once:
-    /// error-first ones with [`AckError::Removed`], plain callbacks as
-    /// [`Event::AckDropped`].
-    pub fn retain_send_buffer(
-        &mut self,
-        now: u64,
-        socket: SocketId,
-        keep: impl IntoIterator<Item = RequestId>,
-    ) {
-        // Nothing is written: no `after()`.
-        self.with_socket(now, socket, |s, env| s.retain_send_buffer(env, keep));
-    }
-
-    /// The events the socket received before its CONNECT was answered,
-    /// delivered on `connect` (socket.io-client's `receiveBuffer`); with
-    /// `clear`, taken out: they will not be delivered.
-    pub fn receive_buffer(&mut self, socket: SocketId, clear: bool) -> Vec<P::Args> {
-        self.sockets
-            .get_mut(socket.0 as usize)
-            .map_or_else(Vec::new, |s| s.receive_buffer(clear))
-    }
-
-    /// Emits of the socket waiting for an acknowledgement.
-    pub fn pending_acks(&self, socket: SocketId) -> usize {
-        self.sock(socket).map_or(0, |s| s.pending_acks())
-    }
-
-    /// How many characters of a received text the core reads
-    /// ([`Payloads::head`]): enough for the header of any packet for one of
-    /// this Manager's namespaces. It grows with the longest namespace.
-    pub fn head_len(&self) -> usize {
-        let longest = self.sockets.iter().map(|s| s.nsp.len()).max().unwrap_or(1);
-        // The Engine.IO type, then the Socket.IO header and one more byte.
-        1 + packet::header_len(longest)
-    }
-
-    /// The payloads this Manager's runtime holds.
-    pub fn payloads(&self) -> &P {
-        &self.env.payloads
-    }
-
-    fn sock(&self, id: SocketId) -> Option<&Socket<P>> {
-        self.sockets.get(id.0 as usize)
-    }
-
-    // ----- reconnection options -----------------------------------------
-
-    /// `reconnection(v)`; `false` also stops a scheduled reconnection.
-    pub fn set_reconnection(&mut self, v: bool) {
-        self.env.cfg.reconnection = v;
-        if !v {
-            self.skip_reconnect = true;
-        }
-    }
-
-    /// `reconnectionAttempts(v)`; `None` is infinite.
-    pub fn set_reconnection_attempts(&mut self, v: Option<u32>) {
-        self.env.cfg.reconnection_attempts = v;
-    }
-
-    /// `reconnectionDelay(ms)`.
-    pub fn set_reconnection_delay(&mut self, ms: u64) {
-        self.env.cfg.reconnection_delay = ms;
-        self.backoff.set_min(ms);
-    }
-
-    /// `reconnectionDelayMax(ms)`.
-    pub fn set_reconnection_delay_max(&mut self, ms: u64) {
-        self.env.cfg.reconnection_delay_max = ms;
-        self.backoff.set_max(ms);
-    }
-
-    /// `randomizationFactor(v)`.
-    pub fn set_randomization_factor(&mut self, v: f64) {
-        self.env.cfg.randomization_factor = v;
-        self.backoff.set_jitter(v);
-    }
-
-    /// The query sent with every request from the next one on
-    /// (socket.io-client's live `opts.query`; a `reconnect_attempt`
-    /// listener may change it for the attempt it announces).
-    pub fn set_query(&mut self, query: Vec<(String, String)>) {
-        self.env.cfg.query = query;
-    }
-
-    /// The transports of the next connection (socket.io-client's live
-    /// `opts.transports`); an empty list is ignored (one is needed).
-    pub fn set_transports(&mut self, transports: Vec<TransportKind>) {
-        if !transports.is_empty() {
-            self.env.cfg.transports = transports;
-        }
-    }
-
-    /// `timeout(ms)`; `None` disables the connection timeout.
-    pub fn set_timeout(&mut self, ms: Option<u64>) {
-        self.env.cfg.timeout = ms;
     }
 
     // ----- app commands --------------------------------------------------
@@ -731,108 +535,6 @@ impl<P: Payloads> Manager<P> {
         }
     }
 
-    /// socket.io-parser's `Decoder`, from headers: a packet is routed to
-    /// the active socket of its namespace from its header alone, and one for
-    /// a namespace not in use is dropped unread. CONNECT and CONNECT_ERROR
-    /// payloads are read at once, an EVENT or ACK body when it is parsed (the
-    /// runtime's work, in [`Manager::parse`]); a binary one waits for its
-    /// attachments.
-    fn decode(&mut self, data: Message<P>) -> Result<Option<Incoming<P>>, DecodeError> {
-        let frame = match data {
-            Message::Text(frame) => frame,
-            Message::Binary(b) => {
-                let pending = self.pending.as_mut().ok_or(DecodeError::UnexpectedBinary)?;
-                pending.body.attachments.push(b);
-                if pending.body.attachments.len() < pending.expected {
-                    return Ok(None);
-                }
-                return Ok(self.pending.take().map(|p| Incoming::Body(p.body)));
-            }
-        };
-        if self.pending.take().is_some() {
-            return Err(DecodeError::MissingAttachments);
-        }
-        let limits = self.env.cfg.limits;
-        let (head, whole) = self.env.payloads.head(&frame);
-        // After the Engine.IO type (`4`, ASCII).
-        let text = head.get(1..).unwrap_or_default();
-        let h = packet::decode_header(text, whole, &limits)?;
-        if matches!(
-            h.kind,
-            PacketType::Connect | PacketType::Disconnect | PacketType::ConnectError
-        ) {
-            // Read whole: the body is the core's to read.
-            let all = if whole {
-                String::from(head)
-            } else {
-                self.env.payloads.whole(&frame)
-            };
-            let text = all.get(1..).unwrap_or_default();
-            let h = packet::decode_header(text, true, &limits)?;
-            let Some(socket) = self.route(h.nsp) else {
-                return Ok(None);
-            };
-            let header = all.get(..1 + h.body).unwrap_or_default();
-            let present = h.body < text.len();
-            let payloads = &self.env.payloads;
-            let control = match h.kind {
-                PacketType::Disconnect if present => return Err(DecodeError::InvalidPayload),
-                PacketType::Disconnect => Control::Disconnect,
-                PacketType::Connect if present => {
-                    Control::Connect(payloads.connect(&frame, header)?)
-                }
-                PacketType::Connect => Control::Connect(None),
-                _ if present => {
-                    let (message, data) = payloads.connect_error(&frame, header)?;
-                    Control::ConnectError(message, data)
-                }
-                _ => return Err(DecodeError::InvalidPayload),
-            };
-            return Ok(Some(Incoming::Control(socket, control)));
-        }
-        let socket = self.route(h.nsp);
-        let (kind, id, expected) = (h.kind, h.id, h.attachments);
-        let body = Body {
-            socket,
-            kind,
-            id,
-            header_len: 1 + h.body,
-            frame,
-            attachments: Vec::with_capacity(expected),
-        };
-        if kind.is_binary() {
-            self.pending = Some(Pending { body, expected });
-            return Ok(None);
-        }
-        Ok(Some(Incoming::Body(body)))
-    }
-
-    /// Parses the body of a packet for one of the sockets (the runtime's
-    /// work); a packet for a namespace not in use is dropped unread.
-    #[allow(clippy::type_complexity)]
-    fn parse(
-        &self,
-        body: Body<P>,
-    ) -> Result<Option<(SocketId, PacketType, Option<u64>, P::Args, Vec<P::Binary>)>, DecodeError>
-    {
-        let Some(socket) = body.socket else {
-            return Ok(None);
-        };
-        let payloads = &self.env.payloads;
-        let (head, _) = payloads.head(&body.frame);
-        let header = head.get(..body.header_len).unwrap_or(head);
-        let data = payloads.parse(body.kind, &body.frame, header, &body.attachments)?;
-        Ok(Some((socket, body.kind, body.id, data, body.attachments)))
-    }
-
-    /// The active socket of namespace `nsp` (`None`: a namespace longer
-    /// than the head showed, so none of ours).
-    fn route(&self, nsp: Option<&str>) -> Option<SocketId> {
-        let nsp = nsp?;
-        let i = self.sockets.iter().position(|s| s.active && s.nsp == nsp)?;
-        Some(SocketId(i as u32))
-    }
-
     /// A CONNECT, DISCONNECT or CONNECT_ERROR for `id`.
     fn on_control(&mut self, now: u64, id: SocketId, control: Control<P>) {
         let server_disconnect = matches!(control, Control::Disconnect);
@@ -891,52 +593,5 @@ impl<P: Payloads> Manager<P> {
         if self.env.cfg.reconnection && !self.skip_reconnect {
             self.reconnect(now);
         }
-    }
-
-    /// Manager `reconnect`: schedule the next attempt, or give up.
-    fn reconnect(&mut self, now: u64) {
-        if self.reconnecting || self.skip_reconnect {
-            return;
-        }
-        let exhausted = self
-            .env
-            .cfg
-            .reconnection_attempts
-            .is_some_and(|max| self.backoff.attempts() >= max);
-        if exhausted {
-            self.backoff.reset();
-            self.events.push_back(Event::ReconnectFailed);
-            self.reconnecting = false;
-        } else {
-            let delay = self.backoff.duration(&mut self.rng);
-            self.reconnecting = true;
-            self.timers.set(Timer::Reconnect, now.saturating_add(delay));
-        }
-    }
-
-    fn on_reconnect_timer(&mut self, now: u64) {
-        if self.skip_reconnect {
-            // socket.io-client stays "reconnecting" here, so a later
-            // `connect` would never open again.
-            self.reconnecting = false;
-            return;
-        }
-        if self.ready != ReadyState::Closed {
-            // Opened meanwhile by the app.
-            self.reconnecting = false;
-            return;
-        }
-        self.events
-            .push_back(Event::ReconnectAttempt(self.backoff.attempts()));
-        self.timers.set(Timer::ReconnectOpen, now);
-    }
-
-    /// The attempt `reconnect_attempt` announced, after the app heard it.
-    fn reconnect_open(&mut self, now: u64) {
-        if self.skip_reconnect || self.ready != ReadyState::Closed {
-            self.reconnecting = false;
-            return;
-        }
-        self.open_engine(now, true);
     }
 }
