@@ -4,7 +4,6 @@
 //! in; the core answers through the runtime's [`Host`] methods. Bodies cross
 //! as JS values, never copied into wasm memory; only the first
 //! [`Manager::head_len`] characters of a received frame are.
-#[allow(unused_imports)]
 use crate::prelude::*;
 mod enums;
 mod host;

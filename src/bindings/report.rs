@@ -1,6 +1,5 @@
 //! The core's events, told to the runtime: one [`Host`](super::host::Host) call each.
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 use wasm_bindgen::prelude::*;

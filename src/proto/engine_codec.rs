@@ -9,7 +9,6 @@
 
 use super::error::DecodeError;
 use super::json;
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 /// The packet separator of polling payloads (ASCII record separator).

@@ -2,7 +2,6 @@
 //! [`DisconnectReason`]s and acknowledgement outcomes they carry. Shared by
 //! the session, the sockets and the Manager, so it sits below all three.
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 use super::config::TransportKind;

@@ -12,7 +12,6 @@
 //! [`parse_string`] rejects them since a Rust `String` cannot hold them).
 
 pub use super::error::JsonError;
-#[allow(unused_imports)]
 use crate::prelude::*;
 use core::ops::Range;
 

@@ -3,7 +3,6 @@
 //!
 //! See the [module documentation](crate::proto) for the run loop.
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 use super::queue::Queue;

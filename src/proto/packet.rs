@@ -19,7 +19,6 @@
 
 use super::error::DecodeError;
 use super::json::{self, Event, Kind, Scanner};
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 mod body;

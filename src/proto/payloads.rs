@@ -15,7 +15,6 @@ use core::fmt::Debug;
 use super::engine_codec::{self, Handshake};
 use super::error::DecodeError;
 use super::packet::{self, ConnectAck, Limits, PacketType};
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 /// How a runtime holds payloads, and the codec work it does for the core.

@@ -11,7 +11,6 @@
 //! then polling is paused (waiting for the in-flight GET and POST), `5` is
 //! sent on the WebSocket, the write buffer is flushed there.
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 use super::queue::Queue;

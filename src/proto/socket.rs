@@ -6,7 +6,6 @@
 //! recovery (`pid` / `offset`). The Manager owns the sockets and calls in
 //! with an [`SocketEnv`] view of itself.
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 use super::queue::Queue;

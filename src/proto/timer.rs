@@ -5,7 +5,6 @@
 //! milliseconds on the runtime's clock (any monotonic origin).
 
 use super::ids::{RequestId, SocketId};
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 /// What a deadline is for.

@@ -2,7 +2,6 @@
 //! [`TransportInput`]), and the [`SessionEnv`] the Manager lends its
 //! sessions to open transports (URLs, ids, the transmit queue).
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 use super::config::{ManagerConfig, TransportKind};

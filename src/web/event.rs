@@ -1,5 +1,4 @@
 //! What listeners receive.
-#[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::Weak;
 use core::cell::{Cell, OnceCell};

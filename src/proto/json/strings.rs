@@ -2,7 +2,6 @@
 //! `JSON.parse` would, writing one as `JSON.stringify` does.
 
 use super::{hex4, is_ws, JsonError};
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 /// A string token's value (`raw`: the token, quotes included): borrowed

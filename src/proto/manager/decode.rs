@@ -3,7 +3,6 @@
 //! once, an EVENT or ACK body left for the runtime to parse, a binary one
 //! held until its attachments arrived.
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 use super::super::error::DecodeError;

@@ -1,7 +1,6 @@
 //! Reconnection: its live options, the schedule of attempts (the backoff
 //! delay, `reconnect_attempt`, then the attempt), and giving up.
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 use super::super::config::TransportKind;

@@ -1,6 +1,5 @@
 //! What the application reads of a Manager and its sockets between calls.
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 use super::super::config::{ManagerConfig, TransportKind};

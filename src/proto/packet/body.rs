@@ -5,7 +5,6 @@
 use super::super::error::DecodeError;
 use super::super::json::{self, Event, Kind, Scanner};
 use super::{Limits, PacketType, RESERVED_EVENTS};
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 /// Validates the payload `body` of a packet of `kind` with `attachments`:

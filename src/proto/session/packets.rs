@@ -2,7 +2,6 @@
 //! head, queued ones framed for a WebSocket or joined into a polling
 //! payload.
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 use super::super::engine_codec::{EnginePacket, SEPARATOR};

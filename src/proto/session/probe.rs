@@ -2,7 +2,6 @@
 //! WebSocket), the pause of polling, and the switch (`5`, then the write
 //! buffer flushed on the WebSocket).
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 use super::super::config::TransportKind;

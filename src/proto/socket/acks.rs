@@ -2,7 +2,6 @@
 //! deadlines, and their settlement (answered, timed out, or failed or
 //! dropped on disconnect).
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 use super::super::events::{AckData, AckError, Event};

@@ -1,7 +1,6 @@
 //! What the application hands in to send an event ([`Emit`], with its
 //! [`AckMode`]), and why an emit is refused ([`EmitError`]).
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 use super::super::payloads::{JsonText, Payloads};

@@ -1,7 +1,6 @@
 //! The `ackTimeout` + `retries` queue of a socket: one emit in flight at a
 //! time, sent again until it is acknowledged or out of tries.
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 use super::super::events::{AckData, AckError, Event};
