@@ -205,15 +205,6 @@ pub fn encode_ws(packet: &EnginePacket) -> Frame {
     }
 }
 
-/// Like [`encode_ws`], taking the packet by value so a binary message's bytes
-/// are moved, not copied.
-pub fn into_ws(packet: EnginePacket) -> Frame {
-    match packet {
-        EnginePacket::Message(Data::Binary(b)) => Frame::Binary(b),
-        p => Frame::Text(encode_text(&p)),
-    }
-}
-
 /// Decodes a polling payload: packets separated by `\x1e`, binary messages
 /// as `b` + base64. The first bad packet fails the whole payload.
 pub fn decode_payload(text: &str) -> Result<Vec<EnginePacket>, DecodeError> {
@@ -424,11 +415,6 @@ mod tests {
             encode_ws(&Message(Data::Binary(vec![1, 2, 3]))),
             Frame::Binary(vec![1, 2, 3])
         );
-        assert_eq!(
-            into_ws(Message(Data::Binary(vec![1]))),
-            Frame::Binary(vec![1])
-        );
-        assert_eq!(into_ws(Noop), Frame::Text("6".into()));
         let open = encode_ws(&Open(hs()));
         assert_eq!(open, Frame::Text(format!("0{}", hs().to_json())));
     }

@@ -77,11 +77,6 @@ impl PacketType {
     pub fn is_event(self) -> bool {
         matches!(self, PacketType::Event | PacketType::BinaryEvent)
     }
-
-    /// Whether this is ACK or BINARY_ACK.
-    pub fn is_ack(self) -> bool {
-        matches!(self, PacketType::Ack | PacketType::BinaryAck)
-    }
 }
 
 /// One Socket.IO packet, payload kept as raw JSON text.

@@ -476,7 +476,6 @@ fn packet_type_helpers() {
         assert_eq!(t as u8, n);
         assert_eq!(t.is_binary(), n >= 5);
         assert_eq!(t.is_event(), n == 2 || n == 5);
-        assert_eq!(t.is_ack(), n == 3 || n == 6);
     }
     assert_eq!(PacketType::from_u8(7), None);
 }
