@@ -56,7 +56,7 @@ extern crate std;
 /// The npm package's `#[wasm_bindgen]` surface (wasm32).
 #[cfg(target_arch = "wasm32")]
 mod bindings;
-/// The sans-IO protocol core (any target).
+// The sans-IO protocol core (any target).
 pub mod proto;
 /// Browser runtime and the Rust API (wasm32, feature `rust-api`).
 #[cfg(all(target_arch = "wasm32", feature = "rust-api"))]

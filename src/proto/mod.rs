@@ -22,6 +22,15 @@
 //!   upgrade to WebSocket), the namespace sockets (connect/auth, send buffer,
 //!   acks, retries, connection state recovery), the reconnection [`Backoff`]
 //!   and one table of deadlines keyed by [`Timer`].
+//! - Shared vocabulary, below the state machines: the ids ([`SocketId`],
+//!   [`RequestId`], [`TransportId`]), what the Manager yields ([`Event`],
+//!   [`DisconnectReason`]) and what the runtime does and reports
+//!   ([`Transmit`], [`TransportInput`]).
+//!
+//! The modules form a chain, each using only those before it: codecs, then
+//! `config`, `ids`, `events`, `timer`, `transport`, then `session` ←
+//! `socket` ← `manager`. `tests/module_chain.rs` declares the order and fails
+//! on an import up the chain.
 //!
 //! # The run loop
 //!

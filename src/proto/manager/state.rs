@@ -82,8 +82,8 @@ impl<P: Payloads> Manager<P> {
     /// names, in `keep`'s order (socket.io-client's `socket.sendBuffer =
     /// ...`); keys not in the buffer, and repeats, are ignored. The retry
     /// queue is not touched. The acks of the emits taken out settle at once:
-    /// error-first ones with [`AckError::Removed`], plain callbacks as
-    /// [`Event::AckDropped`].
+    /// error-first ones with [`AckError::Removed`](crate::proto::AckError::Removed), plain callbacks as
+    /// [`Event::AckDropped`](crate::proto::Event::AckDropped).
     pub fn retain_send_buffer(
         &mut self,
         now: u64,

@@ -16,7 +16,7 @@ pub enum AckMode {
     /// otherwise it is dropped silently on disconnect.
     Callback,
     /// `emitWithAck(ev, ...)`: error-first; fails with
-    /// [`AckError::Disconnected`] on disconnect, with `ack_timeout` if set.
+    /// [`AckError::Disconnected`](crate::proto::AckError::Disconnected) on disconnect, with `ack_timeout` if set.
     WithError,
     /// `timeout(ms).emit(ev, ..., cb)` / `timeout(ms).emitWithAck(...)`:
     /// error-first with this deadline in milliseconds.
