@@ -9,7 +9,7 @@ profile="${1:---release}"
 log "wasm-pack build $profile"
 # The release package is built `no_std` (no default features): its own small
 # allocator and a trapping panic handler instead of std's panic formatting
-# (see src/tiny.rs and the size log in README.md). Dev builds keep std and
+# (see src/no_std_runtime.rs and the size log in README.md). Dev builds keep std and
 # print panics on the console.
 # Stale snippets from an older build would be shipped by `npm pack`.
 rm -rf pkg/snippets

@@ -1,8 +1,6 @@
 //! The `debug` package's namespace patterns (`localStorage.debug`), kept
 //! apart from the browser code so it is tested natively.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 /// The `debug` package's rule: names separated by commas or spaces, `*` as
 /// a wildcard, a leading `-` excludes.
 pub(crate) fn matches(patterns: &str, name: &str) -> bool {

@@ -39,9 +39,9 @@
 //! ```
 
 // `no_std` + `alloc`: the release wasm (built without the `std` feature)
-// then carries its own panic handler and allocator (`tiny`), and none of
-// std's panic formatting, which was a fifth of the module. Host builds and
-// the wasm test builds link std as usual (default feature `std`).
+// then carries its own panic handler and allocator (`no_std_runtime`), and
+// none of std's panic formatting, which was a fifth of the module. Host
+// builds and the wasm test builds link std as usual (default feature `std`).
 #![no_std]
 extern crate alloc;
 #[cfg(test)]
@@ -50,58 +50,31 @@ extern crate std;
 #[cfg(all(feature = "std", not(test)))]
 extern crate std;
 
-/// What std's prelude would bring; `no_std` modules import it explicitly.
-#[allow(unused_imports)]
-mod prelude {
-    pub(crate) use alloc::borrow::ToOwned;
-    pub(crate) use alloc::boxed::Box;
-    pub(crate) use alloc::string::{String, ToString};
-    pub(crate) use alloc::vec;
-    pub(crate) use alloc::vec::Vec;
-}
+// ----- the layers: `proto` under `web` and `bindings`, which do not use
+// each other (the npm wasm has no `web`) -----
 
+/// The npm package's `#[wasm_bindgen]` surface (wasm32).
+#[cfg(target_arch = "wasm32")]
+mod bindings;
+// The sans-IO protocol core (any target).
 pub mod proto;
+/// Browser runtime and the Rust API (wasm32, feature `rust-api`).
+#[cfg(all(target_arch = "wasm32", feature = "rust-api"))]
+pub mod web;
 
-/// Strings without `format!` (std::fmt costs ~10 KB of wasm).
+// ----- crate-wide helpers -----
+
+/// The `debug` package's `localStorage.debug` patterns.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod debug_filter;
+/// Strings without `format!`.
 #[cfg_attr(
     not(all(target_arch = "wasm32", feature = "rust-api")),
     allow(dead_code)
 )]
-mod text {
-    use crate::prelude::*;
-
-    /// `parts` joined.
-    pub(crate) fn cat(parts: &[&str]) -> String {
-        let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-        for part in parts {
-            out.push_str(part);
-        }
-        out
-    }
-
-    /// `n` in decimal.
-    pub(crate) fn num(mut n: u64) -> String {
-        // No indexing: a bounds check would keep panic formatting in the wasm.
-        let mut digits = Vec::new();
-        loop {
-            digits.push(char::from(b'0' + (n % 10) as u8));
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        digits.iter().rev().collect()
-    }
-}
-
+mod no_fmt;
+/// The panic handler and allocator of the `no_std` release wasm.
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
-mod tiny;
-
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-mod debug_filter;
-
-#[cfg(target_arch = "wasm32")]
-mod bindings;
-/// Browser runtime and the Rust API (wasm32, feature `rust-api`).
-#[cfg(all(target_arch = "wasm32", feature = "rust-api"))]
-pub mod web;
+mod no_std_runtime;
+/// What std's prelude would bring, for this `no_std` crate.
+mod prelude;

@@ -1,7 +1,6 @@
 //! The JS runtime as the core sees it: a `Host` object (js/runtime.ts)
 //! that carries out transmits and receives events, and the [`Js`] payloads,
 //! whose bodies are JS values the core never copies into wasm memory.
-#[allow(unused_imports)]
 use crate::prelude::*;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;

@@ -4,18 +4,19 @@
 //! in; the core answers through the runtime's [`Host`] methods. Bodies cross
 //! as JS values, never copied into wasm memory; only the first
 //! [`Manager::head_len`] characters of a received frame are.
-#[allow(unused_imports)]
 use crate::prelude::*;
+mod enums;
 mod host;
+mod report;
 
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 use crate::proto::{
-    AckError, AckMode, Auth, Emit, EmitError, Event, Manager, ManagerConfig, RequestId,
-    SocketConfig, SocketId, Transmit, TransportId, TransportInput, TransportKind, RESERVED_EVENTS,
-    SEPARATOR,
+    AckMode, Auth, Emit, EmitError, Manager, ManagerConfig, RequestId, SocketConfig, SocketId,
+    Transmit, TransportId, TransportInput, TransportKind, RESERVED_EVENTS, SEPARATOR,
 };
+pub use enums::{EmitRefused, Input, Output, Setting};
 use host::{Frame, Host, Js};
 
 #[cfg(all(debug_assertions, feature = "std"))]
@@ -68,103 +69,6 @@ pub fn debug_enabled(patterns: &str) -> bool {
 #[wasm_bindgen(js_name = payloadSeparator)]
 pub fn payload_separator() -> String {
     String::from(SEPARATOR)
-}
-
-/// What a [`Host::event`] call reports. `number`, `text` and `value` carry,
-/// per kind: (`-`: unused)
-#[wasm_bindgen]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Output {
-    /// Manager `open`.
-    Open,
-    /// Manager `close`: text the reason, value the description.
-    Close,
-    /// Manager `error`: text the message.
-    Error,
-    /// Manager `ping`.
-    Ping,
-    /// Manager `reconnect_attempt`: number the attempt.
-    ReconnectAttempt,
-    /// Manager `reconnect`: number the attempts.
-    Reconnect,
-    /// Manager `reconnect_error`: text the message.
-    ReconnectError,
-    /// Manager `reconnect_failed`.
-    ReconnectFailed,
-    /// The transport was upgraded: text its name.
-    Upgrade,
-    /// An upgrade probe failed: text the message.
-    UpgradeError,
-    /// The socket needs its auth payload: answer with [`Core::auth`].
-    NeedAuth,
-    /// Socket `connect`: text the id, number 1 when recovered.
-    Connect,
-    /// Socket `connect_error`: text the message, value the server's `data`.
-    ConnectError,
-    /// Socket `disconnect`: text the reason, value the description.
-    Disconnect,
-    /// A server event: value the arguments, number the ack id or -1.
-    Event,
-    /// An emit's acknowledgement: number the request, value the arguments.
-    Ack,
-    /// An emit's acknowledgement timed out: number the request, text the
-    /// error's message.
-    AckTimeout,
-    /// An emit's acknowledgement will not come (disconnected, or removed
-    /// from the send buffer), error-first: number the request, text the
-    /// error's message.
-    AckDisconnected,
-    /// A plain ack callback that will not be called: number the request.
-    AckDropped,
-}
-
-/// What happened to a transport ([`Core::input`]).
-#[wasm_bindgen]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Input {
-    /// The WebSocket opened.
-    Opened,
-    /// The packets given by [`Core::poll_packet`] are the whole response.
-    PollEnd,
-    /// The POST completed.
-    PostDone,
-    /// The transport closed (description: what the browser said).
-    Closed,
-    /// The transport failed (description: engine.io-client's message).
-    Error,
-}
-
-/// Why [`Core::emit`] refused an emit (negative results).
-#[wasm_bindgen]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmitRefused {
-    /// The send buffer or retry queue is full (`maxBufferedPackets`).
-    BufferFull = 1,
-    /// Too many emits wait for an acknowledgement (`maxPendingAcks`).
-    TooManyPendingAcks = 2,
-    /// No such socket.
-    UnknownSocket = 3,
-}
-
-/// The core's setting read or written by [`Core::option`].
-#[wasm_bindgen]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Setting {
-    /// `reconnection` (0 or 1).
-    Reconnection,
-    /// `reconnectionAttempts` (Infinity: no bound).
-    ReconnectionAttempts,
-    /// `reconnectionDelay`.
-    ReconnectionDelay,
-    /// `reconnectionDelayMax`.
-    ReconnectionDelayMax,
-    /// `randomizationFactor`.
-    RandomizationFactor,
-    /// `timeout` (negative: none).
-    Timeout,
-    /// `transports`, as the digits of a number in order: 1 polling,
-    /// 2 WebSocket (`12`: polling then WebSocket). Read: the same.
-    Transports,
 }
 
 /// `transports` from [`Setting::Transports`]'s digits.
@@ -656,116 +560,6 @@ impl Core {
         if next != self.armed {
             self.armed = next;
             self.host.timer(next.map_or(f64::NAN, |at| at as f64));
-        }
-    }
-
-    fn report(&self, event: Event<Js>) {
-        let host = &self.host;
-        let none = JsValue::UNDEFINED;
-        let text = |s: &str| JsValue::from_str(s);
-        let optional = |s: Option<String>| s.map_or(JsValue::UNDEFINED, |s| JsValue::from_str(&s));
-        let manager = |kind: Output, number: f64, message: &JsValue| {
-            host.event(kind, 0, number, message, &JsValue::UNDEFINED)
-        };
-        match event {
-            Event::Open => manager(Output::Open, 0.0, &none),
-            Event::Close {
-                reason,
-                description,
-            } => host.event(
-                Output::Close,
-                0,
-                0.0,
-                &text(reason.as_str()),
-                &optional(description),
-            ),
-            Event::Error { description } => manager(Output::Error, 0.0, &text(&description)),
-            Event::Ping => manager(Output::Ping, 0.0, &none),
-            Event::ReconnectAttempt(n) => manager(Output::ReconnectAttempt, f64::from(n), &none),
-            Event::Reconnect(n) => manager(Output::Reconnect, f64::from(n), &none),
-            Event::ReconnectError { description } => {
-                manager(Output::ReconnectError, 0.0, &text(&description))
-            }
-            Event::ReconnectFailed => manager(Output::ReconnectFailed, 0.0, &none),
-            Event::Upgrade { transport } => {
-                manager(Output::Upgrade, 0.0, &text(transport.as_str()))
-            }
-            Event::UpgradeError { description } => {
-                manager(Output::UpgradeError, 0.0, &text(&description))
-            }
-            Event::NeedAuth { socket } => {
-                host.event(Output::NeedAuth, socket.index(), 0.0, &none, &none)
-            }
-            Event::Connect {
-                socket,
-                sid,
-                recovered,
-            } => host.event(
-                Output::Connect,
-                socket.index(),
-                f64::from(u8::from(recovered)),
-                &text(&sid),
-                &none,
-            ),
-            Event::ConnectError {
-                socket,
-                message,
-                data,
-            } => host.event(
-                Output::ConnectError,
-                socket.index(),
-                0.0,
-                &text(&message),
-                &data.unwrap_or(JsValue::UNDEFINED),
-            ),
-            Event::Disconnect {
-                socket,
-                reason,
-                description,
-            } => host.event(
-                Output::Disconnect,
-                socket.index(),
-                0.0,
-                &text(reason.as_str()),
-                &optional(description),
-            ),
-            Event::Event {
-                socket,
-                data,
-                ack_id,
-                ..
-            } => host.event(
-                Output::Event,
-                socket.index(),
-                ack_id.map_or(-1.0, |id| id as f64),
-                &none,
-                &data,
-            ),
-            Event::AckResponse {
-                socket,
-                request,
-                result,
-            } => {
-                let (kind, message, value) = match result {
-                    Ok(ack) => (Output::Ack, JsValue::UNDEFINED, ack.data),
-                    Err(e @ AckError::Timeout) => (Output::AckTimeout, text(e.as_str()), none),
-                    Err(e) => (Output::AckDisconnected, text(e.as_str()), none),
-                };
-                host.event(
-                    kind,
-                    socket.index(),
-                    request.value() as f64,
-                    &message,
-                    &value,
-                )
-            }
-            Event::AckDropped { socket, request } => host.event(
-                Output::AckDropped,
-                socket.index(),
-                request.value() as f64,
-                &none,
-                &none,
-            ),
         }
     }
 }

@@ -8,8 +8,6 @@
 //! handed-in [`Rng`], never from a global source.
 
 use super::rng::Rng;
-#[allow(unused_imports)]
-use crate::prelude::*;
 
 /// Exponential backoff with jitter (backo2's algorithm, factor 2).
 #[derive(Debug, Clone, PartialEq)]
@@ -126,6 +124,7 @@ fn floor(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prelude::*;
 
     #[test]
     fn no_jitter_doubles_and_caps() {

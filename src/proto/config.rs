@@ -2,7 +2,6 @@
 //! socket.io-client's defaults.
 
 use super::packet::Limits;
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 /// A low-level Engine.IO transport.

@@ -9,7 +9,6 @@
 
 use super::error::DecodeError;
 use super::json;
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 /// The packet separator of polling payloads (ASCII record separator).
@@ -203,15 +202,6 @@ pub fn encode_ws(packet: &EnginePacket) -> Frame {
     match packet {
         EnginePacket::Message(Data::Binary(b)) => Frame::Binary(b.clone()),
         p => Frame::Text(encode_text(p)),
-    }
-}
-
-/// Like [`encode_ws`], taking the packet by value so a binary message's bytes
-/// are moved, not copied.
-pub fn into_ws(packet: EnginePacket) -> Frame {
-    match packet {
-        EnginePacket::Message(Data::Binary(b)) => Frame::Binary(b),
-        p => Frame::Text(encode_text(&p)),
     }
 }
 
@@ -425,11 +415,6 @@ mod tests {
             encode_ws(&Message(Data::Binary(vec![1, 2, 3]))),
             Frame::Binary(vec![1, 2, 3])
         );
-        assert_eq!(
-            into_ws(Message(Data::Binary(vec![1]))),
-            Frame::Binary(vec![1])
-        );
-        assert_eq!(into_ws(Noop), Frame::Text("6".into()));
         let open = encode_ws(&Open(hs()));
         assert_eq!(open, Frame::Text(format!("0{}", hs().to_json())));
     }

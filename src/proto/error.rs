@@ -1,7 +1,5 @@
 //! Decode errors of the codecs (JSON scanner, Engine.IO, Socket.IO).
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 /// Why a JSON text was rejected by the scanner in [`crate::proto::json`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonError {
@@ -119,6 +117,7 @@ impl From<JsonError> for DecodeError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prelude::*;
 
     #[test]
     fn descriptions_are_distinct_and_displayed() {

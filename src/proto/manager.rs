@@ -3,166 +3,25 @@
 //!
 //! See the [module documentation](crate::proto) for the run loop.
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 use super::queue::Queue;
 
 use super::backoff::Backoff;
-use super::config::{normalize_path, ManagerConfig, SocketConfig, TransportKind};
-use super::error::DecodeError;
-use super::packet::{self, PacketType};
+use super::config::{normalize_path, ManagerConfig, SocketConfig};
+use super::events::{AckData, DisconnectReason, Event};
+use super::ids::{RequestId, SocketId, TransportId};
 use super::payloads::{JsonText, Payloads};
 use super::rng::Rng;
-use super::session::{Ctx, EngineEvent, Message, Session, Transmit, TransportId, TransportInput};
-use super::socket::{
-    AckData, AckError, After, Control, Emit, EmitError, Io, RequestId, Socket, SocketId,
-};
+use super::session::{EngineEvent, Message, Session};
+use super::socket::{Control, Emit, EmitError, FollowUp, Socket, SocketEnv};
 use super::timer::{Timer, TimerTable};
 
-/// Why a Manager closed or a socket disconnected (socket.io-client's
-/// reason strings, see [`DisconnectReason::as_str`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DisconnectReason {
-    /// `"io server disconnect"`: the server sent DISCONNECT; the socket does
-    /// not reconnect by itself.
-    IoServerDisconnect,
-    /// `"io client disconnect"`: the app called `disconnect`.
-    IoClientDisconnect,
-    /// `"ping timeout"`: no ping within `pingInterval + pingTimeout`.
-    PingTimeout,
-    /// `"transport close"`: the connection was closed.
-    TransportClose,
-    /// `"transport error"`: the connection failed.
-    TransportError,
-    /// `"parse error"`: the server sent an undecodable packet.
-    ParseError,
-    /// `"forced close"`: the Manager was closed by the app (or its last
-    /// socket left).
-    ForcedClose,
-}
-
-impl DisconnectReason {
-    /// The socket.io-client reason string.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DisconnectReason::IoServerDisconnect => "io server disconnect",
-            DisconnectReason::IoClientDisconnect => "io client disconnect",
-            DisconnectReason::PingTimeout => "ping timeout",
-            DisconnectReason::TransportClose => "transport close",
-            DisconnectReason::TransportError => "transport error",
-            DisconnectReason::ParseError => "parse error",
-            DisconnectReason::ForcedClose => "forced close",
-        }
-    }
-}
-
-/// Something the application should hear about.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Event<P: Payloads = JsonText> {
-    /// Manager `open`: the Engine.IO session is open.
-    Open,
-    /// Manager `close`.
-    Close {
-        /// Why.
-        reason: DisconnectReason,
-        /// Transport details, if any.
-        description: Option<String>,
-    },
-    /// Manager `error` (a failed connection attempt, or a transport error).
-    Error {
-        /// The error message (`"timeout"`, `"xhr poll error"`, ...).
-        description: String,
-    },
-    /// Manager `ping`: a server ping arrived (and was answered).
-    Ping,
-    /// Manager `reconnect_attempt`, attempts counted from 1.
-    ReconnectAttempt(u32),
-    /// Manager `reconnect`: reconnected after this many attempts.
-    Reconnect(u32),
-    /// Manager `reconnect_error`.
-    ReconnectError {
-        /// The error message.
-        description: String,
-    },
-    /// Manager `reconnect_failed`: `reconnection_attempts` exhausted.
-    ReconnectFailed,
-    /// The transport was upgraded (engine.io-client `upgrade`).
-    Upgrade {
-        /// The new transport.
-        transport: TransportKind,
-    },
-    /// An upgrade probe failed; the session goes on with polling
-    /// (engine.io-client `upgradeError`).
-    UpgradeError {
-        /// e.g. `"probe error"`.
-        description: String,
-    },
-    /// The socket is about to send CONNECT and needs its auth payload:
-    /// answer with [`Manager::set_auth`].
-    NeedAuth {
-        /// The socket.
-        socket: SocketId,
-    },
-    /// Socket `connect`.
-    Connect {
-        /// The socket.
-        socket: SocketId,
-        /// The socket id given by the server (`socket.id`).
-        sid: String,
-        /// Whether the connection state was recovered (`socket.recovered`).
-        recovered: bool,
-    },
-    /// Socket `connect_error`.
-    ConnectError {
-        /// The socket.
-        socket: SocketId,
-        /// The error message.
-        message: String,
-        /// The server's `data`, if any (raw JSON text, for [`JsonText`]).
-        data: Option<P::Args>,
-    },
-    /// Socket `disconnect`. As in socket.io-client, a Manager close also
-    /// reports it for an active socket whose CONNECT was still unanswered.
-    Disconnect {
-        /// The socket.
-        socket: SocketId,
-        /// Why.
-        reason: DisconnectReason,
-        /// Details, if any.
-        description: Option<String>,
-    },
-    /// A server event.
-    Event {
-        /// The socket.
-        socket: SocketId,
-        /// Its arguments, `["name", args...]` (for [`JsonText`], the JSON
-        /// array text with binary placeholders).
-        data: P::Args,
-        /// Binary attachments.
-        attachments: Vec<P::Binary>,
-        /// The server wants an acknowledgement: answer with [`Manager::ack`].
-        ack_id: Option<u64>,
-    },
-    /// The settlement of an emit with an acknowledgement.
-    AckResponse {
-        /// The socket.
-        socket: SocketId,
-        /// What [`Manager::emit`] returned.
-        request: RequestId,
-        /// The server's answer, or why there is none.
-        result: Result<AckData<P>, AckError>,
-    },
-    /// A plain-callback acknowledgement that will never be answered (the
-    /// socket disconnected): release the callback without calling it, as
-    /// socket.io-client drops it.
-    AckDropped {
-        /// The socket.
-        socket: SocketId,
-        /// What [`Manager::emit`] returned.
-        request: RequestId,
-    },
-}
+mod decode;
+mod reconnect;
+mod state;
+use super::transport::{SessionEnv, Transmit, TransportInput};
+use decode::{Incoming, Pending};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ReadyState {
@@ -174,40 +33,12 @@ enum ReadyState {
 /// At most this many closed sessions keep draining their last POST.
 const MAX_DRAINING: usize = 4;
 
-/// A received EVENT or ACK, its body still the runtime's.
-#[derive(Debug)]
-struct Body<P: Payloads> {
-    /// The active socket of its namespace; `None`: not one of ours.
-    socket: Option<SocketId>,
-    kind: PacketType,
-    id: Option<u64>,
-    frame: P::Frame,
-    /// Where the body starts in `frame`'s head.
-    header_len: usize,
-    attachments: Vec<P::Binary>,
-}
-
-/// A decoded Socket.IO packet.
-#[derive(Debug)]
-enum Incoming<P: Payloads> {
-    /// CONNECT, DISCONNECT, CONNECT_ERROR for the active socket of a
-    /// namespace.
-    Control(SocketId, Control<P>),
-    /// EVENT, ACK and their binary kinds.
-    Body(Body<P>),
-}
-
-/// A binary EVENT or ACK waiting for its attachments.
-#[derive(Debug)]
-struct Pending<P: Payloads> {
-    body: Body<P>,
-    expected: usize,
-}
-
 /// One connection to one server, driven by the runtime's loop.
 #[derive(Debug)]
 pub struct Manager<P: Payloads = JsonText> {
-    ctx: Ctx<P>,
+    env: SessionEnv<P>,
+    /// Every deadline of the Manager, its session and its sockets.
+    timers: TimerTable,
     rng: Rng,
     backoff: Backoff,
     engine: Option<Session<P>>,
@@ -249,15 +80,15 @@ impl<P: Payloads> Manager<P> {
             config.randomization_factor,
         );
         Manager {
-            ctx: Ctx {
+            env: SessionEnv {
                 cfg: config,
                 payloads,
-                timers: TimerTable::default(),
                 transmits: Queue::default(),
                 next_transport: 0,
                 token_rng: Rng::new(seed ^ 0x6A09_E667_F3BC_C908),
                 prior_websocket_success: false,
             },
+            timers: TimerTable::default(),
             rng: Rng::new(seed),
             backoff,
             engine: None,
@@ -278,7 +109,7 @@ impl<P: Payloads> Manager<P> {
 
     /// The next network action.
     pub fn poll_transmit(&mut self) -> Option<Transmit<P>> {
-        self.ctx.transmits.pop_front()
+        self.env.transmits.pop_front()
     }
 
     /// The next event for the application.
@@ -288,186 +119,7 @@ impl<P: Payloads> Manager<P> {
 
     /// The earliest deadline: call [`Manager::handle_timeout`] then.
     pub fn poll_timeout(&self) -> Option<u64> {
-        self.ctx.timers.next()
-    }
-
-    // ----- state ---------------------------------------------------------
-
-    /// The configuration (path normalized).
-    pub fn config(&self) -> &ManagerConfig {
-        &self.ctx.cfg
-    }
-
-    /// Whether the Engine.IO session is open.
-    pub fn is_open(&self) -> bool {
-        self.ready == ReadyState::Open
-    }
-
-    /// Whether a reconnection is scheduled or in progress.
-    pub fn is_reconnecting(&self) -> bool {
-        self.reconnecting
-    }
-
-    /// The reconnection attempt (from 1) while one is scheduled or in
-    /// progress, else 0: what the next (or current) `reconnect_attempt` says.
-    pub fn reconnect_attempt(&self) -> u32 {
-        if self.reconnecting {
-            self.backoff.attempts().max(1)
-        } else {
-            0
-        }
-    }
-
-    /// The current transport, while a session exists.
-    pub fn transport(&self) -> Option<TransportKind> {
-        self.engine.as_ref().map(|e| e.transport_kind())
-    }
-
-    /// The Engine.IO session id, once the handshake is done
-    /// (engine.io-client `id`; the server knows the connection by it).
-    pub fn engine_id(&self) -> Option<&str> {
-        self.engine.as_ref().and_then(|e| e.sid())
-    }
-
-    /// Whether an attempt to open the connection is under way (the
-    /// handshake not done yet).
-    pub fn is_opening(&self) -> bool {
-        self.ready == ReadyState::Opening
-    }
-
-    /// Whether the socket is connected to its namespace.
-    pub fn is_connected(&self, socket: SocketId) -> bool {
-        self.sock(socket).is_some_and(|s| s.connected)
-    }
-
-    /// Whether the socket reconnects with the Manager (socket.io-client
-    /// `active`): true after `connect`, false after `disconnect`, a server
-    /// DISCONNECT or a CONNECT_ERROR.
-    pub fn is_active(&self, socket: SocketId) -> bool {
-        self.sock(socket).is_some_and(|s| s.active)
-    }
-
-    /// The server-given id of a connected socket (`socket.id`).
-    pub fn socket_sid(&self, socket: SocketId) -> Option<&str> {
-        self.sock(socket).and_then(|s| s.sid.as_deref())
-    }
-
-    /// Whether the last connection recovered the session state.
-    pub fn is_recovered(&self, socket: SocketId) -> bool {
-        self.sock(socket).is_some_and(|s| s.recovered)
-    }
-
-    /// Packets waiting in the socket's offline send buffer.
-    pub fn buffered(&self, socket: SocketId) -> usize {
-        self.sock(socket).map_or(0, |s| s.buffered())
-    }
-
-    /// The socket's offline send buffer, in send order: each emit's key (the
-    /// request of its ack when it asked for one, else a request of its own,
-    /// unique on this Manager) and its wire ack id.
-    pub fn send_buffer(&self, socket: SocketId) -> Vec<(RequestId, Option<u64>)> {
-        self.sock(socket).map_or_else(Vec::new, |s| s.send_buffer())
-    }
-
-    /// Keeps the buffered emits whose keys ([`Manager::send_buffer`]) `keep`
-    /// names, in `keep`'s order (socket.io-client's `socket.sendBuffer =
-    /// ...`); keys not in the buffer, and repeats, are ignored. The retry
-    /// queue is not touched. The acks of the emits taken out settle at once:
-    /// error-first ones with [`AckError::Removed`], plain callbacks as
-    /// [`Event::AckDropped`].
-    pub fn retain_send_buffer(
-        &mut self,
-        now: u64,
-        socket: SocketId,
-        keep: impl IntoIterator<Item = RequestId>,
-    ) {
-        // Nothing is written: no `after()`.
-        self.with_socket(now, socket, |s, io| s.retain_send_buffer(io, keep));
-    }
-
-    /// The events the socket received before its CONNECT was answered,
-    /// delivered on `connect` (socket.io-client's `receiveBuffer`); with
-    /// `clear`, taken out: they will not be delivered.
-    pub fn receive_buffer(&mut self, socket: SocketId, clear: bool) -> Vec<P::Args> {
-        self.sockets
-            .get_mut(socket.0 as usize)
-            .map_or_else(Vec::new, |s| s.receive_buffer(clear))
-    }
-
-    /// Emits of the socket waiting for an acknowledgement.
-    pub fn pending_acks(&self, socket: SocketId) -> usize {
-        self.sock(socket).map_or(0, |s| s.pending_acks())
-    }
-
-    /// How many characters of a received text the core reads
-    /// ([`Payloads::head`]): enough for the header of any packet for one of
-    /// this Manager's namespaces. It grows with the longest namespace.
-    pub fn head_len(&self) -> usize {
-        let longest = self.sockets.iter().map(|s| s.nsp.len()).max().unwrap_or(1);
-        // The Engine.IO type, then the Socket.IO header and one more byte.
-        1 + packet::header_len(longest)
-    }
-
-    /// The payloads this Manager's runtime holds.
-    pub fn payloads(&self) -> &P {
-        &self.ctx.payloads
-    }
-
-    fn sock(&self, id: SocketId) -> Option<&Socket<P>> {
-        self.sockets.get(id.0 as usize)
-    }
-
-    // ----- reconnection options -----------------------------------------
-
-    /// `reconnection(v)`; `false` also stops a scheduled reconnection.
-    pub fn set_reconnection(&mut self, v: bool) {
-        self.ctx.cfg.reconnection = v;
-        if !v {
-            self.skip_reconnect = true;
-        }
-    }
-
-    /// `reconnectionAttempts(v)`; `None` is infinite.
-    pub fn set_reconnection_attempts(&mut self, v: Option<u32>) {
-        self.ctx.cfg.reconnection_attempts = v;
-    }
-
-    /// `reconnectionDelay(ms)`.
-    pub fn set_reconnection_delay(&mut self, ms: u64) {
-        self.ctx.cfg.reconnection_delay = ms;
-        self.backoff.set_min(ms);
-    }
-
-    /// `reconnectionDelayMax(ms)`.
-    pub fn set_reconnection_delay_max(&mut self, ms: u64) {
-        self.ctx.cfg.reconnection_delay_max = ms;
-        self.backoff.set_max(ms);
-    }
-
-    /// `randomizationFactor(v)`.
-    pub fn set_randomization_factor(&mut self, v: f64) {
-        self.ctx.cfg.randomization_factor = v;
-        self.backoff.set_jitter(v);
-    }
-
-    /// The query sent with every request from the next one on
-    /// (socket.io-client's live `opts.query`; a `reconnect_attempt`
-    /// listener may change it for the attempt it announces).
-    pub fn set_query(&mut self, query: Vec<(String, String)>) {
-        self.ctx.cfg.query = query;
-    }
-
-    /// The transports of the next connection (socket.io-client's live
-    /// `opts.transports`); an empty list is ignored (one is needed).
-    pub fn set_transports(&mut self, transports: Vec<TransportKind>) {
-        if !transports.is_empty() {
-            self.ctx.cfg.transports = transports;
-        }
-    }
-
-    /// `timeout(ms)`; `None` disables the connection timeout.
-    pub fn set_timeout(&mut self, ms: Option<u64>) {
-        self.ctx.cfg.timeout = ms;
+        self.timers.next()
     }
 
     // ----- app commands --------------------------------------------------
@@ -475,14 +127,14 @@ impl<P: Payloads> Manager<P> {
     /// Opens the connection (no effect when opening or open). During a
     /// reconnection delay, makes the scheduled attempt now.
     pub fn open(&mut self, now: u64) {
-        if self.ctx.timers.is_armed(Timer::ReconnectOpen) {
+        if self.timers.is_armed(Timer::ReconnectOpen) {
             // Announced already: the attempt, now.
-            self.ctx.timers.stop(Timer::ReconnectOpen);
+            self.timers.stop(Timer::ReconnectOpen);
             self.reconnect_open(now);
         } else if self.reconnecting && self.ready == ReadyState::Closed {
-            self.ctx.timers.stop(Timer::Reconnect);
+            self.timers.stop(Timer::Reconnect);
             self.on_reconnect_timer(now);
-            self.ctx.timers.stop(Timer::ReconnectOpen);
+            self.timers.stop(Timer::ReconnectOpen);
             self.reconnect_open(now);
         } else {
             self.open_engine(now, false);
@@ -496,7 +148,7 @@ impl<P: Payloads> Manager<P> {
     pub fn open_for_callback(&mut self, now: u64) {
         self.open_for_callback = self.ready == ReadyState::Closed
             && !self.reconnecting
-            && !self.ctx.timers.is_armed(Timer::ReconnectOpen);
+            && !self.timers.is_armed(Timer::ReconnectOpen);
         self.open(now);
     }
 
@@ -516,7 +168,7 @@ impl<P: Payloads> Manager<P> {
             return s.id;
         }
         let id = SocketId(u32::try_from(self.sockets.len()).unwrap_or(u32::MAX));
-        let cfg = &self.ctx.cfg;
+        let cfg = &self.env.cfg;
         let retry = Backoff::new(
             cfg.reconnection_delay,
             cfg.reconnection_delay_max,
@@ -540,7 +192,7 @@ impl<P: Payloads> Manager<P> {
             self.open_engine(now, false);
         }
         if self.ready == ReadyState::Open {
-            self.with_socket(now, socket, |s, io| s.on_open(io));
+            self.with_socket(now, socket, |s, env| s.on_open(env));
         }
         self.after();
     }
@@ -548,7 +200,7 @@ impl<P: Payloads> Manager<P> {
     /// The auth payload (a JSON object, or none) answering
     /// [`Event::NeedAuth`]; sends CONNECT. Ignored when not asked.
     pub fn set_auth(&mut self, now: u64, socket: SocketId, auth: Option<String>) {
-        self.with_socket(now, socket, |s, io| s.set_auth(io, auth.as_deref()));
+        self.with_socket(now, socket, |s, env| s.set_auth(env, auth.as_deref()));
         self.after();
     }
 
@@ -561,15 +213,15 @@ impl<P: Payloads> Manager<P> {
         emit: Emit<P>,
     ) -> Result<Option<RequestId>, EmitError> {
         let result = self
-            .with_socket(now, socket, |s, io| s.emit(io, emit))
+            .with_socket(now, socket, |s, env| s.emit(env, emit))
             .unwrap_or(Err(EmitError::UnknownSocket));
         let out = match result {
             Ok((request, after)) => {
-                if matches!(after, After::PingExpired) {
+                if matches!(after, FollowUp::PingExpired) {
                     // socket.io issue #5134: the heartbeat timer was
                     // throttled; the packet was buffered, close now.
                     if let Some(e) = self.engine.as_mut() {
-                        e.on_ping_timeout(&mut self.ctx);
+                        e.on_ping_timeout(&mut self.env);
                     }
                     self.process_engine(now);
                 }
@@ -590,7 +242,7 @@ impl<P: Payloads> Manager<P> {
         data: P::Text,
         attachments: Vec<P::Binary>,
     ) {
-        self.with_socket(now, socket, |s, io| s.ack(io, ack_id, data, attachments));
+        self.with_socket(now, socket, |s, env| s.ack(env, ack_id, data, attachments));
         self.after();
     }
 
@@ -598,16 +250,16 @@ impl<P: Payloads> Manager<P> {
     /// reconnect. The connection closes when no socket is active any more.
     pub fn disconnect(&mut self, now: u64, socket: SocketId) {
         let was_connected = self
-            .with_socket(now, socket, |s, io| {
-                let c = s.send_disconnect(io);
+            .with_socket(now, socket, |s, env| {
+                let c = s.send_disconnect(env);
                 s.destroy();
                 c
             })
             .unwrap_or(false);
         self.on_destroy(now);
         if was_connected {
-            self.with_socket(now, socket, |s, io| {
-                s.on_close(io, DisconnectReason::IoClientDisconnect, None)
+            self.with_socket(now, socket, |s, env| {
+                s.on_close(env, DisconnectReason::IoClientDisconnect, None)
             });
         }
         self.after();
@@ -618,10 +270,10 @@ impl<P: Payloads> Manager<P> {
     /// Something happened on a transport.
     pub fn handle_transport(&mut self, now: u64, transport: TransportId, input: TransportInput<P>) {
         if let Some(e) = self.engine.as_mut().filter(|e| e.owns(transport)) {
-            e.handle(now, &mut self.ctx, transport, input);
+            e.handle(now, &mut self.env, transport, input);
             self.process_engine(now);
         } else if let Some(d) = self.draining.iter_mut().find(|d| d.owns(transport)) {
-            d.handle(now, &mut self.ctx, transport, input);
+            d.handle(now, &mut self.env, transport, input);
             while d.poll_event().is_some() {}
         }
         self.after();
@@ -631,12 +283,12 @@ impl<P: Payloads> Manager<P> {
     pub fn handle_timeout(&mut self, now: u64) {
         self.sync_heartbeat();
         // Timers armed while handling wait for the next call.
-        self.ctx.timers.begin();
-        while let Some(timer) = self.ctx.timers.pop_expired(now) {
+        self.timers.begin();
+        while let Some(timer) = self.timers.pop_expired(now) {
             match timer {
                 Timer::Heartbeat => {
                     if let Some(e) = self.engine.as_mut() {
-                        e.on_ping_timeout(&mut self.ctx);
+                        e.on_ping_timeout(&mut self.env);
                     }
                     self.process_engine(now);
                 }
@@ -649,14 +301,13 @@ impl<P: Payloads> Manager<P> {
                 Timer::ReconnectOpen => self.reconnect_open(now),
                 Timer::Connect(id) => {
                     let timed_out = self
-                        .with_socket(now, id, |s, io| s.on_connect_timeout(io))
+                        .with_socket(now, id, |s, env| s.on_connect_timeout(env))
                         .unwrap_or(false);
-                    let reconnection = self.ctx.cfg.reconnection;
+                    let reconnection = self.env.cfg.reconnection;
                     if let Some(s) = self.sockets.get_mut(id.0 as usize).filter(|_| timed_out) {
                         if reconnection {
                             let delay = s.retry.duration(&mut self.rng);
-                            self.ctx
-                                .timers
+                            self.timers
                                 .set(Timer::ConnectRetry(id), now.saturating_add(delay));
                         } else {
                             // No automatic retries: final, as a refused
@@ -667,14 +318,14 @@ impl<P: Payloads> Manager<P> {
                 }
                 Timer::ConnectRetry(id) => {
                     if self.ready == ReadyState::Open {
-                        self.with_socket(now, id, |s, io| s.on_open(io));
+                        self.with_socket(now, id, |s, env| s.on_open(env));
                     }
                 }
                 Timer::Ack(request) => {
                     for i in 0..self.sockets.len() {
                         let id = SocketId(i as u32);
                         if self
-                            .with_socket(now, id, |s, io| s.on_ack_timeout(io, request))
+                            .with_socket(now, id, |s, env| s.on_ack_timeout(env, request))
                             .unwrap_or(false)
                         {
                             break;
@@ -689,35 +340,35 @@ impl<P: Payloads> Manager<P> {
 
     // ----- internals -----------------------------------------------------
 
-    /// Runs `f` on one socket with an [`Io`] view of the Manager.
+    /// Runs `f` on one socket with an [`SocketEnv`] view of the Manager.
     fn with_socket<R>(
         &mut self,
         now: u64,
         id: SocketId,
-        f: impl FnOnce(&mut Socket<P>, &mut Io<P>) -> R,
+        f: impl FnOnce(&mut Socket<P>, &mut SocketEnv<P>) -> R,
     ) -> Option<R> {
         let open = self.ready == ReadyState::Open;
         let socket = self.sockets.get_mut(id.0 as usize)?;
-        let mut io = Io {
+        let mut env = SocketEnv {
             engine: &mut self.engine,
-            payloads: &self.ctx.payloads,
-            timers: &mut self.ctx.timers,
+            payloads: &self.env.payloads,
+            timers: &mut self.timers,
             events: &mut self.events,
             next_request: &mut self.next_request,
             now,
             open,
-            connect_timeout: self.ctx.cfg.timeout,
+            connect_timeout: self.env.cfg.timeout,
         };
-        Some(f(socket, &mut io))
+        Some(f(socket, &mut env))
     }
 
     /// Runs `f` on every active socket, in creation order.
-    fn each_active(&mut self, now: u64, mut f: impl FnMut(&mut Socket<P>, &mut Io<P>)) {
+    fn each_active(&mut self, now: u64, mut f: impl FnMut(&mut Socket<P>, &mut SocketEnv<P>)) {
         for i in 0..self.sockets.len() {
             let id = SocketId(i as u32);
-            self.with_socket(now, id, |s, io| {
+            self.with_socket(now, id, |s, env| {
                 if s.active {
-                    f(s, io)
+                    f(s, env)
                 }
             });
         }
@@ -726,7 +377,7 @@ impl<P: Payloads> Manager<P> {
     /// Flushes the engine and syncs the heartbeat timer after every input.
     fn after(&mut self) {
         if let Some(e) = self.engine.as_mut() {
-            e.flush(&mut self.ctx);
+            e.flush(&mut self.env);
         }
         self.draining.retain(|d| !d.is_closed());
         self.sync_heartbeat();
@@ -734,8 +385,8 @@ impl<P: Payloads> Manager<P> {
 
     fn sync_heartbeat(&mut self) {
         match self.engine.as_ref().and_then(|e| e.ping_deadline()) {
-            Some(at) => self.ctx.timers.set(Timer::Heartbeat, at),
-            None => self.ctx.timers.stop(Timer::Heartbeat),
+            Some(at) => self.timers.set(Timer::Heartbeat, at),
+            None => self.timers.stop(Timer::Heartbeat),
         }
     }
 
@@ -749,39 +400,37 @@ impl<P: Payloads> Manager<P> {
         self.ready = ReadyState::Opening;
         self.skip_reconnect = false;
         self.open_via_reconnect = via_reconnect;
-        if self.ctx.cfg.transports.is_empty() {
+        if self.env.cfg.transports.is_empty() {
             self.on_open_error(now, String::from("No transports available"));
             return;
         }
-        self.engine = Some(Session::open(&mut self.ctx));
-        if let Some(ms) = self.ctx.cfg.timeout {
-            self.ctx
-                .timers
-                .set(Timer::OpenTimeout, now.saturating_add(ms));
+        self.engine = Some(Session::open(&mut self.env));
+        if let Some(ms) = self.env.cfg.timeout {
+            self.timers.set(Timer::OpenTimeout, now.saturating_add(ms));
         }
     }
 
     /// Closes the current session (if any) and keeps it draining.
     fn detach_engine(&mut self) {
         if let Some(mut e) = self.engine.take() {
-            e.close(&mut self.ctx);
+            e.close(&mut self.env);
             while e.poll_event().is_some() {}
             if !e.is_closed() {
                 if self.draining.len() >= MAX_DRAINING {
                     let mut old = self.draining.remove(0);
-                    old.abort(&mut self.ctx);
+                    old.abort(&mut self.env);
                 }
                 self.draining.push(e);
             }
         }
-        self.ctx.timers.stop(Timer::Heartbeat);
+        self.timers.stop(Timer::Heartbeat);
     }
 
     /// Manager `cleanup`: timers of the attempt, partial packets.
     fn cleanup(&mut self) {
-        self.ctx.timers.stop(Timer::OpenTimeout);
-        self.ctx.timers.stop(Timer::Reconnect);
-        self.ctx.timers.stop(Timer::ReconnectOpen);
+        self.timers.stop(Timer::OpenTimeout);
+        self.timers.stop(Timer::Reconnect);
+        self.timers.stop(Timer::ReconnectOpen);
         self.pending = None;
     }
 
@@ -801,7 +450,7 @@ impl<P: Payloads> Manager<P> {
                     self.events.push_back(Event::Error {
                         description: d.clone(),
                     });
-                    self.each_active(now, |s, io| s.on_error(io, &d));
+                    self.each_active(now, |s, env| s.on_error(env, &d));
                 }
                 (ReadyState::Open, EngineEvent::Close(reason, d)) => self.on_close(now, reason, d),
                 (ReadyState::Open, EngineEvent::Upgrade(transport)) => {
@@ -821,7 +470,7 @@ impl<P: Payloads> Manager<P> {
         self.cleanup();
         self.ready = ReadyState::Open;
         self.events.push_back(Event::Open);
-        self.each_active(now, |s, io| s.on_open(io));
+        self.each_active(now, |s, env| s.on_open(env));
         if self.open_via_reconnect {
             self.open_via_reconnect = false;
             let attempt = self.backoff.attempts();
@@ -839,7 +488,7 @@ impl<P: Payloads> Manager<P> {
         self.events.push_back(Event::Error {
             description: description.clone(),
         });
-        self.each_active(now, |s, io| s.on_error(io, &description));
+        self.each_active(now, |s, env| s.on_error(env, &description));
         if self.open_via_reconnect {
             self.open_via_reconnect = false;
             self.reconnecting = false;
@@ -847,7 +496,7 @@ impl<P: Payloads> Manager<P> {
             self.events.push_back(Event::ReconnectError { description });
         } else if !core::mem::take(&mut self.open_for_callback)
             && !self.reconnecting
-            && self.ctx.cfg.reconnection
+            && self.env.cfg.reconnection
             && self.backoff.attempts() == 0
         {
             // maybeReconnectOnOpen
@@ -869,10 +518,10 @@ impl<P: Payloads> Manager<P> {
         match routed {
             Ok(Some((socket, kind, id, data, attachments))) => {
                 if kind.is_event() {
-                    self.with_socket(now, socket, |s, io| s.on_event(io, data, attachments, id));
+                    self.with_socket(now, socket, |s, env| s.on_event(env, data, attachments, id));
                 } else if let Some(id) = id {
-                    self.with_socket(now, socket, |s, io| {
-                        s.on_ack(io, id, AckData { data, attachments })
+                    self.with_socket(now, socket, |s, env| {
+                        s.on_ack(env, id, AckData { data, attachments })
                     });
                 }
             }
@@ -885,124 +534,22 @@ impl<P: Payloads> Manager<P> {
         }
     }
 
-    /// socket.io-parser's `Decoder`, from headers: a packet is routed to
-    /// the active socket of its namespace from its header alone, and one for
-    /// a namespace not in use is dropped unread. CONNECT and CONNECT_ERROR
-    /// payloads are read at once, an EVENT or ACK body when it is parsed (the
-    /// runtime's work, in [`Manager::parse`]); a binary one waits for its
-    /// attachments.
-    fn decode(&mut self, data: Message<P>) -> Result<Option<Incoming<P>>, DecodeError> {
-        let frame = match data {
-            Message::Text(frame) => frame,
-            Message::Binary(b) => {
-                let pending = self.pending.as_mut().ok_or(DecodeError::UnexpectedBinary)?;
-                pending.body.attachments.push(b);
-                if pending.body.attachments.len() < pending.expected {
-                    return Ok(None);
-                }
-                return Ok(self.pending.take().map(|p| Incoming::Body(p.body)));
-            }
-        };
-        if self.pending.take().is_some() {
-            return Err(DecodeError::MissingAttachments);
-        }
-        let limits = self.ctx.cfg.limits;
-        let (head, whole) = self.ctx.payloads.head(&frame);
-        // After the Engine.IO type (`4`, ASCII).
-        let text = head.get(1..).unwrap_or_default();
-        let h = packet::decode_header(text, whole, &limits)?;
-        if matches!(
-            h.kind,
-            PacketType::Connect | PacketType::Disconnect | PacketType::ConnectError
-        ) {
-            // Read whole: the body is the core's to read.
-            let all = if whole {
-                String::from(head)
-            } else {
-                self.ctx.payloads.whole(&frame)
-            };
-            let text = all.get(1..).unwrap_or_default();
-            let h = packet::decode_header(text, true, &limits)?;
-            let Some(socket) = self.route(h.nsp) else {
-                return Ok(None);
-            };
-            let header = all.get(..1 + h.body).unwrap_or_default();
-            let present = h.body < text.len();
-            let payloads = &self.ctx.payloads;
-            let control = match h.kind {
-                PacketType::Disconnect if present => return Err(DecodeError::InvalidPayload),
-                PacketType::Disconnect => Control::Disconnect,
-                PacketType::Connect if present => {
-                    Control::Connect(payloads.connect(&frame, header)?)
-                }
-                PacketType::Connect => Control::Connect(None),
-                _ if present => {
-                    let (message, data) = payloads.connect_error(&frame, header)?;
-                    Control::ConnectError(message, data)
-                }
-                _ => return Err(DecodeError::InvalidPayload),
-            };
-            return Ok(Some(Incoming::Control(socket, control)));
-        }
-        let socket = self.route(h.nsp);
-        let (kind, id, expected) = (h.kind, h.id, h.attachments);
-        let body = Body {
-            socket,
-            kind,
-            id,
-            header_len: 1 + h.body,
-            frame,
-            attachments: Vec::with_capacity(expected),
-        };
-        if kind.is_binary() {
-            self.pending = Some(Pending { body, expected });
-            return Ok(None);
-        }
-        Ok(Some(Incoming::Body(body)))
-    }
-
-    /// Parses the body of a packet for one of the sockets (the runtime's
-    /// work); a packet for a namespace not in use is dropped unread.
-    #[allow(clippy::type_complexity)]
-    fn parse(
-        &self,
-        body: Body<P>,
-    ) -> Result<Option<(SocketId, PacketType, Option<u64>, P::Args, Vec<P::Binary>)>, DecodeError>
-    {
-        let Some(socket) = body.socket else {
-            return Ok(None);
-        };
-        let payloads = &self.ctx.payloads;
-        let (head, _) = payloads.head(&body.frame);
-        let header = head.get(..body.header_len).unwrap_or(head);
-        let data = payloads.parse(body.kind, &body.frame, header, &body.attachments)?;
-        Ok(Some((socket, body.kind, body.id, data, body.attachments)))
-    }
-
-    /// The active socket of namespace `nsp` (`None`: a namespace longer
-    /// than the head showed, so none of ours).
-    fn route(&self, nsp: Option<&str>) -> Option<SocketId> {
-        let nsp = nsp?;
-        let i = self.sockets.iter().position(|s| s.active && s.nsp == nsp)?;
-        Some(SocketId(i as u32))
-    }
-
     /// A CONNECT, DISCONNECT or CONNECT_ERROR for `id`.
     fn on_control(&mut self, now: u64, id: SocketId, control: Control<P>) {
         let server_disconnect = matches!(control, Control::Disconnect);
         let after = self
-            .with_socket(now, id, |s, io| s.on_control(io, control))
-            .unwrap_or(After::Nothing);
+            .with_socket(now, id, |s, env| s.on_control(env, control))
+            .unwrap_or(FollowUp::Nothing);
         match after {
-            After::Destroyed => {
+            FollowUp::Destroyed => {
                 self.on_destroy(now);
                 if server_disconnect {
-                    self.with_socket(now, id, |s, io| {
-                        s.on_close(io, DisconnectReason::IoServerDisconnect, None)
+                    self.with_socket(now, id, |s, env| {
+                        s.on_close(env, DisconnectReason::IoServerDisconnect, None)
                     });
                 }
             }
-            After::ConnectError(message, data) => {
+            FollowUp::ConnectError(message, data) => {
                 self.on_destroy(now);
                 self.events.push_back(Event::ConnectError {
                     socket: id,
@@ -1010,7 +557,7 @@ impl<P: Payloads> Manager<P> {
                     data,
                 });
             }
-            After::Nothing | After::PingExpired => {}
+            FollowUp::Nothing | FollowUp::PingExpired => {}
         }
     }
 
@@ -1041,58 +588,9 @@ impl<P: Payloads> Manager<P> {
             reason,
             description: description.clone(),
         });
-        self.each_active(now, |s, io| s.on_close(io, reason, description.clone()));
-        if self.ctx.cfg.reconnection && !self.skip_reconnect {
+        self.each_active(now, |s, env| s.on_close(env, reason, description.clone()));
+        if self.env.cfg.reconnection && !self.skip_reconnect {
             self.reconnect(now);
         }
-    }
-
-    /// Manager `reconnect`: schedule the next attempt, or give up.
-    fn reconnect(&mut self, now: u64) {
-        if self.reconnecting || self.skip_reconnect {
-            return;
-        }
-        let exhausted = self
-            .ctx
-            .cfg
-            .reconnection_attempts
-            .is_some_and(|max| self.backoff.attempts() >= max);
-        if exhausted {
-            self.backoff.reset();
-            self.events.push_back(Event::ReconnectFailed);
-            self.reconnecting = false;
-        } else {
-            let delay = self.backoff.duration(&mut self.rng);
-            self.reconnecting = true;
-            self.ctx
-                .timers
-                .set(Timer::Reconnect, now.saturating_add(delay));
-        }
-    }
-
-    fn on_reconnect_timer(&mut self, now: u64) {
-        if self.skip_reconnect {
-            // socket.io-client stays "reconnecting" here, so a later
-            // `connect` would never open again.
-            self.reconnecting = false;
-            return;
-        }
-        if self.ready != ReadyState::Closed {
-            // Opened meanwhile by the app.
-            self.reconnecting = false;
-            return;
-        }
-        self.events
-            .push_back(Event::ReconnectAttempt(self.backoff.attempts()));
-        self.ctx.timers.set(Timer::ReconnectOpen, now);
-    }
-
-    /// The attempt `reconnect_attempt` announced, after the app heard it.
-    fn reconnect_open(&mut self, now: u64) {
-        if self.skip_reconnect || self.ready != ReadyState::Closed {
-            self.reconnecting = false;
-            return;
-        }
-        self.open_engine(now, true);
     }
 }

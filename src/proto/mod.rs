@@ -22,6 +22,15 @@
 //!   upgrade to WebSocket), the namespace sockets (connect/auth, send buffer,
 //!   acks, retries, connection state recovery), the reconnection [`Backoff`]
 //!   and one table of deadlines keyed by [`Timer`].
+//! - Shared vocabulary, below the state machines: the ids ([`SocketId`],
+//!   [`RequestId`], [`TransportId`]), what the Manager yields ([`Event`],
+//!   [`DisconnectReason`]) and what the runtime does and reports
+//!   ([`Transmit`], [`TransportInput`]).
+//!
+//! The modules form a chain, each using only those before it: codecs, then
+//! `config`, `ids`, `events`, `timer`, `transport`, then `session` ←
+//! `socket` ← `manager`. `tests/module_chain.rs` declares the order and fails
+//! on an import up the chain.
 //!
 //! # The run loop
 //!
@@ -130,17 +139,22 @@ pub use payloads::{JsonText, Part, Payloads};
 // --- state machines (Engine.IO session, Manager, sockets) ---
 mod backoff;
 mod config;
+mod events;
+mod ids;
 mod manager;
 mod queue;
 mod rng;
 mod session;
 mod socket;
 mod timer;
+mod transport;
 pub use backoff::Backoff;
 pub use config::{Auth, ManagerConfig, SocketConfig, TransportKind};
-pub use manager::{DisconnectReason, Event, Manager};
+pub use events::{AckData, AckError, DisconnectReason, Event};
+pub use ids::{RequestId, SocketId, TransportId};
+pub use manager::Manager;
 pub use rng::Rng;
-pub use session::{Transmit, TransportId, TransportInput};
-pub use socket::{AckData, AckError, AckMode, Emit, EmitError, RequestId, SocketId};
+pub use socket::{AckMode, Emit, EmitError};
 pub use timer::Timer;
+pub use transport::{Transmit, TransportInput};
 // --- end state machines ---

@@ -15,7 +15,6 @@ use core::fmt::Debug;
 use super::engine_codec::{self, Handshake};
 use super::error::DecodeError;
 use super::packet::{self, ConnectAck, Limits, PacketType};
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 /// How a runtime holds payloads, and the codec work it does for the core.
@@ -46,7 +45,7 @@ pub trait Payloads: Debug {
     /// Parses the body of an EVENT or ACK (`kind`): what follows `header`
     /// (the frame's head up to the body) in `frame`, with `attachments` in
     /// place of its placeholders. It must hold the rules of
-    /// [`packet::check_payload`] (kind of the root, event name, placeholder
+    /// [`packet::check_body`] (kind of the root, event name, placeholder
     /// indexes); the JSON nesting depth it may take is its own to bound.
     fn parse(
         &self,
@@ -111,7 +110,7 @@ pub enum Part<P: Payloads + ?Sized> {
 }
 
 /// Payloads as Rust values: JSON text and byte vectors, parsed and checked
-/// by the core's own codec ([`packet::check_payload`]). What the Rust API and
+/// by the core's own codec ([`packet::check_body`]). What the Rust API and
 /// the tests use; arguments are JSON array text (`["name", ...args]`) with
 /// binary placeholders, as on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -2,7 +2,6 @@
 //! items at a time (a burst of events, the offline buffer); a `VecDeque`'s
 //! ring buffer costs more code per element type than these save in moves.
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 #[derive(Debug, Clone)]

@@ -5,7 +5,6 @@
 //! `Math.random`), and tests pass a fixed seed to get a
 //! reproducible reconnection schedule. Not cryptographic.
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 /// SplitMix64: one `u64` of state, full period, good enough for jitter and
 /// cache-busting tokens.

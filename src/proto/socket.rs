@@ -4,151 +4,30 @@
 //! (wire ids per socket from 0, per-ack deadlines, settlement on
 //! disconnect), the `ackTimeout` + `retries` queue, and connection state
 //! recovery (`pid` / `offset`). The Manager owns the sockets and calls in
-//! with an [`Io`] view of itself.
+//! with an [`SocketEnv`] view of itself.
 
-#[allow(unused_imports)]
 use crate::prelude::*;
 
 use super::queue::Queue;
 
 use super::backoff::Backoff;
 use super::config::{Auth, SocketConfig};
-use super::manager::{DisconnectReason, Event};
+use super::events::{AckError, DisconnectReason, Event};
+use super::ids::{RequestId, SocketId};
 use super::packet::{self, ConnectAck, Packet, PacketType};
-use super::payloads::{JsonText, Payloads};
+use super::payloads::Payloads;
 use super::session::{Out, Session};
 use super::timer::{Timer, TimerTable};
 
-/// Identifies a namespace socket of a Manager.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SocketId(pub(crate) u32);
-
-impl SocketId {
-    /// The socket's index in its Manager (0, 1, ...).
-    pub fn index(self) -> u32 {
-        self.0
-    }
-}
-
-/// Identifies one emit waiting for an acknowledgement; unique per Manager.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct RequestId(pub(crate) u64);
-
-impl RequestId {
-    /// The raw number.
-    pub fn value(self) -> u64 {
-        self.0
-    }
-}
-
-/// Whether and how an emit waits for the server's acknowledgement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AckMode {
-    /// No acknowledgement.
-    #[default]
-    None,
-    /// `emit(ev, ..., cb)`: a plain callback. With `ack_timeout` configured it
-    /// becomes error-first with that deadline (as socket.io-client);
-    /// otherwise it is dropped silently on disconnect.
-    Callback,
-    /// `emitWithAck(ev, ...)`: error-first; fails with
-    /// [`AckError::Disconnected`] on disconnect, with `ack_timeout` if set.
-    WithError,
-    /// `timeout(ms).emit(ev, ..., cb)` / `timeout(ms).emitWithAck(...)`:
-    /// error-first with this deadline in milliseconds.
-    WithTimeout(u64),
-}
-
-/// An event to send.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Emit<P: Payloads = JsonText> {
-    /// The JSON array `["name", args...]`, binary values replaced by
-    /// `{"_placeholder":true,"num":n}`.
-    pub data: P::Text,
-    /// The binary attachments, in placeholder order.
-    pub attachments: Vec<P::Binary>,
-    /// Acknowledgement mode.
-    pub ack: AckMode,
-    /// Drop instead of buffering when the transport is not writable.
-    pub volatile: bool,
-}
-
-impl<P: Payloads> Default for Emit<P>
-where
-    P::Text: Default,
-{
-    fn default() -> Self {
-        Emit {
-            data: P::Text::default(),
-            attachments: Vec::new(),
-            ack: AckMode::None,
-            volatile: false,
-        }
-    }
-}
-
-/// Why an emit was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmitError {
-    /// No socket with this id.
-    UnknownSocket,
-    /// The event name is reserved (`connect`, `connect_error`,
-    /// `disconnect`, `disconnecting`, `newListener`, `removeListener`).
-    ReservedEvent,
-    /// The send buffer (or retry queue) holds `max_buffered_packets`.
-    BufferFull,
-    /// `max_pending_acks` emits already wait for an acknowledgement.
-    TooManyPendingAcks,
-}
-
-impl EmitError {
-    /// A short description.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EmitError::UnknownSocket => "unknown socket",
-            EmitError::ReservedEvent => "reserved event name",
-            EmitError::BufferFull => "send buffer full",
-            EmitError::TooManyPendingAcks => "too many pending acknowledgements",
-        }
-    }
-}
-
-/// Why an acknowledgement failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AckError {
-    /// The deadline passed (socket.io-client: `"operation has timed out"`).
-    Timeout,
-    /// The socket disconnected first (`"socket has been disconnected"`).
-    Disconnected,
-    /// The app took the emit out of the send buffer
-    /// ([`crate::proto::Manager::retain_send_buffer`]); socket.io-client
-    /// has no such error (its callback waits for the timeout, if any).
-    Removed,
-}
-
-impl AckError {
-    /// socket.io-client's error message.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AckError::Timeout => "operation has timed out",
-            AckError::Disconnected => "socket has been disconnected",
-            AckError::Removed => "removed from the send buffer",
-        }
-    }
-}
-
-/// The arguments of a server acknowledgement.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AckData<P: Payloads = JsonText> {
-    /// The response arguments (JSON array text with placeholders, for
-    /// [`JsonText`]).
-    pub data: P::Args,
-    /// Binary attachments.
-    pub attachments: Vec<P::Binary>,
-}
+mod acks;
+mod emit;
+mod retry;
+use acks::AckTable;
+pub use emit::{AckMode, Emit, EmitError};
+use retry::Queued;
 
 /// The Manager's resources a socket acts on.
-pub(crate) struct Io<'a, P: Payloads> {
+pub(crate) struct SocketEnv<'a, P: Payloads> {
     pub(crate) engine: &'a mut Option<Session<P>>,
     pub(crate) payloads: &'a P,
     pub(crate) timers: &'a mut TimerTable,
@@ -161,7 +40,7 @@ pub(crate) struct Io<'a, P: Payloads> {
     pub(crate) connect_timeout: Option<u64>,
 }
 
-impl<P: Payloads> Io<'_, P> {
+impl<P: Payloads> SocketEnv<'_, P> {
     fn request(&mut self) -> RequestId {
         let id = RequestId(*self.next_request);
         *self.next_request = self.next_request.wrapping_add(1);
@@ -223,7 +102,7 @@ pub(crate) enum Control<P: Payloads> {
 
 /// What the Manager must do after a socket handled something.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum After<P: Payloads> {
+pub(crate) enum FollowUp<P: Payloads> {
     Nothing,
     /// The socket left the pool (`destroy`): close the engine if no socket
     /// is active any more.
@@ -243,27 +122,6 @@ struct Outgoing<P: Payloads> {
     id: Option<u64>,
     data: P::Text,
     attachments: Vec<P::Binary>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct PendingAck {
-    request: RequestId,
-    /// Error-first: settled with an error on timeout and on disconnect.
-    with_error: bool,
-    /// Belongs to the head of the retry queue.
-    queued: bool,
-}
-
-#[derive(Debug, Clone)]
-struct Queued<P: Payloads> {
-    /// Timer key of this entry; returned to the app when it asked for an ack.
-    request: RequestId,
-    notify: bool,
-    data: P::Text,
-    attachments: Vec<P::Binary>,
-    timeout: Option<u64>,
-    try_count: u32,
-    pending: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -299,25 +157,6 @@ pub(crate) struct Socket<P: Payloads> {
     acks: AckTable,
     next_ack_id: u64,
     queue: Queue<Queued<P>>,
-}
-
-/// Pending acks keyed by wire id. Ids only grow, so pushing keeps the order
-/// a B-tree map would give, at a fraction of the code size; the table is
-/// small (bounded by `max_pending_acks`, usually a few entries).
-#[derive(Debug, Clone, Default)]
-struct AckTable(Vec<(u64, PendingAck)>);
-
-impl AckTable {
-    fn insert(&mut self, wire: u64, ack: PendingAck) {
-        self.0.push((wire, ack));
-    }
-    fn remove(&mut self, wire: &u64) -> Option<PendingAck> {
-        let i = self.0.iter().position(|(w, _)| w == wire)?;
-        Some(self.0.remove(i).1)
-    }
-    fn len(&self) -> usize {
-        self.0.len()
-    }
 }
 
 impl<P: Payloads> Socket<P> {
@@ -359,7 +198,7 @@ impl<P: Payloads> Socket<P> {
     /// [`AckError::Removed`].
     pub(crate) fn retain_send_buffer(
         &mut self,
-        io: &mut Io<P>,
+        env: &mut SocketEnv<P>,
         keep: impl IntoIterator<Item = RequestId>,
     ) {
         let mut old = self.send_buffer.take_all();
@@ -370,7 +209,7 @@ impl<P: Payloads> Socket<P> {
         }
         for o in old {
             if let Some(wire) = o.id {
-                self.settle(io, wire, AckError::Removed);
+                self.settle(env, wire, AckError::Removed);
             }
         }
     }
@@ -401,56 +240,56 @@ impl<P: Payloads> Socket<P> {
 
     /// The Manager opened (or the socket connects on an open Manager):
     /// send CONNECT, asking the app for auth first when configured so.
-    pub(crate) fn on_open(&mut self, io: &mut Io<P>) {
+    pub(crate) fn on_open(&mut self, env: &mut SocketEnv<P>) {
         if !self.active || self.connected || self.connecting || self.awaiting_auth {
             return;
         }
         match &self.cfg.auth {
             Auth::Ask => {
                 self.awaiting_auth = true;
-                io.events.push_back(Event::NeedAuth { socket: self.id });
+                env.events.push_back(Event::NeedAuth { socket: self.id });
             }
             Auth::Static(a) => {
                 let a = a.clone();
-                self.send_connect(io, Some(&a));
+                self.send_connect(env, Some(&a));
             }
-            Auth::None => self.send_connect(io, None),
+            Auth::None => self.send_connect(env, None),
         }
     }
 
     /// The app's answer to `NeedAuth`.
-    pub(crate) fn set_auth(&mut self, io: &mut Io<P>, auth: Option<&str>) {
+    pub(crate) fn set_auth(&mut self, env: &mut SocketEnv<P>, auth: Option<&str>) {
         if !self.awaiting_auth {
             return;
         }
         self.awaiting_auth = false;
-        if self.active && io.open && !self.connected {
-            self.send_connect(io, auth);
+        if self.active && env.open && !self.connected {
+            self.send_connect(env, auth);
         }
     }
 
-    fn send_connect(&mut self, io: &mut Io<P>, auth: Option<&str>) {
+    fn send_connect(&mut self, env: &mut SocketEnv<P>, auth: Option<&str>) {
         let payload = match &self.pid {
             Some(pid) => packet::connect_payload(auth, Some(pid), self.last_offset.as_deref()),
             None => packet::connect_payload(auth, None, None),
         };
         let p = self.packet(PacketType::Connect, None, payload, 0);
-        io.write_packet(&p);
+        env.write_packet(&p);
         self.connecting = true;
-        if let Some(ms) = io.connect_timeout {
-            io.timers
-                .set(Timer::Connect(self.id), io.now.saturating_add(ms));
+        if let Some(ms) = env.connect_timeout {
+            env.timers
+                .set(Timer::Connect(self.id), env.now.saturating_add(ms));
         }
     }
 
     /// The CONNECT went unanswered: `connect_error`, and true (the Manager
     /// schedules the next one). socket.io-client would wait forever.
-    pub(crate) fn on_connect_timeout(&mut self, io: &mut Io<P>) -> bool {
+    pub(crate) fn on_connect_timeout(&mut self, env: &mut SocketEnv<P>) -> bool {
         if !self.connecting || !self.active {
             return false;
         }
         self.connecting = false;
-        io.events.push_back(Event::ConnectError {
+        env.events.push_back(Event::ConnectError {
             socket: self.id,
             message: String::from("namespace connect timeout"),
             data: None,
@@ -458,15 +297,15 @@ impl<P: Payloads> Socket<P> {
         true
     }
 
-    fn stop_connect_timers(&self, io: &mut Io<P>) {
-        io.timers.stop(Timer::Connect(self.id));
-        io.timers.stop(Timer::ConnectRetry(self.id));
+    fn stop_connect_timers(&self, env: &mut SocketEnv<P>) {
+        env.timers.stop(Timer::Connect(self.id));
+        env.timers.stop(Timer::ConnectRetry(self.id));
     }
 
     /// Manager `error` while not connected: `connect_error`.
-    pub(crate) fn on_error(&mut self, io: &mut Io<P>, description: &str) {
+    pub(crate) fn on_error(&mut self, env: &mut SocketEnv<P>, description: &str) {
         if self.active && !self.connected {
-            io.events.push_back(Event::ConnectError {
+            env.events.push_back(Event::ConnectError {
                 socket: self.id,
                 message: String::from(description),
                 data: None,
@@ -477,7 +316,7 @@ impl<P: Payloads> Socket<P> {
     /// Manager `close` (or a client/server disconnect).
     pub(crate) fn on_close(
         &mut self,
-        io: &mut Io<P>,
+        env: &mut SocketEnv<P>,
         reason: DisconnectReason,
         description: Option<String>,
     ) {
@@ -485,60 +324,19 @@ impl<P: Payloads> Socket<P> {
         self.connecting = false;
         self.awaiting_auth = false;
         self.sid = None;
-        self.stop_connect_timers(io);
-        io.events.push_back(Event::Disconnect {
+        self.stop_connect_timers(env);
+        env.events.push_back(Event::Disconnect {
             socket: self.id,
             reason,
             description,
         });
-        self.clear_acks(io);
-    }
-
-    /// Settles the acks whose packet is not in the send buffer: error-first
-    /// ones fail with `Disconnected`, plain callbacks are dropped.
-    fn clear_acks(&mut self, io: &mut Io<P>) {
-        let buffered = |id: &u64| self.send_buffer.iter().any(|o| o.id == Some(*id));
-        let ids: Vec<u64> = self
-            .acks
-            .0
-            .iter()
-            .map(|(wire, _)| *wire)
-            .filter(|id| !buffered(id))
-            .collect();
-        for wire in ids {
-            self.settle(io, wire, AckError::Disconnected);
-        }
-    }
-
-    /// Settles the ack of wire id `wire` with `error` (error-first), or
-    /// drops it (plain callback).
-    fn settle(&mut self, io: &mut Io<P>, wire: u64, error: AckError) {
-        let Some(ack) = self.acks.remove(&wire) else {
-            return;
-        };
-        io.timers.stop(Timer::Ack(ack.request));
-        if ack.queued {
-            if ack.with_error {
-                self.queue_result(io, ack.request, Err(error));
-            }
-        } else if ack.with_error {
-            io.events.push_back(Event::AckResponse {
-                socket: self.id,
-                request: ack.request,
-                result: Err(error),
-            });
-        } else {
-            io.events.push_back(Event::AckDropped {
-                socket: self.id,
-                request: ack.request,
-            });
-        }
+        self.clear_acks(env);
     }
 
     /// An EVENT for this namespace: delivered, or kept until CONNECT.
     pub(crate) fn on_event(
         &mut self,
-        io: &mut Io<P>,
+        env: &mut SocketEnv<P>,
         data: P::Args,
         attachments: Vec<P::Binary>,
         ack_id: Option<u64>,
@@ -549,19 +347,23 @@ impl<P: Payloads> Socket<P> {
             ack_id,
         };
         if self.connected {
-            self.emit_event(io, r);
+            self.emit_event(env, r);
         } else if self.receive_buffer.len() < self.cfg.max_buffered_packets {
             self.receive_buffer.push_back(r);
         }
     }
 
     /// A CONNECT, DISCONNECT or CONNECT_ERROR for this namespace.
-    pub(crate) fn on_control(&mut self, io: &mut Io<P>, control: Control<P>) -> After<P> {
+    pub(crate) fn on_control(
+        &mut self,
+        env: &mut SocketEnv<P>,
+        control: Control<P>,
+    ) -> FollowUp<P> {
         match control {
             Control::Connect(ack) => {
                 match ack {
-                    Some(ack) if !ack.sid.is_empty() => self.on_connect(io, ack.sid, ack.pid),
-                    _ => io.events.push_back(Event::ConnectError {
+                    Some(ack) if !ack.sid.is_empty() => self.on_connect(env, ack.sid, ack.pid),
+                    _ => env.events.push_back(Event::ConnectError {
                         socket: self.id,
                         message: String::from(
                             "It seems you are trying to reach a Socket.IO server in v2.x with a v3.x client, but they are not compatible (more information here: https://socket.io/docs/v3/migrating-from-2-x-to-3-0/)",
@@ -569,28 +371,28 @@ impl<P: Payloads> Socket<P> {
                         data: None,
                     }),
                 }
-                After::Nothing
+                FollowUp::Nothing
             }
             Control::Disconnect => {
                 // Caller: `_destroy`, then `on_close("io server disconnect")`.
                 self.destroy();
-                After::Destroyed
+                FollowUp::Destroyed
             }
             Control::ConnectError(message, data) => {
-                self.stop_connect_timers(io);
+                self.stop_connect_timers(env);
                 self.destroy();
-                After::ConnectError(message, data)
+                FollowUp::ConnectError(message, data)
             }
         }
     }
 
-    fn emit_event(&mut self, io: &mut Io<P>, r: Received<P>) {
+    fn emit_event(&mut self, env: &mut SocketEnv<P>, r: Received<P>) {
         if self.pid.is_some() && r.ack_id.is_none() {
-            if let Some(offset) = io.payloads.offset(&r.data) {
+            if let Some(offset) = env.payloads.offset(&r.data) {
                 self.last_offset = Some(offset);
             }
         }
-        io.events.push_back(Event::Event {
+        env.events.push_back(Event::Event {
             socket: self.id,
             data: r.data,
             attachments: r.attachments,
@@ -598,133 +400,36 @@ impl<P: Payloads> Socket<P> {
         });
     }
 
-    fn on_connect(&mut self, io: &mut Io<P>, sid: String, pid: Option<String>) {
+    fn on_connect(&mut self, env: &mut SocketEnv<P>, sid: String, pid: Option<String>) {
         self.recovered = pid.is_some() && self.pid == pid;
         self.pid = pid;
         self.sid = Some(sid.clone());
         self.connected = true;
         self.connecting = false;
-        self.stop_connect_timers(io);
+        self.stop_connect_timers(env);
         self.retry.reset();
         for r in self.receive_buffer.take_all() {
-            self.emit_event(io, r);
+            self.emit_event(env, r);
         }
         for o in self.send_buffer.take_all() {
             let kind = event_kind(&o.attachments);
-            io.write(kind, &self.nsp, o.id, o.data, o.attachments);
+            env.write(kind, &self.nsp, o.id, o.data, o.attachments);
         }
-        self.drain_queue(io, true);
-        io.events.push_back(Event::Connect {
+        self.drain_queue(env, true);
+        env.events.push_back(Event::Connect {
             socket: self.id,
             sid,
             recovered: self.recovered,
         });
     }
 
-    /// An ACK for this namespace.
-    pub(crate) fn on_ack(&mut self, io: &mut Io<P>, wire: u64, data: AckData<P>) {
-        let Some(ack) = self.acks.remove(&wire) else {
-            return;
-        };
-        io.timers.stop(Timer::Ack(ack.request));
-        if ack.queued {
-            self.queue_result(io, ack.request, Ok(data));
-        } else {
-            io.events.push_back(Event::AckResponse {
-                socket: self.id,
-                request: ack.request,
-                result: Ok(data),
-            });
-        }
-    }
-
-    /// An ack deadline passed; false when `request` is not this socket's.
-    pub(crate) fn on_ack_timeout(&mut self, io: &mut Io<P>, request: RequestId) -> bool {
-        let Some(&(wire, ack)) = self.acks.0.iter().find(|(_, a)| a.request == request) else {
-            return false;
-        };
-        self.acks.remove(&wire);
-        self.send_buffer.retain(|o| o.id != Some(wire));
-        if ack.queued {
-            self.queue_result(io, request, Err(AckError::Timeout));
-        } else {
-            io.events.push_back(Event::AckResponse {
-                socket: self.id,
-                request,
-                result: Err(AckError::Timeout),
-            });
-        }
-        true
-    }
-
-    /// The outcome of one try of the retry queue's head.
-    fn queue_result(
-        &mut self,
-        io: &mut Io<P>,
-        request: RequestId,
-        result: Result<AckData<P>, AckError>,
-    ) {
-        let Some(head) = self.queue.front_mut() else {
-            return;
-        };
-        if head.request != request {
-            return;
-        }
-        let done = match &result {
-            Ok(_) => true,
-            Err(_) => head.try_count > self.cfg.retries,
-        };
-        head.pending = false;
-        if done {
-            if let Some(q) = self.queue.pop_front() {
-                if q.notify {
-                    io.events.push_back(Event::AckResponse {
-                        socket: self.id,
-                        request,
-                        result,
-                    });
-                }
-            }
-        }
-        self.drain_queue(io, false);
-    }
-
-    /// Sends the head of the retry queue (again when `force`).
-    fn drain_queue(&mut self, io: &mut Io<P>, force: bool) {
-        if !self.connected {
-            return;
-        }
-        let wire = self.next_ack_id;
-        let Some(head) = self.queue.front_mut() else {
-            return;
-        };
-        if head.pending && !force {
-            return;
-        }
-        head.pending = true;
-        head.try_count = head.try_count.saturating_add(1);
-        let (request, timeout) = (head.request, head.timeout);
-        let (data, attachments) = (head.data.clone(), head.attachments.clone());
-        self.next_ack_id = self.next_ack_id.wrapping_add(1);
-        // A forced resend replaces the previous try's ack.
-        self.acks.0.retain(|(_, a)| a.request != request);
-        let ack = PendingAck {
-            request,
-            with_error: timeout.is_some(),
-            queued: true,
-        };
-        self.track_ack(io, wire, ack, timeout);
-        let kind = event_kind(&attachments);
-        io.write(kind, &self.nsp, Some(wire), data, attachments);
-    }
-
     /// socket.io-client `emit`.
     pub(crate) fn emit(
         &mut self,
-        io: &mut Io<P>,
+        env: &mut SocketEnv<P>,
         e: Emit<P>,
-    ) -> Result<(Option<RequestId>, After<P>), EmitError> {
-        if io.payloads.reserved(&e.data) {
+    ) -> Result<(Option<RequestId>, FollowUp<P>), EmitError> {
+        if env.payloads.reserved(&e.data) {
             return Err(EmitError::ReservedEvent);
         }
         let timeout = match e.ack {
@@ -736,7 +441,7 @@ impl<P: Payloads> Socket<P> {
             if self.queue.len() >= self.cfg.max_buffered_packets {
                 return Err(EmitError::BufferFull);
             }
-            let request = io.request();
+            let request = env.request();
             // socket.io-client's queue gives every packet an ack callback,
             // so `ackTimeout` applies to emits without one too: otherwise an
             // unanswered one would block the queue until the next reconnection.
@@ -753,12 +458,15 @@ impl<P: Payloads> Socket<P> {
                 try_count: 0,
                 pending: false,
             });
-            self.drain_queue(io, false);
-            return Ok(((e.ack != AckMode::None).then_some(request), After::Nothing));
+            self.drain_queue(env, false);
+            return Ok((
+                (e.ack != AckMode::None).then_some(request),
+                FollowUp::Nothing,
+            ));
         }
 
-        let writable = io.writable();
-        let expired = self.connected && io.ping_expired();
+        let writable = env.writable();
+        let expired = self.connected && env.ping_expired();
         let is_connected = self.connected && !expired;
         let drop = e.volatile && !writable;
         let buffer = !drop && !is_connected;
@@ -768,16 +476,16 @@ impl<P: Payloads> Socket<P> {
         let mut request = None;
         let mut wire = None;
         if e.ack != AckMode::None {
-            let (r, w) = self.book_ack(io, e.ack, timeout)?;
+            let (r, w) = self.book_ack(env, e.ack, timeout)?;
             request = Some(r);
             wire = Some(w);
         }
         if !drop {
             if is_connected {
                 let kind = event_kind(&e.attachments);
-                io.write(kind, &self.nsp, wire, e.data, e.attachments);
+                env.write(kind, &self.nsp, wire, e.data, e.attachments);
             } else {
-                let key = request.unwrap_or_else(|| io.request());
+                let key = request.unwrap_or_else(|| env.request());
                 self.send_buffer.push_back(Outgoing {
                     key,
                     id: wire,
@@ -787,49 +495,17 @@ impl<P: Payloads> Socket<P> {
             }
         }
         let after = if expired {
-            After::PingExpired
+            FollowUp::PingExpired
         } else {
-            After::Nothing
+            FollowUp::Nothing
         };
         Ok((request, after))
-    }
-
-    /// Records an emit's pending acknowledgement (and its deadline): the
-    /// request to settle and the wire ack id to send.
-    fn book_ack(
-        &mut self,
-        io: &mut Io<P>,
-        mode: AckMode,
-        timeout: Option<u64>,
-    ) -> Result<(RequestId, u64), EmitError> {
-        if self.acks.len() >= self.cfg.max_pending_acks {
-            return Err(EmitError::TooManyPendingAcks);
-        }
-        let request = io.request();
-        let wire = self.next_ack_id;
-        self.next_ack_id = self.next_ack_id.wrapping_add(1);
-        let ack = PendingAck {
-            request,
-            with_error: timeout.is_some() || mode != AckMode::Callback,
-            queued: false,
-        };
-        self.track_ack(io, wire, ack, timeout);
-        Ok((request, wire))
-    }
-
-    /// Waits for `ack` under wire id `wire`, with its deadline armed.
-    fn track_ack(&mut self, io: &mut Io<P>, wire: u64, ack: PendingAck, timeout: Option<u64>) {
-        if let Some(ms) = timeout {
-            io.timers
-                .set(Timer::Ack(ack.request), io.now.saturating_add(ms));
-        }
-        self.acks.insert(wire, ack);
     }
 
     /// Answers a server event's ack id.
     pub(crate) fn ack(
         &mut self,
-        io: &mut Io<P>,
+        env: &mut SocketEnv<P>,
         ack_id: u64,
         data: P::Text,
         attachments: Vec<P::Binary>,
@@ -842,14 +518,14 @@ impl<P: Payloads> Socket<P> {
         } else {
             PacketType::BinaryAck
         };
-        io.write(kind, &self.nsp, Some(ack_id), data, attachments);
+        env.write(kind, &self.nsp, Some(ack_id), data, attachments);
     }
 
     /// Writes DISCONNECT when connected; returns whether it was connected.
-    pub(crate) fn send_disconnect(&mut self, io: &mut Io<P>) -> bool {
+    pub(crate) fn send_disconnect(&mut self, env: &mut SocketEnv<P>) -> bool {
         if self.connected {
             let p = self.packet(PacketType::Disconnect, None, None, 0);
-            io.write_packet(&p);
+            env.write_packet(&p);
         }
         self.connected
     }
@@ -867,19 +543,5 @@ fn event_kind<B>(attachments: &[B]) -> PacketType {
         PacketType::Event
     } else {
         PacketType::BinaryEvent
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ack_error_messages() {
-        assert_eq!(AckError::Timeout.as_str(), "operation has timed out");
-        assert_eq!(
-            AckError::Disconnected.as_str(),
-            "socket has been disconnected"
-        );
     }
 }

@@ -4,8 +4,7 @@
 //! runtime only ever sees the earliest one through `poll_timeout()`. Times are
 //! milliseconds on the runtime's clock (any monotonic origin).
 
-use super::socket::{RequestId, SocketId};
-#[allow(unused_imports)]
+use super::ids::{RequestId, SocketId};
 use crate::prelude::*;
 
 /// What a deadline is for.

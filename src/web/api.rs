@@ -1,6 +1,5 @@
 //! The Rust API of the browser runtime: the same objects the npm package's
 //! `io()` wraps, usable from Rust wasm apps (Leptos, Yew) without any JS.
-#[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::{Rc, Weak};
 use core::cell::Cell;

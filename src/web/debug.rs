@@ -3,8 +3,6 @@
 //! that matches `socketio-wasm:runtime`). Off by default. It logs what
 //! happens — transports, frame sizes, event kinds and names — never payload
 //! contents, so auth and messages stay out of the console.
-#[allow(unused_imports)]
-use crate::prelude::*;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 

@@ -1,7 +1,6 @@
 //! The run loop: feeds browser inputs to the core, carries out its transmits,
 //! keeps one `setTimeout` on its next deadline, and dispatches its events to
 //! listeners. Every browser resource here is owned and released on drop.
-#[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::collections::VecDeque;
 use alloc::rc::{Rc, Weak};
@@ -10,16 +9,16 @@ use core::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 
 use super::debug;
-use super::event::{AckResponder, EventData, Incoming, Payload};
+use super::event::{AckResponder, AckSink, EventData, Incoming, Payload};
 use super::listeners::{Key, Listeners, Target};
 use super::polling::PollTransport;
 use super::sys::{self, now_ms};
 use super::websocket::{Sink, WsTransport};
+use crate::no_fmt::{cat, num};
 use crate::proto::{
     self, AckError, Event, ManagerConfig, RequestId, SocketId, Transmit, TransportId,
     TransportInput,
 };
-use crate::text::{cat, num};
 
 pub(crate) type Shared = Rc<RefCell<Driver>>;
 
@@ -72,7 +71,7 @@ pub(crate) struct Driver {
     pub(crate) core: proto::Manager,
     pub(crate) listeners: Listeners,
     pub(crate) sockets: Vec<SocketSlot>,
-    spare: SocketSlot,
+    fallback_slot: SocketSlot,
     pub(crate) with_credentials: bool,
     transports: Vec<(TransportId, Transport)>,
     /// The armed `setTimeout`: its deadline and id.
@@ -94,7 +93,7 @@ impl Driver {
                 core: proto::Manager::new(config, sys::random_seed()),
                 listeners: Listeners::default(),
                 sockets: Vec::new(),
-                spare: SocketSlot::default(),
+                fallback_slot: SocketSlot::default(),
                 with_credentials,
                 transports: Vec::new(),
                 timer: None,
@@ -127,10 +126,10 @@ impl Driver {
             self.sockets.resize_with(index + 1, SocketSlot::default);
         }
         // `get_mut`, not `[index]`: no bounds-check panic, whose message
-        // formatting would stay in the wasm (`spare` is never used).
+        // formatting would stay in the wasm (`fallback_slot` is never used).
         match self.sockets.get_mut(index) {
             Some(slot) => slot,
-            None => &mut self.spare,
+            None => &mut self.fallback_slot,
         }
     }
 
@@ -268,6 +267,22 @@ impl Drop for Driver {
 /// Runs the loop after any input: transmits and timer at once, then the
 /// events in order. A listener that emits re-enters here; its events join
 /// the queue that the outermost call is draining, so order is kept.
+impl AckSink for RefCell<Driver> {
+    fn send_ack(
+        self: Rc<Self>,
+        socket: SocketId,
+        id: u64,
+        data: String,
+        attachments: Vec<Vec<u8>>,
+    ) {
+        let now = now_ms();
+        self.borrow_mut()
+            .core
+            .ack(now, socket, id, data, attachments);
+        pump(&self);
+    }
+}
+
 pub(crate) fn pump(shared: &Shared) {
     {
         let Ok(mut driver) = shared.try_borrow_mut() else {
@@ -412,8 +427,9 @@ fn dispatch(shared: &Shared, event: Event) {
             let incoming = Incoming {
                 args: EventData::new(data, attachments),
                 ack: ack_id.map(|id| {
+                    let driver: Rc<dyn AckSink> = shared.clone();
                     Rc::new(AckResponder {
-                        driver: Rc::downgrade(shared),
+                        driver: Rc::downgrade(&driver),
                         socket,
                         id,
                         used: Cell::new(false),

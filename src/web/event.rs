@@ -1,15 +1,12 @@
 //! What listeners receive.
-#[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::Weak;
 use core::cell::{Cell, OnceCell};
 
 use wasm_bindgen::JsValue;
 
-use super::driver::{pump, Driver};
 use super::payload;
 use crate::proto::SocketId;
-use core::cell::RefCell;
 
 /// The arguments of one event, as the core carries them: JSON array text
 /// (`["name", ...args]`, binary as placeholders) and the binary attachments.
@@ -51,9 +48,22 @@ pub struct Incoming {
     pub ack: Option<alloc::rc::Rc<AckResponder>>,
 }
 
+/// Where an [`AckResponder`] sends its answer: the driver (a trait, so this
+/// data module does not import the driver that imports it).
+pub(crate) trait AckSink {
+    /// Sends the ack `id` of `socket` through the core, then pumps.
+    fn send_ack(
+        self: alloc::rc::Rc<Self>,
+        socket: SocketId,
+        id: u64,
+        data: String,
+        attachments: Vec<Vec<u8>>,
+    );
+}
+
 /// Answers a server event's acknowledgement, once.
 pub struct AckResponder {
-    pub(crate) driver: Weak<RefCell<Driver>>,
+    pub(crate) driver: Weak<dyn AckSink>,
     pub(crate) socket: SocketId,
     pub(crate) id: u64,
     pub(crate) used: Cell<bool>,
@@ -66,13 +76,8 @@ impl AckResponder {
         if self.used.replace(true) {
             return;
         }
-        if let Some(shared) = self.driver.upgrade() {
-            let now = super::sys::now_ms();
-            shared
-                .borrow_mut()
-                .core
-                .ack(now, self.socket, self.id, data, attachments);
-            pump(&shared);
+        if let Some(driver) = self.driver.upgrade() {
+            driver.send_ack(self.socket, self.id, data, attachments);
         }
     }
 }

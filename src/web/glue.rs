@@ -1,6 +1,5 @@
 //! The runtime's JS helpers (`glue.js`): one call per browser operation, so
 //! that an event crosses the wasm boundary as few times as possible.
-#[allow(unused_imports)]
 use crate::prelude::*;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;

@@ -1,6 +1,5 @@
 //! The listener registry shared by a Manager and its sockets: one table, one
 //! id per registration, so a handle removes exactly what it added.
-#[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::Rc;
 

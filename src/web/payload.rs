@@ -1,7 +1,6 @@
 //! An event's JSON text and attachments as a JS array (`EventData::js_array`,
 //! for Rust apps that hand arguments to JS): the browser's own `JSON.parse`,
 //! `ArrayBuffer`s in place of the placeholders.
-#[allow(unused_imports)]
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 

@@ -1,7 +1,6 @@
 //! HTTP long-polling with `fetch`: one GET and one POST at most in flight
 //! (the core guarantees it); the GET is aborted on drop, once no POST is in
 //! flight.
-#[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::Rc;
 use core::cell::{Cell, RefCell};

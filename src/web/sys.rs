@@ -1,7 +1,5 @@
 //! The few global functions the runtime needs, bound directly so they work in
 //! a window, a worker and Node alike (web-sys would tie them to `Window`).
-#[allow(unused_imports)]
-use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]

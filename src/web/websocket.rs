@@ -1,6 +1,5 @@
 //! A WebSocket transport: owns the socket and its two handlers (text frames,
 //! and everything else), set up by one call into `glue.js`.
-#[allow(unused_imports)]
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
