@@ -549,7 +549,9 @@ for (const [clientName, client] of CLIENTS) {
         socket.io.opts.transports = ["polling", "websocket"];
       }, { urls, client, mark });
       const first = await requests(mark);
-      await control("drop");
+      // A restart, not a drop: a dropped connection between two polls is
+      // only noticed by the next request, which succeeds.
+      await control("restart?down=300");
       const transport = await page.evaluate(async () => {
         const { socket } = (window as unknown as { state: { socket: import("socket.io-client").Socket } }).state;
         await new Promise((resolve) => socket.once("connect", () => resolve(0)));
