@@ -39,6 +39,7 @@ const WEB: &[&str] = &[
     "sys",
     "debug",
     "payload",
+    "sink",
     "websocket",
     "polling",
     "event",

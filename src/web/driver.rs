@@ -12,8 +12,9 @@ use super::debug;
 use super::event::{AckResponder, AckSink, EventData, Incoming, Payload};
 use super::listeners::{Key, Listeners, Target};
 use super::polling::PollTransport;
+use super::sink::Sink;
 use super::sys::{self, now_ms};
-use super::websocket::{Sink, WsTransport};
+use super::websocket::WsTransport;
 use crate::no_fmt::{cat, num};
 use crate::proto::{
     self, AckError, Event, ManagerConfig, RequestId, SocketId, Transmit, TransportId,

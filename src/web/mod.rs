@@ -10,6 +10,7 @@ pub(crate) mod glue;
 mod listeners;
 mod payload;
 mod polling;
+mod sink;
 mod sys;
 mod websocket;
 

@@ -7,7 +7,7 @@ use core::cell::{Cell, RefCell};
 use wasm_bindgen::closure::Closure;
 
 use super::glue::{self, Abort};
-use super::websocket::Sink;
+use super::sink::Sink;
 use crate::proto::TransportInput;
 
 pub(crate) struct PollTransport {

@@ -5,10 +5,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::glue::{self, Ws};
+use super::sink::Sink;
 use crate::proto::TransportInput;
-
-/// Receives what happens on a transport.
-pub(crate) type Sink = alloc::rc::Rc<dyn Fn(TransportInput)>;
 
 pub(crate) struct WsTransport {
     ws: Ws,
