@@ -94,7 +94,7 @@ describe("auth", () => {
           });
           await new Promise((r) => setTimeout(r, transports.length > 1 ? 300 : 0));
           const first = (await socket.emitWithAck("whoami")) as { auth: { token?: string }; transport: string };
-          // The test drops the network now; wait for the reconnection.
+          // The test restarts the server now; wait for the reconnection.
           const w = window as unknown as { dropped: Promise<unknown>; s: unknown };
           w.dropped = new Promise((resolve) => socket.io.once("reconnect", resolve));
           w.s = socket;
@@ -104,7 +104,9 @@ describe("auth", () => {
       );
       expect(result.first.auth.token).toBe(SECRET);
       expect(result.first.transport).toBe(transports.at(-1));
-      await control("drop");
+      // A restart, not a drop: over long-polling, a dropped connection
+      // between two polls is only noticed by the next request, which succeeds.
+      await control("restart?down=300");
       const again = await page.evaluate(async () => {
         await (window as unknown as { dropped: Promise<unknown> }).dropped;
         const socket = (window as unknown as { s: ReturnType<typeof window.sio.io> }).s;
