@@ -16,9 +16,10 @@ import {
   type CloseDetails,
   type CoreOptions,
   type EnginePacketType,
+  type RequestOptions,
 } from "./runtime.js";
 
-export { ready, version, wasmMemoryBytes, TransportError, type CloseDetails };
+export { ready, version, wasmMemoryBytes, TransportError, type CloseDetails, type RequestOptions };
 
 
 // ---------------------------------------------------------------- types ----
@@ -113,7 +114,8 @@ export interface ManagerReservedEvents {
   reconnect_failed: () => void;
 }
 
-export interface ManagerOptions {
+/** The Manager's options; those the runtime reads at each request are `RequestOptions`'s. */
+export interface ManagerOptions extends RequestOptions {
   /** Engine.IO path on the server. Default `"/socket.io"`. */
   path?: string;
   /**
@@ -154,21 +156,6 @@ export interface ManagerOptions {
   randomizationFactor?: number;
   /** Send cookies with cross-origin polling requests. Default false. */
   withCredentials?: boolean;
-  /**
-   * Headers of the long-polling requests (live: read at each request). A
-   * browser cannot set WebSocket headers: with `transports: ["websocket"]`
-   * they are refused with a TypeError.
-   */
-  extraHeaders?: Record<string, string>;
-  /** Per transport: `extraHeaders` (polling), `query` (added over `query`), `protocols` (WebSocket). */
-  transportOptions?: {
-    polling?: { extraHeaders?: Record<string, string>; query?: Record<string, string> };
-    websocket?: { query?: Record<string, string>; protocols?: string | string[] };
-  };
-  /** WebSocket sub-protocols. */
-  protocols?: string | string[];
-  /** ms a long-polling request may take before it counts as failed. Default none. */
-  requestTimeout?: number;
   /** End `path` with a `/`. Default true. */
   addTrailingSlash?: boolean;
   /** A random parameter on every request (default: on polling requests only). */

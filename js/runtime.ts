@@ -66,12 +66,19 @@ export interface CoreOptions {
  * socket.io-client's engine takes them anew at each connection).
  */
 export interface RequestOptions {
+  /**
+   * Headers of the long-polling requests. A browser cannot set WebSocket
+   * headers: with `transports: ["websocket"]` they are refused with a TypeError.
+   */
   extraHeaders?: Record<string, string>;
+  /** Per transport: `extraHeaders` (polling), `query` (added over `query`), `protocols` (WebSocket). */
   transportOptions?: {
     polling?: { extraHeaders?: Record<string, string>; query?: Record<string, string> };
     websocket?: { query?: Record<string, string>; protocols?: string | string[] };
   };
+  /** WebSocket sub-protocols. */
   protocols?: string | string[];
+  /** ms a long-polling request may take before it counts as failed. Default none. */
   requestTimeout?: number;
 }
 
