@@ -202,17 +202,27 @@ export async function readBlobs(value: unknown): Promise<unknown> {
   return value;
 }
 
-/** The UTF-8 length of `text` (the polling `maxPayload` cut). */
+/** Characters encoded per `encodeInto` call: the scratch buffer holds 3 bytes for each. */
+const CHUNK = 16_384;
+let encoder: TextEncoder | undefined;
+let scratch: Uint8Array | undefined;
+
+/**
+ * The UTF-8 length of `text` (the polling `maxPayload` cut, `bytesIn` and
+ * `bytesOut`): the browser's encoder into a fixed scratch buffer, chunk by
+ * chunk, several times faster than a loop over the characters. A lone
+ * surrogate counts as U+FFFD (3 bytes), as the wire carries it.
+ */
 export function utf8Length(text: string): number {
-  let n = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 2; // a pair: 4 bytes for 2 units
-      i++;
-    } else n += 2; // 3 bytes (a lone surrogate becomes U+FFFD)
+  encoder ??= new TextEncoder();
+  scratch ??= new Uint8Array(CHUNK * 3);
+  let n = 0;
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(text.length, at + CHUNK);
+    // A pair split between two chunks would count as two lone surrogates.
+    if (end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
+    n += encoder.encodeInto(at === 0 && end === text.length ? text : text.slice(at, end), scratch).written;
+    at = end;
   }
   return n;
 }
