@@ -30,7 +30,6 @@ import {
 
 export { ready, version, wasmMemoryBytes, TransportError, type CloseDetails, type RequestOptions };
 export {
-  EMPTY_STATS,
   RTT_WINDOW,
   statsInterval,
   statsVersion,
@@ -934,8 +933,10 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
     const runtime = this.#runtime;
     const core = runtime.core;
     runtime.measureBytes = true;
+    const sockets = this.#byIndex.map((_, i) => ({ raw: core.stats(i), state: core.state(i) }));
     const parts = {
-      raw: core.stats(-1),
+      sockets,
+      connection: sockets[0]?.raw ?? core.stats(0),
       engineState: core.engineState(),
       id: core.engineId() ?? null,
       traffic: runtime.traffic,
@@ -1157,7 +1158,8 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   /** This namespace's events, acks and buffer (`manager.stats()` has the connection's). */
   stats(): SocketStats {
     const core = this.#core();
-    return socketStats(core.stats(this.#state.index), this.nsp, core.state(this.#state.index));
+    const index = this.#state.index;
+    return socketStats({ raw: core.stats(index), state: core.state(index) }, this.nsp);
   }
   get auth(): SocketOptions["auth"] {
     return this.#state.auth;

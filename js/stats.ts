@@ -114,21 +114,25 @@ export interface Traffic {
   bytesOut: number;
 }
 
-/** `Core.stats(socket)` (src/bindings/mod.rs): a socket's counters, in this order. */
-function counters(raw: Float64Array) {
-  const [eventsIn = 0, eventsOut = 0, droppedVolatile = 0, pendingAcks = 0, buffered = 0] = raw;
-  return { eventsIn, eventsOut, pendingAcks, buffered, droppedVolatile };
+/** A socket's `Core.stats(index)` (src/bindings/mod.rs) with its `Core.state(index)`. */
+export interface RawSocketStats {
+  raw: Float64Array;
+  state: number;
 }
 
-/** The stats of one socket from `Core.stats(index)` and `Core.state(index)`. */
-export function socketStats(raw: Float64Array, namespace: string, state: number): SocketStats {
-  return { namespace, connected: (state & 1) !== 0, recovered: (state & 4) !== 0, ...counters(raw) };
+/** The stats of one socket. */
+export function socketStats({ raw, state }: RawSocketStats, namespace: string): SocketStats {
+  // The socket's five counters come first.
+  const [eventsIn = 0, eventsOut = 0, droppedVolatile = 0, pendingAcks = 0, buffered = 0] = raw;
+  return { namespace, connected: (state & 1) !== 0, recovered: (state & 4) !== 0, eventsIn, eventsOut, pendingAcks, buffered, droppedVolatile };
 }
 
 /** What a connection snapshot is made of, besides the clocks. */
 export interface StatsParts {
-  /** `Core.stats(-1)`. */
-  raw: Float64Array;
+  /** Every socket of the Manager. */
+  sockets: RawSocketStats[];
+  /** `Core.stats` of any socket index: its tail is the connection's. */
+  connection: Float64Array;
   /** `Core.engineState()`. */
   engineState: number;
   id: string | null;
@@ -143,12 +147,23 @@ export interface StatsParts {
  */
 export function connectionStats(p: StatsParts, monotonic: number, origin: number): ConnectionStats {
   const { engineState, traffic } = p;
-  // After the socket counters: the connection's (src/bindings/mod.rs, `Core::stats`).
-  const [reconnections = 0, openedAt = -1, lastPingAt = -1, pingInterval = 0, pingTimeout = 0, recovered = 0] = p.raw.subarray(5);
+  // After a socket's five counters: the connection's (`Core::stats`).
+  const [reconnections = 0, openedAt = -1, lastPingAt = -1, pingInterval = 0, pingTimeout = 0] = p.connection.subarray(5);
   const ready = engineState & 3;
   const attempt = engineState >> 3;
-  const since = (t: number) => (t < 0 ? null : monotonic - t);
-  const { eventsIn, eventsOut, pendingAcks, buffered, droppedVolatile } = counters(p.raw);
+  const totals = { eventsIn: 0, eventsOut: 0, pendingAcks: 0, buffered: 0, droppedVolatile: 0 };
+  let connected = 0;
+  let recovered = 0;
+  for (const raw of p.sockets) {
+    const one = socketStats(raw, "");
+    totals.eventsIn += one.eventsIn;
+    totals.eventsOut += one.eventsOut;
+    totals.pendingAcks += one.pendingAcks;
+    totals.buffered += one.buffered;
+    totals.droppedVolatile += one.droppedVolatile;
+    if (one.connected) connected++;
+    if (one.connected && one.recovered) recovered++;
+  }
   return {
     takenAt: Math.round(origin + monotonic),
     transport: ready === 0 ? null : engineState & 4 ? "websocket" : "polling",
@@ -158,18 +173,14 @@ export function connectionStats(p: StatsParts, monotonic: number, origin: number
     // From the one clock: a snapshot's clocks must not drift against each other.
     connectedSince: openedAt < 0 ? null : Math.round(origin + openedAt),
     reconnections,
-    recovered: recovered === 1,
+    recovered: connected > 0 && recovered === connected,
     lastError: p.lastError,
-    heartbeat: { pingInterval, pingTimeout, sinceLastPing: since(lastPingAt) },
+    heartbeat: { pingInterval, pingTimeout, sinceLastPing: lastPingAt < 0 ? null : monotonic - lastPingAt },
     framesIn: traffic.framesIn,
     framesOut: traffic.framesOut,
     bytesIn: traffic.bytesIn,
     bytesOut: traffic.bytesOut,
-    eventsIn,
-    eventsOut,
-    pendingAcks,
-    buffered,
-    droppedVolatile,
+    ...totals,
     rtt: p.rtt.stats(),
   };
 }
@@ -190,27 +201,3 @@ export function statsInterval(ms: unknown, who: string): number {
   }
   return ms;
 }
-
-/** A snapshot of zeros: no connection (for server rendering). */
-export const EMPTY_STATS: ConnectionStats = Object.freeze({
-  takenAt: 0,
-  transport: null,
-  id: null,
-  state: "disconnected",
-  attempt: 0,
-  connectedSince: null,
-  reconnections: 0,
-  recovered: false,
-  lastError: null,
-  heartbeat: Object.freeze({ pingInterval: 0, pingTimeout: 0, sinceLastPing: null }),
-  framesIn: 0,
-  framesOut: 0,
-  bytesIn: 0,
-  bytesOut: 0,
-  eventsIn: 0,
-  eventsOut: 0,
-  pendingAcks: 0,
-  buffered: 0,
-  droppedVolatile: 0,
-  rtt: Object.freeze({ samples: 0, p50: 0, p95: 0, max: 0 }),
-}) as ConnectionStats;

@@ -19,19 +19,19 @@ fn emit(data: &str, ack: AckMode, volatile: bool) -> Emit {
 #[test]
 fn counts_a_session_with_a_reconnection_and_a_dropped_volatile_emit() {
     let (mut sim, s) = Sim::connected(Sim::default_cfg(), 7, "/");
-    let first = sim.m.stats();
     assert_eq!(
-        first,
+        sim.m.stats(),
         ConnectionStats {
+            reconnections: 0,
             opened_at: Some(0),
+            last_ping_at: None,
             ping_interval: 25_000,
             ping_timeout: 20_000,
-            ..ConnectionStats::default()
         }
     );
+    assert_eq!(sim.m.socket_stats(s), SocketStats::default());
 
-    // Three emits, one waiting for its ack (the server answers after the
-    // pump); two server events.
+    // Three emits, one waiting for its ack; two server events.
     sim.srv.auto_ack = false;
     for i in 0..2 {
         sim.m
@@ -46,16 +46,18 @@ fn counts_a_session_with_a_reconnection_and_a_dropped_volatile_emit() {
         .emit(sim.now, s, emit("[\"b\"]", AckMode::WithError, false))
         .unwrap();
     sim.pump();
-    assert_eq!(sim.m.stats().pending_acks, 1);
+    assert_eq!(sim.m.socket_stats(s).pending_acks, 1);
     sim.srv.emit("/", "[\"tick\",1]");
     sim.srv.emit("/", "[\"tick\",2]");
     sim.pump();
-    let counters = SocketCounters {
-        events_in: 2,
-        events_out: 3,
-        dropped_volatile: 0,
-    };
-    assert_eq!(sim.m.stats().counters, counters);
+    assert_eq!(
+        sim.m.socket_stats(s).counters,
+        SocketCounters {
+            events_in: 2,
+            events_out: 3,
+            dropped_volatile: 0,
+        }
+    );
 
     // A ping at 25 s.
     sim.advance(25_000);
@@ -71,17 +73,18 @@ fn counts_a_session_with_a_reconnection_and_a_dropped_volatile_emit() {
     sim.m
         .emit(sim.now, s, emit("[\"later\"]", AckMode::None, false))
         .unwrap();
-    let down = sim.m.stats();
-    assert_eq!(down.opened_at, None, "not open: no session");
-    assert_eq!(down.last_ping_at, None);
-    assert_eq!((down.ping_interval, down.ping_timeout), (0, 0));
+    assert_eq!(
+        sim.m.stats(),
+        ConnectionStats::default(),
+        "not open: no session, no heartbeat"
+    );
+    let down = sim.m.socket_stats(s);
     assert_eq!(down.buffered, 1);
     assert_eq!(
         down.pending_acks, 0,
         "the error-first ack failed on disconnect"
     );
     assert_eq!(down.counters.dropped_volatile, 1);
-    assert!(!down.recovered);
 
     // Back up: one reconnection, the buffered emit goes out.
     sim.srv.up = true;
@@ -89,22 +92,16 @@ fn counts_a_session_with_a_reconnection_and_a_dropped_volatile_emit() {
     assert!(names(&sim.events).iter().any(|n| n == "reconnect:1"));
     let up = sim.m.stats();
     assert_eq!(up.reconnections, 1);
-    assert_eq!(up.buffered, 0);
-    assert_eq!(
-        up.counters,
-        SocketCounters {
-            events_in: 2,
-            events_out: 4,
-            dropped_volatile: 1,
-        }
-    );
     assert!(up.opened_at.is_some_and(|t| t > 25_000));
     assert_eq!(up.last_ping_at, None, "no ping on the new session yet");
-    // One socket: its own stats are the totals.
     assert_eq!(
         sim.m.socket_stats(s),
         SocketStats {
-            counters: up.counters,
+            counters: SocketCounters {
+                events_in: 2,
+                events_out: 4,
+                dropped_volatile: 1,
+            },
             pending_acks: 0,
             buffered: 0,
         }
@@ -112,7 +109,7 @@ fn counts_a_session_with_a_reconnection_and_a_dropped_volatile_emit() {
 }
 
 #[test]
-fn sums_namespaces_and_counts_buffered_events_when_delivered() {
+fn counts_per_namespace_and_buffered_events_when_flushed() {
     let mut sim = Sim::new(Sim::default_cfg(), 3);
     let a = sim.m.socket("/", Default::default());
     let b = sim.m.socket("/b", Default::default());
@@ -121,8 +118,8 @@ fn sums_namespaces_and_counts_buffered_events_when_delivered() {
     sim.m
         .emit(0, a, emit("[\"early\"]", AckMode::None, false))
         .unwrap();
-    assert_eq!(sim.m.stats().buffered, 1);
-    assert_eq!(sim.m.stats().counters.events_out, 0);
+    assert_eq!(sim.m.socket_stats(a).buffered, 1);
+    assert_eq!(sim.m.socket_stats(a).counters.events_out, 0);
     sim.m.connect(0, b);
     sim.pump();
     sim.srv.emit("/b", "[\"x\"]");
@@ -131,9 +128,27 @@ fn sums_namespaces_and_counts_buffered_events_when_delivered() {
     sim.pump();
     assert_eq!(sim.m.socket_stats(a).counters.events_in, 1);
     assert_eq!(sim.m.socket_stats(a).counters.events_out, 1);
+    assert_eq!(sim.m.socket_stats(a).buffered, 0);
     assert_eq!(sim.m.socket_stats(b).counters.events_in, 2);
-    let all = sim.m.stats();
-    assert_eq!(all.counters.events_in, 3);
-    assert_eq!(all.counters.events_out, 1);
-    assert_eq!(all.buffered, 0);
+    assert_eq!(sim.m.socket_stats(b).counters.events_out, 0);
+}
+
+#[test]
+fn counts_each_try_of_a_retried_emit() {
+    let (mut sim, _) = Sim::connected(Sim::default_cfg(), 5, "/");
+    let cfg = socketio_wasm::proto::SocketConfig {
+        ack_timeout: Some(1_000),
+        retries: 2,
+        ..Default::default()
+    };
+    let r = sim.m.socket("/r", cfg);
+    sim.m.connect(sim.now, r);
+    sim.pump();
+    sim.srv.auto_ack = false;
+    sim.m
+        .emit(sim.now, r, emit("[\"once\"]", AckMode::WithError, false))
+        .unwrap();
+    // The first try and two retries, each after its ack timeout.
+    sim.advance(3_500);
+    assert_eq!(sim.m.socket_stats(r).counters.events_out, 3);
 }

@@ -12,7 +12,6 @@
 // Managers are io()'s cache (`sharedManager`); a Connection hangs off one.
 import {
   connectionKey,
-  EMPTY_STATS,
   Manager,
   sharedManager,
   statsVersion,
@@ -161,6 +160,30 @@ class Namespace implements StatusStore {
     return true;
   }
 }
+
+/** The stats of no connection: what the server renders. */
+const EMPTY_STATS: ConnectionStats = Object.freeze({
+  takenAt: 0,
+  transport: null,
+  id: null,
+  state: "disconnected",
+  attempt: 0,
+  connectedSince: null,
+  reconnections: 0,
+  recovered: false,
+  lastError: null,
+  heartbeat: Object.freeze({ pingInterval: 0, pingTimeout: 0, sinceLastPing: null }),
+  framesIn: 0,
+  framesOut: 0,
+  bytesIn: 0,
+  bytesOut: 0,
+  eventsIn: 0,
+  eventsOut: 0,
+  pendingAcks: 0,
+  buffered: 0,
+  droppedVolatile: 0,
+  rtt: Object.freeze({ samples: 0, p50: 0, p95: 0, max: 0 }),
+}) as ConnectionStats;
 
 /** What `useSocketStats()` returns: the connection's stats and the namespace's own. */
 export interface NamespaceStats extends ConnectionStats {

@@ -13,9 +13,8 @@ use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 use crate::proto::{
-    AckMode, Auth, Emit, EmitError, Manager, ManagerConfig, RequestId, SocketConfig,
-    SocketCounters, SocketId, Transmit, TransportId, TransportInput, TransportKind,
-    RESERVED_EVENTS, SEPARATOR,
+    AckMode, Auth, Emit, EmitError, Manager, ManagerConfig, RequestId, SocketConfig, SocketId,
+    Transmit, TransportId, TransportInput, TransportKind, RESERVED_EVENTS, SEPARATOR,
 };
 pub use enums::{EmitRefused, Input, Output, Setting};
 use host::{Frame, Host, Js};
@@ -460,39 +459,29 @@ impl Core {
         self.manager.receive_buffer(SocketId(socket), clear)
     }
 
-    /// Counters for `stats()`: of a socket, or (`socket` < 0) of the
-    /// connection: events in, events out, dropped volatile emits, pending
-    /// acks, buffered emits; for the connection then reconnections, when
-    /// the session opened and got its last ping (-1: not open, no ping),
-    /// the handshake's ping interval and timeout, and 1 when every
-    /// connected socket recovered its state (else 0).
-    pub fn stats(&self, socket: i32) -> Vec<f64> {
+    /// Counters for `stats()`: the socket's events in, events out,
+    /// dropped volatile emits, pending acks and buffered emits (zeros for
+    /// no socket), then the connection's reconnections, when the session
+    /// opened and got its last ping (-1: not open, no ping), and the
+    /// handshake's ping interval and timeout.
+    pub fn stats(&self, socket: u32) -> Vec<f64> {
         let m = &self.manager;
-        let row = |c: SocketCounters, pending: usize, buffered: usize| {
-            vec![
-                c.events_in as f64,
-                c.events_out as f64,
-                c.dropped_volatile as f64,
-                pending as f64,
-                buffered as f64,
-            ]
-        };
-        if let Ok(s) = u32::try_from(socket) {
-            let s = m.socket_stats(SocketId(s));
-            return row(s.counters, s.pending_acks, s.buffered);
-        }
+        let s = m.socket_stats(SocketId(socket));
         let c = m.stats();
         let time = |t: Option<u64>| t.map_or(-1.0, |t| t as f64);
-        let mut out = row(c.counters, c.pending_acks, c.buffered);
-        out.extend([
+        [
+            s.counters.events_in as f64,
+            s.counters.events_out as f64,
+            s.counters.dropped_volatile as f64,
+            s.pending_acks as f64,
+            s.buffered as f64,
             f64::from(c.reconnections),
             time(c.opened_at),
             time(c.last_ping_at),
             c.ping_interval as f64,
             c.ping_timeout as f64,
-            f64::from(u8::from(c.recovered)),
-        ]);
-        out
+        ]
+        .to_vec()
     }
 
     /// The server-given id of a connected socket.

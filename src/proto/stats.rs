@@ -16,17 +16,6 @@ pub struct SocketCounters {
     pub dropped_volatile: u64,
 }
 
-impl SocketCounters {
-    /// The sum of two sockets' counters.
-    pub fn plus(self, other: SocketCounters) -> SocketCounters {
-        SocketCounters {
-            events_in: self.events_in + other.events_in,
-            events_out: self.events_out + other.events_out,
-            dropped_volatile: self.dropped_volatile + other.dropped_volatile,
-        }
-    }
-}
-
 /// A namespace socket's counters and queues ([`Manager::socket_stats`](crate::proto::Manager::socket_stats)).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SocketStats {
@@ -38,15 +27,10 @@ pub struct SocketStats {
     pub buffered: usize,
 }
 
-/// The connection's state and counters ([`Manager::stats`](crate::proto::Manager::stats)).
+/// The connection's counters and heartbeat ([`Manager::stats`](crate::proto::Manager::stats));
+/// each socket has its own ([`SocketStats`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ConnectionStats {
-    /// The sockets' counters, summed.
-    pub counters: SocketCounters,
-    /// Pending acknowledgements of all sockets.
-    pub pending_acks: usize,
-    /// Buffered emits of all sockets.
-    pub buffered: usize,
     /// Successful reconnections (`reconnect` events) since the Manager was made.
     pub reconnections: u32,
     /// When the current Engine.IO session opened (the caller's clock), while open.
@@ -57,7 +41,4 @@ pub struct ConnectionStats {
     pub ping_interval: u64,
     /// The handshake's `pingTimeout` (ms), while open; else 0.
     pub ping_timeout: u64,
-    /// Every connected socket recovered its state on its last connection
-    /// (false when none is connected).
-    pub recovered: bool,
 }

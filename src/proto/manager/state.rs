@@ -119,33 +119,21 @@ impl<P: Payloads> Manager<P> {
         self.sock(socket).map_or(0, |s| s.pending_acks())
     }
 
-    /// The connection's state and counters, the sockets' summed.
+    /// The connection's counters and heartbeat (the sockets' are
+    /// [`Manager::socket_stats`]).
     pub fn stats(&self) -> ConnectionStats {
         let open = self.is_open();
         let (ping_interval, ping_timeout) = match self.engine.as_ref() {
             Some(e) if open => e.heartbeat(),
             _ => (0, 0),
         };
-        let mut out = ConnectionStats {
+        ConnectionStats {
             reconnections: self.reconnections,
             opened_at: self.opened_at.filter(|_| open),
             last_ping_at: self.last_ping_at.filter(|_| open),
             ping_interval,
             ping_timeout,
-            ..ConnectionStats::default()
-        };
-        let mut connected = 0;
-        let mut recovered = 0;
-        for s in &self.sockets {
-            let one = s.stats();
-            out.counters = out.counters.plus(one.counters);
-            out.pending_acks += one.pending_acks;
-            out.buffered += one.buffered;
-            connected += usize::from(s.connected);
-            recovered += usize::from(s.connected && s.recovered);
         }
-        out.recovered = connected > 0 && recovered == connected;
-        out
     }
 
     /// A socket's counters and queues (zeros for an unknown socket).
