@@ -4,15 +4,10 @@
 //! happens — transports, frame sizes, event kinds and names — never payload
 //! contents, so auth and messages stay out of the console.
 use js_sys::Reflect;
-use wasm_bindgen::prelude::*;
+
+use super::glue::console_debug;
 
 const NAMESPACE: &str = "socketio-wasm:runtime";
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = console, js_name = debug)]
-    fn console_debug(prefix: &str, message: &str);
-}
 
 /// Whether `localStorage.debug` enables this namespace.
 pub(crate) fn enabled() -> bool {

@@ -1,5 +1,7 @@
-//! The runtime's JS helpers (`glue.js`): one call per browser operation, so
-//! that an event crosses the wasm boundary as few times as possible.
+//! Every JS function the Rust API calls, in one place (the npm package's
+//! boundary is `src/bindings`): the runtime's helpers in `glue.js`, one call
+//! per browser operation so that an event crosses the wasm boundary as few
+//! times as possible, and the few globals it needs.
 use crate::prelude::*;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
@@ -45,4 +47,18 @@ extern "C" {
     pub(crate) type Abort;
     #[wasm_bindgen(method)]
     pub(crate) fn abort(this: &Abort);
+}
+
+// Bound as globals so they work in a window, a worker and Node alike
+// (web-sys would tie them to `Window`).
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    pub(crate) fn set_timeout(callback: &JsValue, delay_ms: i32) -> JsValue;
+
+    #[wasm_bindgen(js_name = clearTimeout)]
+    pub(crate) fn clear_timeout(id: &JsValue);
+
+    #[wasm_bindgen(js_namespace = console, js_name = debug)]
+    pub(crate) fn console_debug(prefix: &str, message: &str);
 }

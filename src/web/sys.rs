@@ -1,15 +1,5 @@
-//! The few global functions the runtime needs, bound directly so they work in
-//! a window, a worker and Node alike (web-sys would tie them to `Window`).
-use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    pub(crate) fn set_timeout(callback: &JsValue, delay_ms: i32) -> JsValue;
-
-    #[wasm_bindgen(js_name = clearTimeout)]
-    pub(crate) fn clear_timeout(id: &JsValue);
-}
+//! The clock and the jitter seed of the Rust API's runtime.
+pub(crate) use super::glue::{clear_timeout, set_timeout};
 
 /// Monotonic milliseconds: the core's clock.
 pub(crate) fn now_ms() -> u64 {
