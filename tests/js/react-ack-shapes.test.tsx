@@ -7,7 +7,7 @@
 // package, under <StrictMode>.
 import { StrictMode, type ReactNode } from "react";
 import { act, cleanup, render, screen, waitFor } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   AckError,
   isErrorAck,
@@ -17,18 +17,9 @@ import {
   type EmitWithAck,
   type EmitWithAckOptions,
 } from "../../dist/react/index.js";
-import { startFixture, type PrivateFixture } from "./react/fixture.js";
+import { fixtureForFile } from "./react/fixture.js";
 
-let fixture: PrivateFixture;
-beforeAll(async () => {
-  fixture = await startFixture();
-});
-afterAll(async () => {
-  await fixture?.stop();
-});
-afterEach(() => {
-  cleanup();
-});
+const fixture = fixtureForFile();
 
 type Shape =
   | "data"

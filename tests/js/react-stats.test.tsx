@@ -4,21 +4,14 @@
 // private fixture): live figures, no re-render while nothing changes, and no
 // timer left once the last component using it unmounts.
 import { StrictMode, type ReactNode } from "react";
-import { act, cleanup, render, screen, waitFor } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { act, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { SocketProvider, useSocket, useSocketStats } from "../../dist/react/index.js";
 import type { Socket } from "../../dist/index.js";
-import { startFixture, type PrivateFixture } from "./react/fixture.js";
+import { fixtureForFile } from "./react/fixture.js";
 
-let fixture: PrivateFixture;
-beforeAll(async () => {
-  fixture = await startFixture();
-});
-afterAll(async () => {
-  await fixture?.stop();
-});
+const fixture = fixtureForFile();
 afterEach(() => {
-  cleanup();
   vi.restoreAllMocks();
 });
 

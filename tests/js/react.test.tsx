@@ -4,7 +4,7 @@
 // fixture, see react/fixture.ts) and the real package, under <StrictMode>.
 import { StrictMode, useEffect, useState, type ReactNode } from "react";
 import { act, cleanup, render, screen, waitFor } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   SocketProvider,
   useEmitWithAck,
@@ -15,7 +15,7 @@ import {
   type SocketState,
 } from "../../dist/react/index.js";
 import { io, type Socket } from "../../dist/index.js";
-import { startFixture, type PrivateFixture } from "./react/fixture.js";
+import { fixtureForFile } from "./react/fixture.js";
 
 // Count the WebSockets the runtime opens.
 const BaseWebSocket = globalThis.WebSocket;
@@ -28,16 +28,7 @@ class CountingWebSocket extends BaseWebSocket {
 }
 globalThis.WebSocket = CountingWebSocket;
 
-let fixture: PrivateFixture;
-beforeAll(async () => {
-  fixture = await startFixture();
-});
-afterAll(async () => {
-  await fixture?.stop();
-});
-afterEach(() => {
-  cleanup();
-});
+const fixture = fixtureForFile();
 
 const FAST = {
   transports: ["websocket" as const],

@@ -5,6 +5,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
+import { cleanup } from "@testing-library/react";
+import { afterAll, afterEach, beforeAll } from "vitest";
 
 export interface PrivateFixture {
   /** The socket.io server, e.g. `http://127.0.0.1:PORT`. */
@@ -48,5 +50,34 @@ export async function startFixture(): Promise<PrivateFixture> {
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
       }),
+  };
+}
+
+/**
+ * A private fixture for the calling test file, started before its tests and
+ * stopped after them; React trees are unmounted after each test.
+ */
+export function fixtureForFile(): PrivateFixture {
+  let started: PrivateFixture | undefined;
+  beforeAll(async () => {
+    started = await startFixture();
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  afterEach(() => {
+    cleanup();
+  });
+  const get = (): PrivateFixture => {
+    if (!started) throw new Error("the private fixture starts before the tests: use it inside one");
+    return started;
+  };
+  return {
+    get url() {
+      return get().url;
+    },
+    stats: () => get().stats(),
+    control: <T,>(path: string) => get().control<T>(path),
+    stop: () => get().stop(),
   };
 }
