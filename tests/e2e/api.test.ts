@@ -2,43 +2,19 @@
 // fixture: what an app that swaps socket.io-client for socketio-wasm relies on.
 // Each test runs its scenario inside the page (window.sio is the package) and
 // asserts here.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { launch } from "./chromium.js";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { createServer } from "node:net";
-import { control, fixture } from "./fixture.js";
+import { control, fixture, pagePerTest } from "./fixture.js";
 
 const urls = fixture;
 type Urls = typeof urls;
 
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  await page?.close();
-  page = await browser.newPage();
-  pageErrors.length = 0;
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  page.on("console", (message) => {
-    // The browser logs every refused connection while a test takes the
-    // server away; those are the point of the test, not errors of ours.
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-      pageErrors.push(message.text());
-    }
-  });
-  await page.goto(`${fixture.control}/page.html`);
-  await page.waitForFunction(() => window.sio !== undefined && window.reference !== undefined);
-  return async () => {
-    expect(pageErrors).toEqual([]);
-  };
-});
+const pageErrors = pagePerTest(
+  () => false,
+  (p) => (page = p),
+);
 
 /**
  * The same scenarios run against socket.io-client 4.8 (window.reference): an

@@ -3,45 +3,19 @@
 // (`socket.sendBuffer = []` in `socket.io.on("reconnect")`), checked against
 // socket.io-client 4.8 where it is its behaviour, and our own rules (the
 // TypeErrors, settled acks) for socketio-wasm alone.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { launch } from "./chromium.js";
-import { fixture } from "./fixture.js";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { fixture, pagePerTest } from "./fixture.js";
 
 const urls = fixture;
 type Urls = typeof urls;
 
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  await page?.close();
-  page = await browser.newPage();
-  pageErrors.length = 0;
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  page.on("console", (message) => {
-    // Refused connections while a test takes the network away are the point.
-    if (
-      message.type() === "error" &&
-      !message.text().startsWith("Failed to load resource") &&
-      !message.text().includes("WebSocket")
-    ) {
-      pageErrors.push(message.text());
-    }
-  });
-  await page.goto(`${fixture.control}/page.html`);
-  await page.waitForFunction(() => window.sio !== undefined && window.reference !== undefined);
-  return async () => {
-    expect(pageErrors).toEqual([]);
-  };
-});
+// Refused connections while a test takes the network away are the point.
+pagePerTest(
+  (text) => text.includes("WebSocket"),
+  (p) => (page = p),
+);
 
 const CLIENTS = [
   ["socketio-wasm", "sio"],

@@ -2,6 +2,10 @@
 // addresses, which scripts/test.mjs passes as SOCKETIO_TEST_*_PORT, and its
 // control endpoints. The fixture page (/page.html) loads this package as
 // `window.sio` and socket.io-client as `window.reference`.
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { launch } from "./chromium.js";
+
 declare global {
   interface Window {
     sio: typeof import("../../js/index.js");
@@ -30,4 +34,44 @@ export const fixture = {
 export async function control<T = unknown>(path: string, method: "GET" | "POST" = "POST"): Promise<T> {
   const response = await fetch(`${fixture.control}/control/${path}`, { method });
   return (await response.json()) as T;
+}
+
+/**
+ * One browser for the calling test file and a new fixture page (`/page.html`,
+ * with `window.sio` and `window.reference` loaded) for each of its tests,
+ * handed to `use`. A test fails when its page reported an error: an
+ * exception, or a console error `expected` does not excuse (the browser logs
+ * refused connections while a test takes the server away). Returns the
+ * errors so far, for a test to forget the ones it caused on purpose.
+ */
+export function pagePerTest(expected: (consoleError: string) => boolean, use: (page: Page) => void): string[] {
+  const errors: string[] = [];
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    await page?.close();
+    if (!browser) throw new Error("the browser did not start");
+    const current = await browser.newPage();
+    page = current;
+    errors.length = 0;
+    current.on("pageerror", (error) => errors.push(error.message));
+    current.on("console", (message) => {
+      if (message.type() === "error" && !message.text().startsWith("Failed to load resource") && !expected(message.text())) {
+        errors.push(message.text());
+      }
+    });
+    await current.goto(`${fixture.control}/page.html`);
+    await current.waitForFunction(() => window.sio !== undefined && window.reference !== undefined);
+    use(current);
+    return async () => {
+      expect(errors).toEqual([]);
+    };
+  });
+  return errors;
 }
