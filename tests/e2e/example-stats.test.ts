@@ -149,6 +149,8 @@ describe("example app, connection panel", () => {
     for (let i = 1; i <= 3; i++) await sendAcked(page, `after restart ${i}`);
     await expectText(() => metric(page, "transport").locator("dd").textContent(), "websocket");
     await expect.poll(() => rttP50(page), { timeout: 5000 }).toBeGreaterThan(0);
+    // Sending focused the message box, which scrolled the panel out of view.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, "example-stats.png") });
   });
 

@@ -14,8 +14,8 @@ const WINDOW_MS = 60_000;
 // sparkline goes on with the same p50.
 const IDLE_AFTER_MS = 2.5 * INTERVAL_MS;
 
-const SPARK_WIDTH = 160;
-const SPARK_HEIGHT = 36;
+const SPARK_WIDTH = 240;
+const SPARK_HEIGHT = 40;
 const SPARK_PAD = 3;
 
 /** What the trend needs from one snapshot (a real one, or a quiet second). */
@@ -122,8 +122,12 @@ export function ConnectionPanel({ id, hidden }: { id: string; hidden: boolean })
         <div className="metric" data-metric="events">
           <dt>Events/s</dt>
           <dd>
-            <span data-metric="events-in">in {trend.rates ? perSecond(trend.rates.in) : "—"}</span>
-            <span data-metric="events-out">out {trend.rates ? perSecond(trend.rates.out) : "—"}</span>
+            <span data-metric="events-in">
+              <span className="unit">in</span> {trend.rates ? perSecond(trend.rates.in) : "—"}
+            </span>
+            <span data-metric="events-out">
+              <span className="unit">out</span> {trend.rates ? perSecond(trend.rates.out) : "—"}
+            </span>
           </dd>
         </div>
         <div className="metric" data-metric="reconnections">
@@ -163,6 +167,9 @@ function Sparkline({ samples, now }: { samples: Sample[]; now: number }) {
     return [x, y] as const;
   });
   const latest = points.at(-1);
+  const first = points[0];
+  const line = points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(" ");
+  const baseline = SPARK_HEIGHT - SPARK_PAD;
   return (
     <svg
       className="sparkline"
@@ -172,8 +179,11 @@ function Sparkline({ samples, now }: { samples: Sample[]; now: number }) {
       width={SPARK_WIDTH}
       height={SPARK_HEIGHT}
     >
-      <line className="axis" x1={0} y1={SPARK_HEIGHT - SPARK_PAD} x2={SPARK_WIDTH} y2={SPARK_HEIGHT - SPARK_PAD} />
-      <polyline points={points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(" ")} />
+      <line className="axis" x1={0} y1={baseline} x2={SPARK_WIDTH} y2={baseline} />
+      {first && latest && (
+        <polygon className="area" points={`${first[0].toFixed(1)},${baseline} ${line} ${latest[0].toFixed(1)},${baseline}`} />
+      )}
+      <polyline points={line} />
       {/* One sample is no line: the dot shows it, and the current value after. */}
       {latest && <circle cx={latest[0]} cy={latest[1]} r={2.5} />}
     </svg>
