@@ -58,7 +58,8 @@ function advance(trend: Trend, reading: Reading): Trend {
   // An older or equal reading (a quiet tick racing a snapshot) adds nothing.
   if (last && reading.at <= last.at) return trend;
   const seconds = last ? (reading.at - last.at) / 1000 : 0;
-  // A counter that went down (a new Manager) gives 0 rather than a negative rate.
+  // The contract does not promise that the counters never restart: one that
+  // went down gives 0 rather than a negative rate.
   const rates = last
     ? {
         in: Math.max(0, reading.eventsIn - last.eventsIn) / seconds,
@@ -149,8 +150,8 @@ export function ConnectionPanel({ id, hidden }: { id: string; hidden: boolean })
 
 /**
  * RTT p50 over the last minute, time on x (now at the right edge) and 0 ms at
- * the bottom: scaled from 0 rather than from the minimum, so that jitter of a
- * few microseconds does not look like a spike.
+ * the bottom: scaled from 0 rather than from the minimum, so that a fraction of
+ * a millisecond of jitter does not look like a spike.
  */
 function Sparkline({ samples, now }: { samples: Sample[]; now: number }) {
   const values = samples.map((s) => s.p50);
