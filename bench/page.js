@@ -1,14 +1,20 @@
-// One client under test in one page: `?client=wasm|ref|raw`, `&fake` for the
-// in-memory WebSocket, `&cold` to connect at once (cold connect time from
+// One client under test in one page: `?client=wasm|base|ref|raw` (`base`:
+// another build of this package, `npm run bench -- --baseline DIR`), `&fake` for the
+// in-memory WebSocket, `&stats` to ask socketio-wasm for its stats once
+// connected (`--stats`), `&cold` to connect at once (cold connect time from
 // navigation start). bench/run.mjs drives it through CDP (`bench.run(name,
 // params)`, awaited), so nothing else watches the page while it runs.
 const params = new URLSearchParams(location.search);
-const kind = params.get("client");
+const client = params.get("client");
+// A baseline build is this package too: it runs as `wasm` does.
+const kind = client === "base" ? "wasm" : client;
 const BASE = location.origin;
 if (params.has("fake")) await import("/bench/fake-ws.js");
 
 const lib =
-  kind === "wasm"
+  client === "base"
+    ? await import("/baseline/dist/index.js")
+    : kind === "wasm"
     ? await import("/socketio-wasm/dist/index.js")
     : kind === "ref"
       ? await import("/socket.io-client.esm.js")
@@ -19,7 +25,11 @@ function connect() {
   if (kind === "raw") return lib.connect(BASE);
   return new Promise((resolve, reject) => {
     const s = lib.io(BASE, { transports: ["websocket"], forceNew: true, reconnection: false });
-    s.once("connect", () => resolve(s));
+    s.once("connect", () => {
+      // `&stats`: as an app showing connection stats (bytes are counted from the first call).
+      if (params.has("stats")) s.io.stats();
+      resolve(s);
+    });
     s.once("connect_error", reject);
   });
 }

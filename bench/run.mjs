@@ -5,10 +5,15 @@
 // gives medians, min–max and ratios.
 //
 //   node bench/run.mjs [--reps N] [--quick] [--clients wasm,ref,raw] [--json FILE]
+//                      [--stats]          socketio-wasm's pages call stats() once
+//                                         connected (bytes are counted from then on)
+//                      [--baseline DIR]   also `base`: the build in DIR (its dist/
+//                                         and pkg/, e.g. of an earlier commit),
+//                                         with a wasm/base column
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 import os from "node:os";
@@ -22,11 +27,15 @@ const opt = (name, fallback) => {
   return i < 0 ? fallback : argv[i + 1];
 };
 const QUICK = argv.includes("--quick");
+const STATS = argv.includes("--stats") ? "&stats" : "";
 const REPS = Number(opt("reps", QUICK ? 1 : 3));
 const JSON_OUT = opt("json", join(ROOT, "artifacts/bench.json"));
 
+const BASELINE = opt("baseline", undefined);
 const CLIENTS = opt("clients", "wasm,ref,raw").split(",");
-const NAMES = { wasm: "socketio-wasm", ref: "socket.io-client", raw: "raw WebSocket" };
+if (BASELINE && !CLIENTS.includes("base")) CLIENTS.push("base");
+if (CLIENTS.includes("base") && !BASELINE) throw new Error("bench: the client `base` needs --baseline DIR");
+const NAMES = { wasm: "socketio-wasm", base: "baseline build", ref: "socket.io-client", raw: "raw WebSocket" };
 const N = QUICK ? 20_000 : 100_000; // small events
 const N10K = QUICK ? 500 : 1_000; // 10 KiB events
 const NET_ACKS = QUICK ? 500 : 1_000; // sequential acks over the network
@@ -77,6 +86,7 @@ async function minifiedSizeOf(files) {
 // ---------------------------------------------------------------- server --
 async function startServer() {
   const child = spawn(process.execPath, [join(ROOT, "bench/server.mjs")], {
+    env: BASELINE ? { ...process.env, BENCH_BASELINE_DIR: resolve(BASELINE) } : process.env,
     stdio: ["ignore", "pipe", "inherit"],
     detached: true,
   });
@@ -112,7 +122,7 @@ async function measureClient(browser, base, kind) {
   };
   // Client cost without the network: the fake WebSocket page.
   {
-    const page = await browser.newPage(`${base}/bench/page.html?client=${kind}&fake`);
+    const page = await browser.newPage(`${base}/bench/page.html?client=${kind}&fake${kind === "wasm" ? STATS : ""}`);
     await page.waitFor("globalThis.benchReady");
     out.fakeRecv = await page.eval(`bench.run("fakeRecv", { n: ${N} })`);
     out.fakeSend = await page.eval(`bench.run("fakeSend", { n: ${N} })`);
@@ -150,7 +160,7 @@ async function measureClient(browser, base, kind) {
   }
   // Over the network: cold connect at page load, then the rest on one connection.
   {
-    const page = await browser.newPage(`${base}/bench/page.html?client=${kind}&cold`);
+    const page = await browser.newPage(`${base}/bench/page.html?client=${kind}&cold${kind === "wasm" ? STATS : ""}`);
     out.connectCold = { ms: await page.waitFor("globalThis.coldMs") };
     await page.send("Performance.enable", { timeDomain: "threadTicks" });
     out.connectWarm = await page.eval(`bench.run("connectWarm", { reps: 5 })`);
@@ -221,7 +231,8 @@ const ROWS = [
 const pick = (obj, path) => path.split(".").reduce((o, k) => o?.[k], obj);
 
 function table(results) {
-  const head = ["case", ...CLIENTS.map((c) => `${NAMES[c]} median (min–max)`), "wasm/ref", "wasm/raw"];
+  const others = ["ref", "raw", "base"].filter((c) => CLIENTS.includes(c));
+  const head = ["case", ...CLIENTS.map((c) => `${NAMES[c]} median (min–max)`), ...others.map((c) => `wasm/${c}`)];
   const lines = [head, head.map(() => "---")];
   const summary = {};
   for (const [label, path, unit, higher] of ROWS) {
@@ -239,8 +250,8 @@ function table(results) {
       if (a === undefined || b === undefined || unit === "B" || !a || !b) return "–";
       return (higher ? a / b : b / a).toFixed(2) + "×";
     };
-    summary[path] = { ...med, vsRef: ratio("ref"), vsRaw: ratio("raw") };
-    lines.push([label, ...cells, ratio("ref"), ratio("raw")]);
+    summary[path] = { ...med, vsRef: ratio("ref"), vsRaw: ratio("raw"), vsBase: ratio("base") };
+    lines.push([label, ...cells, ...others.map(ratio)]);
   }
   return { markdown: lines.map((l) => `| ${l.join(" | ")} |`).join("\n"), summary };
 }

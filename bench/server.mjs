@@ -20,6 +20,11 @@ const FILES = {
 async function serve(req, res) {
   const path = requestPath(req);
   let file = FILES[path] ? join(ROOT, FILES[path]) : sharedFile(path);
+  if (path.startsWith("baseline/") && process.env.BENCH_BASELINE_DIR) {
+    // Another build of the package (its dist/ and pkg/), as the client `base`.
+    const rest = path.slice("baseline/".length);
+    if (rest.startsWith("dist/") || rest.startsWith("pkg/")) file = join(process.env.BENCH_BASELINE_DIR, rest);
+  }
   if (path.startsWith("socketio-wasm/pkg/") && process.env.BENCH_PKG_DIR) {
     // A build with function names, for profiling (bench/profile.mjs).
     file = join(process.env.BENCH_PKG_DIR, path.slice("socketio-wasm/pkg/".length));

@@ -18,8 +18,26 @@ import {
   type EnginePacketType,
   type RequestOptions,
 } from "./runtime.js";
+import {
+  connectionStats,
+  RttWindow,
+  socketStats,
+  statsInterval,
+  statsVersion,
+  type ConnectionStats,
+  type SocketStats,
+} from "./stats.js";
 
 export { ready, version, wasmMemoryBytes, TransportError, type CloseDetails, type RequestOptions };
+export {
+  RTT_WINDOW,
+  statsInterval,
+  statsVersion,
+  type ConnectionStats,
+  type HeartbeatStats,
+  type RttStats,
+  type SocketStats,
+} from "./stats.js";
 
 
 // ---------------------------------------------------------------- types ----
@@ -265,14 +283,19 @@ function call(fn: AnyFn, self: unknown, args: unknown[]): void {
 export class ListenerHandle {
   readonly #list: Registration[];
   readonly #registration: Registration;
+  /** Stops what feeds the listener (a timer), when there is such a thing. */
+  readonly #stop: (() => void) | undefined;
   /** @internal */
-  constructor(list: Registration[], registration: Registration) {
+  constructor(list: Registration[], registration: Registration, stop?: () => void) {
     this.#list = list;
     this.#registration = registration;
+    this.#stop = stop;
   }
   /** Removes the listener; true the first time, false after. */
   off(): boolean {
-    return remove(this.#list, this.#registration);
+    const removed = remove(this.#list, this.#registration);
+    if (removed) this.#stop?.();
+    return removed;
   }
   [Symbol.dispose](): void {
     this.off();
@@ -650,6 +673,14 @@ interface PendingAck {
   readonly fn: AnyFn;
   /** Called `(null, ...answer)`. */
   readonly errorFirst: boolean;
+  /** When it went out (the core's clock), for the round trip; NaN when it was buffered. */
+  readonly sentAt: number;
+}
+
+/** `onStats`'s options. */
+export interface StatsOptions {
+  /** At most one call per this many ms (default 1000). */
+  intervalMs?: number;
 }
 
 /** `L`, `E`: the event maps of the sockets it makes by default (types only, as socket.io-client's). */
@@ -662,6 +693,8 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
   readonly #listeners = new Listeners();
   /** Emits waiting for an acknowledgement, by the core's request. */
   readonly #acks = new Map<number, PendingAck>();
+  readonly #rtt = new RttWindow();
+  #lastError: ConnectionStats["lastError"] = null;
   readonly autoConnect: boolean;
   /** The Engine.IO connection (socket.io-client's `manager.engine`). */
   readonly engine: Engine;
@@ -887,8 +920,50 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
   }
 
   /** @internal an emit's acknowledgement callback, under the core's request. */
-  expectAck(request: number, fn: AnyFn, errorFirst: boolean): void {
-    this.#acks.set(request, { fn, errorFirst });
+  expectAck(request: number, fn: AnyFn, errorFirst: boolean, sentAt: number): void {
+    this.#acks.set(request, { fn, errorFirst, sentAt });
+  }
+
+  /**
+   * What the connection is doing, as a plain object (README, "Connection
+   * stats", says what each field counts). The first call also starts
+   * counting bytes.
+   */
+  stats(): ConnectionStats {
+    const runtime = this.#runtime;
+    const core = runtime.core;
+    runtime.measureBytes = true;
+    const sockets = this.#byIndex.map((_, i) => ({ raw: core.stats(i), state: core.state(i) }));
+    const parts = {
+      sockets,
+      connection: sockets[0]?.raw ?? core.stats(0),
+      engineState: core.engineState(),
+      id: core.engineId() ?? null,
+      traffic: runtime.traffic,
+      lastError: this.#lastError,
+      rtt: this.#rtt,
+    };
+    return connectionStats(parts, now(), performance.timeOrigin);
+  }
+
+  /**
+   * Calls `listener` with {@link stats} at most every `intervalMs` (default
+   * 1000), and only when something changed since its previous call (or,
+   * for the first, since `onStats`). No timer runs once the handle is off.
+   */
+  onStats(listener: (stats: ConnectionStats) => void, options: StatsOptions = {}): ListenerHandle {
+    if (typeof listener !== "function") throw new TypeError(`onStats: the listener must be a function, got ${typeof listener}`);
+    const ms = statsInterval(options.intervalMs, "onStats");
+    let seen = statsVersion(this.stats());
+    const timer = setInterval(() => {
+      const stats = this.stats();
+      const version = statsVersion(stats);
+      if (version === seen) return;
+      seen = version;
+      call(listener, this, [stats]);
+    }, ms);
+    const registration: Registration = { fn: listener as AnyFn, once: false };
+    return new ListenerHandle([registration], registration, () => clearInterval(timer));
   }
 
   #emit(event: string, args: unknown[]): void {
@@ -909,9 +984,11 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
         return this.#emit("close", args);
       }
       case Output.Error: {
-        const error = [value instanceof Error ? value : new Error(text)];
-        this.engine.emitLocal("error", error);
-        return this.#emit("error", error);
+        const error = value instanceof Error ? value : new Error(text);
+        const type = (error as { type?: unknown }).type;
+        this.#lastError = { message: error.message, type: typeof type === "string" ? type : error.name };
+        this.engine.emitLocal("error", [error]);
+        return this.#emit("error", [error]);
       }
       case Output.Ping:
         this.engine.emitLocal("ping", []);
@@ -938,6 +1015,7 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
         // `this` is the socket, as socket.io-client calls acks.
         const socket = this.#byIndex[index];
         if (kind === Output.Ack) {
+          if (!Number.isNaN(ack.sentAt)) this.#rtt.add(now() - ack.sentAt);
           const answer = value as unknown[];
           call(ack.fn, socket, ack.errorFirst ? [null, ...answer] : answer);
         } else if (kind !== Output.AckDropped) {
@@ -1077,6 +1155,12 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   get recovered(): boolean {
     return (this.#core().state(this.#state.index) & 4) !== 0;
   }
+  /** This namespace's events, acks and buffer (`manager.stats()` has the connection's). */
+  stats(): SocketStats {
+    const core = this.#core();
+    const index = this.#state.index;
+    return socketStats({ raw: core.stats(index), state: core.state(index) }, this.nsp);
+  }
   get auth(): SocketOptions["auth"] {
     return this.#state.auth;
   }
@@ -1192,8 +1276,9 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
         `emit("${list[0] as string}"): the arguments cannot be serialized: ${(error as Error).message}`,
       );
     }
+    const sentAt = now();
     const result = state.runtime.core.emit(
-      now(),
+      sentAt,
       state.index,
       json,
       attachments.length > 0 ? attachments : undefined,
@@ -1208,7 +1293,9 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     // result = (request + 1) * 4 + status (2 buffered, 1 sent, 0 neither);
     // request: the ack's (-1: none), or the key in the send buffer.
     const request = Math.floor(result / 4) - 1;
-    if (ack !== undefined && request >= 0) this.io.expectAck(request, ack, this.#errorFirst(mode, flags));
+    if (ack !== undefined && request >= 0) {
+      this.io.expectAck(request, ack, this.#errorFirst(mode, flags), result % 4 === 1 ? sentAt : NaN);
+    }
     if (result % 4 === 1) {
       const outgoing = Listeners.take(state.listeners.outgoing);
       state.runtime.drain();

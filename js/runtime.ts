@@ -15,6 +15,7 @@ import {
   utf8Length,
   type Binary,
 } from "./codec.js";
+import type { Traffic } from "./stats.js";
 
 /**
  * The event names an app may not emit, and the server may not send: the
@@ -185,6 +186,10 @@ export class Runtime {
   readonly #debug: boolean;
 
   tap: EngineTap | undefined;
+  /** Frames and bytes on this connection's transports (probes included). */
+  readonly traffic: Traffic = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
+  /** Bytes are counted from the first `stats()` on (measuring text is a pass over it). */
+  measureBytes = false;
   /**
    * For the tap: the transport the connection runs on. The first one
    * opened while none is; after an upgrade, the WebSocket. Kept after it
@@ -356,6 +361,8 @@ export class Runtime {
 
   #message(transport: number, data: string | ArrayBuffer): void {
     if (this.tap !== undefined && this.#current(transport)) this.#tapPacket(false, data);
+    this.traffic.framesIn++;
+    if (this.measureBytes) this.traffic.bytesIn += typeof data === "string" ? utf8Length(data) : data.byteLength;
     if (typeof data === "string") {
       if (this.#debug) this.#log(`#${transport}: text (${data.length} chars)`);
       const n = this.#head;
@@ -446,6 +453,8 @@ export class Runtime {
       this.#later(transport, Input.Error, "websocket error", { description: error });
       return;
     }
+    this.traffic.framesOut++;
+    if (this.measureBytes) this.traffic.bytesOut += typeof frame === "string" ? utf8Length(frame) : frame.byteLength;
     if (this.tap !== undefined) this.#queue.push(CREATED, transport, 0, undefined, frame);
   }
 
@@ -470,7 +479,9 @@ export class Runtime {
           if (this.#debug) this.#log(`#${transport}: poll response (${body.length} chars)`);
           const n = this.#head;
           const tap = this.tap !== undefined && this.#current(transport);
-          for (const packet of body.split(SEPARATOR)) {
+          const packets = body.split(SEPARATOR);
+          this.#countPayload(true, body, packets.length);
+          for (const packet of packets) {
             if (tap) this.#tapPacket(false, packet);
             const whole = packet.length <= n;
             this.core.pollPacket(whole ? packet : packet.slice(0, n), whole, packet);
@@ -488,6 +499,7 @@ export class Runtime {
     if (poll === undefined || poll instanceof WebSocket) return;
     if (this.#debug) this.#log(`#${transport}: poll POST (${body.length} chars)`);
     if (this.tap !== undefined) this.#queue.push(CREATED, transport, 0, undefined, body);
+    this.#countPayload(false, body, body.split(SEPARATOR).length);
     poll.posts += 1;
     fetch(this.#pollUrl(url), {
       method: "POST",
@@ -516,6 +528,19 @@ export class Runtime {
     if (ok && this.tap !== undefined && this.#current(transport)) this.#drained();
     if (ok) this.#input(transport, Input.PostDone);
     else this.#input(transport, Input.Error, "xhr post error", failure);
+  }
+
+  /** A long-polling payload of `packets` packets, received or sent: its bytes are the HTTP body's. */
+  #countPayload(received: boolean, body: string, packets: number): void {
+    const bytes = this.measureBytes ? utf8Length(body) : 0;
+    const t = this.traffic;
+    if (received) {
+      t.framesIn += packets;
+      t.bytesIn += bytes;
+    } else {
+      t.framesOut += packets;
+      t.bytesOut += bytes;
+    }
   }
 
   #pollUrl(url: string): string {

@@ -25,6 +25,7 @@ const PROTO: &[&str] = &[
     "config",
     "ids",
     "events",
+    "stats",
     "timer",
     // State machines: the Engine.IO session, the namespace sockets, the Manager.
     "transport",

@@ -14,6 +14,10 @@ import {
   connectionKey,
   Manager,
   sharedManager,
+  statsVersion,
+  type ConnectionStats,
+  type ListenerHandle,
+  type SocketStats,
   type ExtendedError,
   type ManagerOptions,
   type Socket,
@@ -157,6 +161,114 @@ class Namespace implements StatusStore {
   }
 }
 
+/** The stats of no connection: what the server renders. */
+const EMPTY_STATS: ConnectionStats = Object.freeze({
+  takenAt: 0,
+  transport: null,
+  id: null,
+  state: "disconnected",
+  attempt: 0,
+  connectedSince: null,
+  reconnections: 0,
+  recovered: false,
+  lastError: null,
+  heartbeat: Object.freeze({ pingInterval: 0, pingTimeout: 0, sinceLastPing: null }),
+  framesIn: 0,
+  framesOut: 0,
+  bytesIn: 0,
+  bytesOut: 0,
+  eventsIn: 0,
+  eventsOut: 0,
+  pendingAcks: 0,
+  buffered: 0,
+  droppedVolatile: 0,
+  rtt: Object.freeze({ samples: 0, p50: 0, p95: 0, max: 0 }),
+}) as ConnectionStats;
+
+/** What `useSocketStats()` returns: the connection's stats and the namespace's own. */
+export interface NamespaceStats extends ConnectionStats {
+  readonly socket: SocketStats;
+}
+
+/** A `subscribe`/`getSnapshot` pair over a namespace's stats. */
+export interface StatsStore {
+  subscribe(onChange: () => void): () => void;
+  getSnapshot(): NamespaceStats;
+  /** Zeros: no connection on the server. */
+  getServerSnapshot(): NamespaceStats;
+}
+
+/**
+ * The stats of a namespace, refreshed by `manager.onStats` while someone
+ * subscribes (no timer otherwise); the snapshot is a new object only when
+ * something besides the clocks changed.
+ */
+class NamespaceStatsStore implements StatsStore {
+  readonly #socket: Socket;
+  readonly #intervalMs: number;
+  readonly #listeners = new Set<() => void>();
+  #handle: ListenerHandle | undefined;
+  #snapshot: NamespaceStats | undefined;
+  #version = "";
+  readonly #server: NamespaceStats;
+
+  constructor(socket: Socket, intervalMs: number) {
+    this.#socket = socket;
+    this.#intervalMs = intervalMs;
+    this.#server = Object.freeze({
+      ...EMPTY_STATS,
+      socket: Object.freeze({
+        namespace: socket.nsp,
+        connected: false,
+        recovered: false,
+        eventsIn: 0,
+        eventsOut: 0,
+        pendingAcks: 0,
+        buffered: 0,
+        droppedVolatile: 0,
+      }),
+    });
+  }
+
+  /** Takes a snapshot; true when it differs from the last one. */
+  #take(): boolean {
+    const stats = this.#socket.io.stats();
+    const socket = this.#socket.stats();
+    const version = statsVersion(stats) + JSON.stringify(socket);
+    if (this.#snapshot !== undefined && version === this.#version) return false;
+    this.#version = version;
+    this.#snapshot = Object.freeze({ ...stats, socket: Object.freeze(socket) });
+    return true;
+  }
+
+  #notify(): void {
+    for (const onChange of [...this.#listeners]) onChange();
+  }
+
+  readonly subscribe = (onChange: () => void): (() => void) => {
+    this.#listeners.add(onChange);
+    if (this.#handle === undefined) {
+      this.#handle = this.#socket.io.onStats(() => this.#take() && this.#notify(), { intervalMs: this.#intervalMs });
+      // What changed between the render and now.
+      if (this.#take()) this.#notify();
+    }
+    return () => {
+      this.#listeners.delete(onChange);
+      if (this.#listeners.size === 0) {
+        this.#handle?.off();
+        this.#handle = undefined;
+      }
+    };
+  };
+
+  readonly getSnapshot = (): NamespaceStats => {
+    if (this.#snapshot === undefined) this.#take();
+    return this.#snapshot as NamespaceStats;
+  };
+
+  readonly getServerSnapshot = (): NamespaceStats => this.#server;
+}
+
 /**
  * The app's connection to one server: one Manager, shared by every provider
  * and hook that names that server, with one socket per namespace.
@@ -167,6 +279,8 @@ export class Connection {
   readonly options: ConnectionOptions;
   readonly #autoConnect: boolean;
   readonly #namespaces = new Map<string, Namespace>();
+  /** By namespace and interval. */
+  readonly #stats = new Map<string, NamespaceStatsStore>();
 
   /**
    * The connection to `url`'s server, and the namespace `url` names. Created
@@ -221,6 +335,17 @@ export class Connection {
   /** The status store of `nsp`. */
   status(nsp: string): StatusStore {
     return this.#entry(nsp);
+  }
+
+  /** The stats store of `nsp`, refreshed at most every `intervalMs` while subscribed. */
+  stats(nsp: string, intervalMs: number): StatsStore {
+    const key = `${intervalMs} ${nsp}`;
+    let store = this.#stats.get(key);
+    if (!store) {
+      store = new NamespaceStatsStore(this.#entry(nsp).socket, intervalMs);
+      this.#stats.set(key, store);
+    }
+    return store;
   }
 
   /**

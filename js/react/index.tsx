@@ -30,12 +30,24 @@ import {
   DEFAULT_CLOSE_DELAY,
   INITIAL_STATE,
   type ConnectionOptions,
+  type NamespaceStats,
   type SocketState,
   type SocketStatus,
+  type StatsStore,
   type StatusStore,
 } from "./connection.js";
+import { statsInterval } from "../index.js";
 
-export { Connection, DEFAULT_CLOSE_DELAY, type ConnectionOptions, type SocketState, type SocketStatus, type StatusStore };
+export {
+  Connection,
+  DEFAULT_CLOSE_DELAY,
+  type ConnectionOptions,
+  type NamespaceStats,
+  type SocketState,
+  type SocketStatus,
+  type StatsStore,
+  type StatusStore,
+};
 
 // ---------------------------------------------------------------- types ----
 
@@ -202,11 +214,14 @@ function useSocketContext(hook: string): Context {
 }
 
 /** The namespace's store and socket; counts the component as a user while mounted. */
-function useNamespace(hook: string, namespace: string | undefined): { socket: Socket; store: StatusStore } {
+function useNamespace(
+  hook: string,
+  namespace: string | undefined,
+): { socket: Socket; store: StatusStore; connection: Connection; nsp: string } {
   const { connection, nsp: defaultNsp, closeDelay } = useSocketContext(hook);
   const nsp = namespace ?? defaultNsp;
   useEffect(() => connection.acquire(nsp, closeDelay), [connection, nsp, closeDelay]);
-  return { socket: connection.socket(nsp), store: connection.status(nsp) };
+  return { socket: connection.socket(nsp), store: connection.status(nsp), connection, nsp };
 }
 
 // ---------------------------------------------------------------- hooks ----
@@ -236,6 +251,18 @@ export function useSocketStatus(namespace?: string): SocketState {
 
 function getServerSnapshot(): SocketState {
   return INITIAL_STATE;
+}
+
+/**
+ * The connection's stats (`manager.stats()`) with `namespace`'s own under
+ * `socket`, through `useSyncExternalStore`: re-renders at most every
+ * `intervalMs` (default 1000) and only when something besides the clocks
+ * changed; no timer runs once no component uses it. Zeros on the server.
+ */
+export function useSocketStats(namespace?: string, options: { intervalMs?: number } = {}): NamespaceStats {
+  const { connection, nsp } = useNamespace("useSocketStats", namespace);
+  const store: StatsStore = connection.stats(nsp, statsInterval(options.intervalMs, "useSocketStats"));
+  return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot);
 }
 
 /**
@@ -440,6 +467,7 @@ export function createSocketHooks<L extends EventsMap = DefaultEventsMap, E exte
   SocketProvider: (props: SocketProviderProps) => ReactElement;
   useSocket: (namespace?: string) => Socket<L, E>;
   useSocketStatus: (namespace?: string) => SocketState;
+  useSocketStats: (namespace?: string, options?: { intervalMs?: number }) => NamespaceStats;
   useSocketEvent: <Ev extends ListenEventNames<L>>(event: Ev, handler: ListenerOf<L, Ev>, namespace?: string) => void;
   useSocketMessage: <Ev extends ListenEventNames<L>>(
     event: Ev,
@@ -451,6 +479,7 @@ export function createSocketHooks<L extends EventsMap = DefaultEventsMap, E exte
     SocketProvider: SocketProvider<L, E>,
     useSocket: useSocket<L, E>,
     useSocketStatus,
+    useSocketStats,
     useSocketEvent: useSocketEvent as <Ev extends ListenEventNames<L>>(
       event: Ev,
       handler: ListenerOf<L, Ev>,

@@ -459,6 +459,31 @@ impl Core {
         self.manager.receive_buffer(SocketId(socket), clear)
     }
 
+    /// Counters for `stats()`: the socket's events in, events out,
+    /// dropped volatile emits, pending acks and buffered emits (zeros for
+    /// no socket), then the connection's reconnections, when the session
+    /// opened and got its last ping (-1: not open, no ping), and the
+    /// handshake's ping interval and timeout.
+    pub fn stats(&self, socket: u32) -> Vec<f64> {
+        let m = &self.manager;
+        let s = m.socket_stats(SocketId(socket));
+        let c = m.stats();
+        let time = |t: Option<u64>| t.map_or(-1.0, |t| t as f64);
+        [
+            s.counters.events_in as f64,
+            s.counters.events_out as f64,
+            s.counters.dropped_volatile as f64,
+            s.pending_acks as f64,
+            s.buffered as f64,
+            f64::from(c.reconnections),
+            time(c.opened_at),
+            time(c.last_ping_at),
+            c.ping_interval as f64,
+            c.ping_timeout as f64,
+        ]
+        .to_vec()
+    }
+
     /// The server-given id of a connected socket.
     pub fn sid(&self, socket: u32) -> Option<String> {
         self.manager.socket_sid(SocketId(socket)).map(String::from)

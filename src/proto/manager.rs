@@ -55,6 +55,11 @@ pub struct Manager<P: Payloads = JsonText> {
     sockets: Vec<Socket<P>>,
     events: Queue<Event<P>>,
     next_request: u64,
+    /// Successful reconnections, for `stats()`.
+    reconnections: u32,
+    /// When the current session opened, and got its last ping (for `stats()`).
+    opened_at: Option<u64>,
+    last_ping_at: Option<u64>,
 }
 
 impl Manager<JsonText> {
@@ -102,6 +107,9 @@ impl<P: Payloads> Manager<P> {
             sockets: Vec::new(),
             events: Queue::default(),
             next_request: 0,
+            reconnections: 0,
+            opened_at: None,
+            last_ping_at: None,
         }
     }
 
@@ -444,7 +452,10 @@ impl<P: Payloads> Manager<P> {
                     // engine.io-client would wait for the open timeout here.
                     self.on_open_error(now, String::from(reason.as_str()))
                 }
-                (ReadyState::Open, EngineEvent::Ping) => self.events.push_back(Event::Ping),
+                (ReadyState::Open, EngineEvent::Ping) => {
+                    self.last_ping_at = Some(now);
+                    self.events.push_back(Event::Ping)
+                }
                 (ReadyState::Open, EngineEvent::Message(d)) => self.on_data(now, d),
                 (ReadyState::Open, EngineEvent::Error(d)) => {
                     self.events.push_back(Event::Error {
@@ -469,6 +480,8 @@ impl<P: Payloads> Manager<P> {
         self.open_for_callback = false;
         self.cleanup();
         self.ready = ReadyState::Open;
+        self.opened_at = Some(now);
+        self.last_ping_at = None;
         self.events.push_back(Event::Open);
         self.each_active(now, |s, env| s.on_open(env));
         if self.open_via_reconnect {
@@ -476,6 +489,7 @@ impl<P: Payloads> Manager<P> {
             let attempt = self.backoff.attempts();
             self.reconnecting = false;
             self.backoff.reset();
+            self.reconnections = self.reconnections.saturating_add(1);
             self.events.push_back(Event::Reconnect(attempt));
         }
     }

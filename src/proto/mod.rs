@@ -146,6 +146,7 @@ mod queue;
 mod rng;
 mod session;
 mod socket;
+mod stats;
 mod timer;
 mod transport;
 pub use backoff::Backoff;
@@ -155,6 +156,7 @@ pub use ids::{RequestId, SocketId, TransportId};
 pub use manager::Manager;
 pub use rng::Rng;
 pub use socket::{AckMode, Emit, EmitError};
+pub use stats::{ConnectionStats, SocketCounters, SocketStats};
 pub use timer::Timer;
 pub use transport::{Transmit, TransportInput};
 // --- end state machines ---

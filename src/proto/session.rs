@@ -186,6 +186,11 @@ impl<P: Payloads> Session<P> {
         self.state == State::Open && self.ping_deadline.is_some_and(|d| now > d)
     }
 
+    /// The handshake's `pingInterval` and `pingTimeout` (ms; 0 before it).
+    pub(crate) fn heartbeat(&self) -> (u64, u64) {
+        (self.ping_interval, self.ping_timeout)
+    }
+
     /// The session id from the handshake.
     pub(crate) fn sid(&self) -> Option<&str> {
         self.sid.as_deref()

@@ -17,6 +17,7 @@ use super::ids::{RequestId, SocketId};
 use super::packet::{self, ConnectAck, Packet, PacketType};
 use super::payloads::Payloads;
 use super::session::{Out, Session};
+use super::stats::{SocketCounters, SocketStats};
 use super::timer::{Timer, TimerTable};
 
 mod acks;
@@ -157,6 +158,7 @@ pub(crate) struct Socket<P: Payloads> {
     acks: AckTable,
     next_ack_id: u64,
     queue: Queue<Queued<P>>,
+    counters: SocketCounters,
 }
 
 impl<P: Payloads> Socket<P> {
@@ -179,6 +181,7 @@ impl<P: Payloads> Socket<P> {
             acks: AckTable::default(),
             next_ack_id: 0,
             queue: Queue::default(),
+            counters: SocketCounters::default(),
         }
     }
 
@@ -226,6 +229,28 @@ impl<P: Payloads> Socket<P> {
     /// Emits waiting for an acknowledgement.
     pub(crate) fn pending_acks(&self) -> usize {
         self.acks.len()
+    }
+
+    /// The counters and queue lengths, for `stats()`.
+    pub(crate) fn stats(&self) -> SocketStats {
+        SocketStats {
+            counters: self.counters,
+            pending_acks: self.acks.len(),
+            buffered: self.send_buffer.len(),
+        }
+    }
+
+    /// Writes an EVENT (or BINARY_EVENT) packet, counted.
+    fn write_event(
+        &mut self,
+        env: &mut SocketEnv<P>,
+        id: Option<u64>,
+        data: P::Text,
+        attachments: Vec<P::Binary>,
+    ) {
+        self.counters.events_out += 1;
+        let kind = event_kind(&attachments);
+        env.write(kind, &self.nsp, id, data, attachments);
     }
 
     fn packet(&self, kind: PacketType, id: Option<u64>, data: Option<String>, n: usize) -> Packet {
@@ -392,6 +417,7 @@ impl<P: Payloads> Socket<P> {
                 self.last_offset = Some(offset);
             }
         }
+        self.counters.events_in += 1;
         env.events.push_back(Event::Event {
             socket: self.id,
             data: r.data,
@@ -412,8 +438,7 @@ impl<P: Payloads> Socket<P> {
             self.emit_event(env, r);
         }
         for o in self.send_buffer.take_all() {
-            let kind = event_kind(&o.attachments);
-            env.write(kind, &self.nsp, o.id, o.data, o.attachments);
+            self.write_event(env, o.id, o.data, o.attachments);
         }
         self.drain_queue(env, true);
         env.events.push_back(Event::Connect {
@@ -480,19 +505,18 @@ impl<P: Payloads> Socket<P> {
             request = Some(r);
             wire = Some(w);
         }
-        if !drop {
-            if is_connected {
-                let kind = event_kind(&e.attachments);
-                env.write(kind, &self.nsp, wire, e.data, e.attachments);
-            } else {
-                let key = request.unwrap_or_else(|| env.request());
-                self.send_buffer.push_back(Outgoing {
-                    key,
-                    id: wire,
-                    data: e.data,
-                    attachments: e.attachments,
-                });
-            }
+        if drop {
+            self.counters.dropped_volatile += 1;
+        } else if is_connected {
+            self.write_event(env, wire, e.data, e.attachments);
+        } else {
+            let key = request.unwrap_or_else(|| env.request());
+            self.send_buffer.push_back(Outgoing {
+                key,
+                id: wire,
+                data: e.data,
+                attachments: e.attachments,
+            });
         }
         let after = if expired {
             FollowUp::PingExpired

@@ -11,6 +11,7 @@ import {
   useSocket,
   useSocketEvent,
   useSocketMessage,
+  useSocketStats,
   useSocketStatus,
 } from "../../dist/react/index.js";
 
@@ -30,9 +31,11 @@ function Everything() {
   const { lastMessage } = useSocketMessage("news");
   useSocketEvent("news", () => {});
   const { pending } = useEmitWithAck("echo");
+  const stats = useSocketStats();
   return (
     <p>
-      {`${socket.nsp}|${status}|${id ?? "no id"}|${String(lastMessage)}|${String(pending)}`}
+      {`${socket.nsp}|${status}|${id ?? "no id"}|${String(lastMessage)}|${String(pending)}|`}
+      {`${stats.state}|${String(stats.transport)}|${stats.framesIn}|${stats.rtt.p50}|${stats.socket.namespace}`}
     </p>
   );
 }
@@ -49,7 +52,7 @@ describe("server-side rendering", () => {
         </StrictMode>,
       );
       const nsp = url === "/chat" ? "/chat" : "/";
-      expect(html).toBe(`<p>${nsp}|disconnected|no id|undefined|false</p>`);
+      expect(html).toBe(`<p>${nsp}|disconnected|no id|undefined|false|<!-- -->disconnected|null|0|0|${nsp}</p>`);
     }
     expect(webSockets).toBe(0);
   });

@@ -7,6 +7,7 @@ use super::super::ids::{RequestId, SocketId};
 use super::super::packet;
 use super::super::payloads::Payloads;
 use super::super::socket::Socket;
+use super::super::stats::{ConnectionStats, SocketStats};
 use super::{Manager, ReadyState};
 
 impl<P: Payloads> Manager<P> {
@@ -116,6 +117,29 @@ impl<P: Payloads> Manager<P> {
     /// Emits of the socket waiting for an acknowledgement.
     pub fn pending_acks(&self, socket: SocketId) -> usize {
         self.sock(socket).map_or(0, |s| s.pending_acks())
+    }
+
+    /// The connection's counters and heartbeat (the sockets' are
+    /// [`Manager::socket_stats`]).
+    pub fn stats(&self) -> ConnectionStats {
+        let open = self.is_open();
+        let (ping_interval, ping_timeout) = match self.engine.as_ref() {
+            Some(e) if open => e.heartbeat(),
+            _ => (0, 0),
+        };
+        ConnectionStats {
+            reconnections: self.reconnections,
+            opened_at: self.opened_at.filter(|_| open),
+            last_ping_at: self.last_ping_at.filter(|_| open),
+            ping_interval,
+            ping_timeout,
+        }
+    }
+
+    /// A socket's counters and queues (zeros for an unknown socket).
+    pub fn socket_stats(&self, socket: SocketId) -> SocketStats {
+        self.sock(socket)
+            .map_or_else(SocketStats::default, |s| s.stats())
     }
 
     /// How many characters of a received text the core reads

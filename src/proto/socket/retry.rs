@@ -7,7 +7,7 @@ use super::super::events::{AckData, AckError, Event};
 use super::super::ids::RequestId;
 use super::super::payloads::Payloads;
 use super::acks::PendingAck;
-use super::{event_kind, Socket, SocketEnv};
+use super::{Socket, SocketEnv};
 
 #[derive(Debug, Clone)]
 pub(super) struct Queued<P: Payloads> {
@@ -79,7 +79,6 @@ impl<P: Payloads> Socket<P> {
             queued: true,
         };
         self.track_ack(env, wire, ack, timeout);
-        let kind = event_kind(&attachments);
-        env.write(kind, &self.nsp, Some(wire), data, attachments);
+        self.write_event(env, Some(wire), data, attachments);
     }
 }
