@@ -75,8 +75,11 @@ function Main({ session, onLogout }: { session: Session; onLogout: () => void })
           Log out
         </button>
       </header>
-      <ConnectionPanel id={STATS_PANEL} hidden={!statsShown} />
       <ConnectionBanner onLogout={logout} />
+      {/* After the banner: the panel's status is in the DOM even while hidden,
+          and the banner's must stay the page's first [role="status"]
+          (example-cluster.test.ts logs that one). */}
+      <ConnectionPanel id={STATS_PANEL} hidden={!statsShown} />
       <div className="columns">
         <ChatComponent me={session.user.name} />
         <NotificationComponent />
