@@ -4,6 +4,7 @@
 import { useCallback, useState } from "react";
 import { ChatComponent } from "./components/ChatComponent";
 import { ConnectionBanner } from "./components/ConnectionBanner";
+import { ConnectionPanel } from "./components/ConnectionPanel";
 import { LoginScreen } from "./components/LoginScreen";
 import { NotificationComponent } from "./components/NotificationComponent";
 import { currentRoom, currentToken, loadSession, saveSession, type Session } from "./session";
@@ -21,6 +22,8 @@ const OPTIONS = {
   reconnectionDelay: 500,
   reconnectionDelayMax: 2000,
 };
+
+const STATS_PANEL = "connection-stats";
 
 export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
@@ -44,6 +47,7 @@ export function App() {
 function Main({ session, onLogout }: { session: Session; onLogout: () => void }) {
   const socket = chat.useSocket();
   const notificationSocket = notifications.useSocket(NOTIFICATIONS);
+  const [statsShown, setStatsShown] = useState(false);
   const logout = () => {
     // Close this user's connection now: the next login connects afresh
     // with the new token.
@@ -58,11 +62,24 @@ function Main({ session, onLogout }: { session: Session; onLogout: () => void })
         <p className="me">
           Signed in as <strong>{session.user.name}</strong>
         </p>
+        <button
+          type="button"
+          className="toggle"
+          aria-expanded={statsShown}
+          aria-controls={STATS_PANEL}
+          onClick={() => setStatsShown((shown) => !shown)}
+        >
+          Connection stats
+        </button>
         <button type="button" onClick={logout}>
           Log out
         </button>
       </header>
       <ConnectionBanner onLogout={logout} />
+      {/* After the banner: the panel's status is in the DOM even while hidden,
+          and the banner's must stay the page's first [role="status"]
+          (example-cluster.test.ts logs that one). */}
+      <ConnectionPanel id={STATS_PANEL} hidden={!statsShown} />
       <div className="columns">
         <ChatComponent me={session.user.name} />
         <NotificationComponent />
