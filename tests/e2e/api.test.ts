@@ -1460,3 +1460,42 @@ describe("socketio-wasm: the emitters refuse events they never report", () => {
     });
   });
 });
+
+describe("socketio-wasm: connection stats, in Chromium", () => {
+  for (const transports of [["websocket"], ["polling"]]) {
+    it(`counts the bytes the server sent and took, and plausible round trips, over ${transports[0]}`, async () => {
+      const result = await page.evaluate(
+        async ({ urls, transports }) => {
+          const socket = window.sio.io(urls.main, { forceNew: true, transports: transports as ("polling" | "websocket")[] });
+          await new Promise((resolve, reject) => {
+            socket.once("connect", () => resolve(undefined));
+            socket.once("connect_error", reject);
+          });
+          const before = socket.io.stats();
+          // 8,000 bytes of UTF-8 each way per round trip, and a binary one.
+          const text = "ü".repeat(4000);
+          for (let i = 0; i < 10; i++) await socket.emitWithAck("echo", text);
+          await socket.emitWithAck("echo", new Uint8Array(50_000));
+          const after = socket.io.stats();
+          socket.disconnect();
+          return {
+            bytesIn: after.bytesIn - before.bytesIn,
+            bytesOut: after.bytesOut - before.bytesOut,
+            rtt: after.rtt,
+            transport: after.transport,
+            eventsOut: after.eventsOut - before.eventsOut,
+          };
+        },
+        { urls, transports },
+      );
+      expect(result.transport).toBe(transports[0]);
+      expect(result.eventsOut).toBe(11);
+      // Binary over polling goes as base64: more bytes, never fewer.
+      expect(result.bytesIn).toBeGreaterThanOrEqual(10 * 8000 + 50_000);
+      expect(result.bytesOut).toBeGreaterThanOrEqual(10 * 8000 + 50_000);
+      expect(result.rtt.samples).toBe(11);
+      expect(result.rtt.p50).toBeGreaterThan(0);
+      expect(result.rtt.max).toBeLessThan(1000);
+    });
+  }
+});
