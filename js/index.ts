@@ -18,6 +18,7 @@ import {
   type EnginePacketType,
   type RequestOptions,
 } from "./runtime.js";
+import { Outbox, type DurableEntry, type DurableEvents, type DurableOptions } from "./durable.js";
 import {
   connectionStats,
   RttWindow,
@@ -29,6 +30,7 @@ import {
 } from "./stats.js";
 
 export { ready, version, wasmMemoryBytes, TransportError, type CloseDetails, type RequestOptions };
+export { isErrorAck, type DurableEntry, type DurableEvents, type DurableOptions } from "./durable.js";
 export {
   RTT_WINDOW,
   statsInterval,
@@ -201,6 +203,13 @@ export interface SocketOptions {
   maxBufferedPackets?: number;
   /** Bound of the emits waiting for an ack (default 1000). */
   maxPendingAcks?: number;
+  /**
+   * Every emit is kept in IndexedDB until the server acknowledges it, and
+   * sent again (with its message id, which `socketio-wasm/server` dedupes)
+   * on every connection and after a reload; numbered server events are
+   * handed over once. See `socket.durable`.
+   */
+  durable?: boolean | DurableOptions;
 }
 
 // ------------------------------------------------------------ listeners ----
@@ -705,6 +714,8 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
   readonly opts: Partial<ManagerOptions & SocketOptions>;
   /** The URL's own query parameters, under `opts.query`'s. */
   readonly #urlQuery: [string, string][];
+  /** @internal the server this Manager connects to (scheme, host, port, path), which names durable outboxes. */
+  readonly serverKey: string;
   /** What the core was last told the query is. */
   #query: string;
   /** What the core was last told the transports are. */
@@ -721,6 +732,7 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
     this.#options = options;
     this.opts = options;
     const parsed = parseUri(uri ?? "", options);
+    this.serverKey = `${parsed.secure ? "https" : "http"}://${parsed.hostPort}${parsed.path}`;
     this.#urlQuery = parsed.query;
     const core = coreOptions(parsed, options);
     this.#query = core.query;
@@ -1093,6 +1105,9 @@ interface SocketState {
   unsent: Unsent[];
   /** Emits waiting behind a Blob being read, in call order. */
   outbox: Waiting[];
+  /** A durable socket's outbox, and whether it has read its store yet. */
+  durable: Outbox | undefined;
+  durableLoaded: boolean;
 }
 
 const EMIT_ERRORS: Record<number, string> = {
@@ -1100,6 +1115,39 @@ const EMIT_ERRORS: Record<number, string> = {
   2: "too many pending acknowledgements",
   3: "unknown socket",
 };
+
+/**
+ * `socket.durable`, on a socket made with `durable`: its outbox (the emits
+ * not acknowledged yet, kept in IndexedDB) and what it tells of them.
+ */
+export class Durable {
+  readonly #outbox: Outbox;
+  readonly #listeners: Listeners;
+  /** Settles once the emits kept by an earlier page are read back (they go first). */
+  readonly ready: Promise<void>;
+  /** @internal made by the socket */
+  constructor(outbox: Outbox, listeners: Listeners) {
+    this.#outbox = outbox;
+    this.#listeners = listeners;
+    this.ready = outbox.ready;
+  }
+  /** The emits waiting for their acknowledgement, in send order (an earlier page's first). */
+  pending(): DurableEntry[] {
+    return this.#outbox.pending();
+  }
+  /** Settles once every emit made so far is in IndexedDB (a page about to go can wait for it). */
+  written(): Promise<void> {
+    return this.#outbox.written();
+  }
+  /** `delivered(id, response)`, `failed(id, error)`, `error(error)`; the handle removes exactly this listener. */
+  on<Ev extends keyof DurableEvents>(event: Ev, listener: DurableEvents[Ev]): ListenerHandle {
+    if (event !== "delivered" && event !== "failed" && event !== "error") {
+      throw new TypeError(`durable.on("${String(event)}"): the events are "delivered", "failed" and "error"`);
+    }
+    const l = this.#listeners;
+    return l.add(l.list(event), listener, false, false, event);
+  }
+}
 
 /**
  * One namespace. `L`: events the server sends (listen); `E`: events this
@@ -1111,6 +1159,8 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   readonly #state: SocketState;
   /** Set by `volatile` and `timeout()`, taken by the next emit (socket.io-client's `flags`). */
   #flags: Flags = { volatile: false, timeout: undefined };
+  /** With the `durable` option: the outbox of this socket's emits. */
+  readonly durable: Durable | undefined;
 
   /** @internal created by Manager.socket() */
   constructor(
@@ -1132,7 +1182,35 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
       auth: options.auth,
       unsent: [],
       outbox: [],
+      durable: undefined,
+      durableLoaded: false,
     };
+    const durable = options.durable;
+    if (durable !== undefined && durable !== false) {
+      if (durable !== true && (typeof durable !== "object" || durable === null)) {
+        throw new TypeError(`option "durable" must be a boolean or an object, got ${typeof durable}`);
+      }
+      const settings: DurableOptions = durable === true ? {} : durable;
+      const listeners = new Listeners();
+      const outbox = new Outbox(
+        {
+          send: (list, ack, timeout) => {
+            if (timeout !== undefined) this.#flags.timeout = timeout;
+            this.#send(list, ack, ack ? 2 : 0, true);
+          },
+          notify: (event, args) => {
+            const calls = Listeners.take(listeners.named.get(event));
+            if (calls) for (const r of calls) call(r.fn, this, args);
+            else if (event === "error") report(args[0]);
+          },
+        },
+        `${io.serverKey}|${nsp}|${settings.key ?? ""}`,
+        settings,
+      );
+      this.#state.durable = outbox;
+      this.durable = new Durable(outbox, listeners);
+      outbox.ready.then(() => (this.#state.durableLoaded = true));
+    }
     if (io.autoConnect) this.connect();
   }
 
@@ -1214,14 +1292,15 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     return this;
   }
 
-  /** `mode`: 0 no ack, 1 callback, 2 error-first. */
-  #send(list: unknown[], ack: AnyFn | undefined, mode: number): void {
+  /** `mode`: 0 no ack, 1 callback, 2 error-first; `raw`: the durable outbox's own sends. */
+  #send(list: unknown[], ack: AnyFn | undefined, mode: number, raw = false): void {
     const name = list[0];
     if (typeof name !== "string") throw new TypeError("emit: the event name must be a string");
     if (RESERVED.has(name)) throw new TypeError(`"${name}" is a reserved event name`);
     const state = this.#state;
     const flags = this.#flags;
     this.#flags = { volatile: false, timeout: undefined };
+    if (state.durable && !raw && !flags.volatile) return this.#sendDurable(state.durable, list, ack, mode, flags);
     const found = content(list, true);
     if (state.outbox.length === 0 && found !== Content.Blob) {
       this.#write(list, found, ack, mode, flags);
@@ -1308,6 +1387,31 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
       state.unsent.push({ key: request, args: list, packet });
     }
     state.runtime.drain();
+  }
+
+  /**
+   * A durable emit: into the outbox, which sends it until acknowledged. The
+   * app's callback hears the answer in this page; with `timeout()`, an
+   * error after that long, while delivery goes on (the `delivered` event
+   * tells when it lands).
+   */
+  #sendDurable(outbox: Outbox, list: unknown[], ack: AnyFn | undefined, mode: number, flags: Flags): void {
+    let settled = false;
+    const errorFirst = ack !== undefined && this.#errorFirst(mode, flags);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    outbox.emit(list[0] as string, list.slice(1), ack && ((response) => {
+      clearTimeout(timer);
+      if (settled) return;
+      settled = true;
+      call(ack, this, mode === 2 ? [null, response[0]] : errorFirst ? [null, ...response] : response);
+    }));
+    if (ack && flags.timeout !== undefined) {
+      timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        call(ack, this, [new Error("operation has timed out")]);
+      }, flags.timeout);
+    }
   }
 
   #errorFirst(mode: number, flags: Flags): boolean {
@@ -1506,7 +1610,15 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   /** Asks the app's `auth` (an object, or a function taking a callback) and hands it to the core. */
   #askAuth(): void {
     const state = this.#state;
-    const send = (value: unknown) => {
+    // The stream positions of an earlier page go in the first handshake.
+    if (state.durable && !state.durableLoaded) {
+      state.durable.ready.then(() => this.#askAuth());
+      return;
+    }
+    const send = (given: unknown) => {
+      const positions = state.durable?.positions;
+      const value =
+        positions === undefined ? given : { ...(given !== null && typeof given === "object" ? given : {}), $durable: positions };
       let json: string | undefined;
       try {
         json = value !== null && typeof value === "object" ? JSON.stringify(value) : undefined;
@@ -1545,6 +1657,8 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
           const outgoing = Listeners.take(state.listeners.outgoing);
           if (outgoing) for (const r of outgoing) call(r.fn, this, args);
         }
+        // What waited in the durable outbox goes before what `connect` listeners emit.
+        state.durable?.connected();
         return this.#emitLocal("connect", []);
       }
       case Output.ConnectError: {
@@ -1555,6 +1669,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
         return this.#emitLocal("connect_error", [error]);
       }
       case Output.Disconnect:
+        state.durable?.disconnected();
         return this.#emitLocal("disconnect", value === undefined ? [text] : [text, value]);
       case Output.AckTimeout: {
         const at = state.unsent.findIndex((e) => e.key === n);
@@ -1562,7 +1677,13 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
         return;
       }
       case Output.Event: {
-        const args = value as unknown[];
+        let args = value as unknown[];
+        if (state.durable) {
+          const kept = state.durable.incoming(args);
+          // A repeat of a numbered event: handed over once already.
+          if (kept === undefined) return;
+          args = kept;
+        }
         if (n >= 0) args.push(this.#responder(n));
         const any = Listeners.take(state.listeners.any);
         if (any) for (const r of any) call(r.fn, this, args);

@@ -41,7 +41,7 @@ await writeFile(glue, source.replace(DEFAULT_URL, 'throw new Error("socketio-was
 await bundle("index.js", (id) => id.startsWith("node:"));
 await bundle("react/index.js", (id) => id === "react" || id.startsWith("react/") || id.endsWith("/index.js") && !id.includes("/react/"));
 // What the bundles now hold.
-for (const file of ["runtime.js", "codec.js", "stats.js", "wasm.js", "react/connection.js"]) rmSync(dist(file), { force: true });
+for (const file of ["runtime.js", "codec.js", "stats.js", "durable.js", "wasm.js", "react/connection.js"]) rmSync(dist(file), { force: true });
 
 // The glue ships as well (its .d.ts types the bundle's imports), minified.
 const minified = await minify(await readFile(glue, "utf8"), {

@@ -36,7 +36,9 @@ import {
   type StatsStore,
   type StatusStore,
 } from "./connection.js";
-import { statsInterval } from "../index.js";
+import { isErrorAck, statsInterval } from "../index.js";
+
+export { isErrorAck };
 
 export {
   Connection,
@@ -136,18 +138,6 @@ function ackErrorMessage(data: unknown): string {
   return ACK_ERROR_MESSAGE;
 }
 
-/**
- * The default `isError` of `useEmitWithAck`: true for an object answer with
- * a truthy `error` field (`{ error: "Room not found" }`), `ok: false` or
- * `status: "error"`. Anything else is data, `{}` included: socket.io sends a
- * server-side `new Error("...")` as `{}` (JSON keeps no property of an
- * Error), which cannot be told from an empty answer.
- */
-export function isErrorAck(value: unknown): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  const { error, ok, status } = value as { error?: unknown; ok?: unknown; status?: unknown };
-  return Boolean(error) || ok === false || status === "error";
-}
 
 // ---------------------------------------------------------------- context --
 

@@ -39,12 +39,13 @@ export async function control<T = unknown>(path: string, method: "GET" | "POST" 
 /**
  * One browser for the calling test file and a new fixture page (`/page.html`,
  * with `window.sio` and `window.reference` loaded) for each of its tests,
- * handed to `use`. A test fails when its page reported an error: an
+ * handed to `use` (with the browser, for a test that needs a context of its
+ * own). A test fails when its page reported an error: an
  * exception, or a console error `expected` does not excuse (the browser logs
  * refused connections while a test takes the server away). Returns the
  * errors so far, for a test to forget the ones it caused on purpose.
  */
-export function pagePerTest(expected: (consoleError: string) => boolean, use: (page: Page) => void): string[] {
+export function pagePerTest(expected: (consoleError: string) => boolean, use: (page: Page, browser: Browser) => void): string[] {
   const errors: string[] = [];
   let browser: Browser | undefined;
   let page: Page | undefined;
@@ -68,7 +69,7 @@ export function pagePerTest(expected: (consoleError: string) => boolean, use: (p
     });
     await current.goto(`${fixture.control}/page.html`);
     await current.waitForFunction(() => window.sio !== undefined && window.reference !== undefined);
-    use(current);
+    use(current, browser);
     return async () => {
       expect(errors).toEqual([]);
     };

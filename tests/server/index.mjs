@@ -18,6 +18,9 @@
 //   POST /control/restart?down=ms  close the main server, listen again after `down` ms
 //   POST /control/freeze           stop the heartbeat of every short-ping session
 //   POST /control/broadcast?event=e&count=n  io.emit(e, i) for i in 0..n
+//   GET  /control/durable          {"log":[...]}: what /durable's `record` handler ran for, in order
+//   POST /control/durable-reset    forget that log
+//   POST /control/durable-emit?count=n  n numbered `tick` events (socketio-wasm/server's log) to /durable
 //   GET  /control/requests         the Engine.IO requests the main server received since
 //                                  the last call: [{kind, method, url, cookie, headers}]
 //   GET  /csp.html                 a page served with a strict Content-Security-Policy
@@ -31,6 +34,8 @@ import { createServer } from "node:http";
 import { Server } from "socket.io";
 import { WebSocketServer } from "ws";
 import { requestPath, sendFile, sharedFile, TYPES } from "./static.mjs";
+// The package's server helper, as built (npm test builds before any suite that starts this).
+import { durable, MemoryStore } from "../../dist/server/index.js";
 
 const HOST = "127.0.0.1";
 
@@ -117,10 +122,31 @@ function configure(io) {
   io.of("/silent").use(() => {
     silentConnects += 1;
   });
+  configureDurable(io);
 }
 
 /** CONNECTs /silent swallowed (GET /control/silent). */
 let silentConnects = 0;
+
+/**
+ * /durable: socketio-wasm/server with one store for the fixture's life, so
+ * that a restart keeps what it knows (as a database would).
+ */
+const durableStore = new MemoryStore();
+/** What /durable's `record` handler ran for, in order (GET /control/durable). */
+const durableLog = [];
+let durableNsp = null;
+let ticks = 0;
+
+function configureDurable(io) {
+  durableNsp = durable(io.of("/durable"), { store: durableStore });
+  io.of("/durable").on("connection", (socket) => {
+    socket.on("record", (message, ack) => {
+      durableLog.push(message);
+      if (typeof ack === "function") ack(message === "refuse" ? { error: "refused" } : { n: durableLog.length });
+    });
+  });
+}
 
 // ---------------------------------------------------------------- servers --
 
@@ -337,6 +363,17 @@ async function control(req, res) {
     }
     case "/control/requests":
       return reply(seenRequests.splice(0));
+    case "/control/durable":
+      return reply({ log: durableLog });
+    case "/control/durable-reset":
+      durableLog.length = 0;
+      return reply({ ok: true });
+    case "/control/durable-emit": {
+      const count = Number(url.searchParams.get("count") ?? 1);
+      const seqs = [];
+      for (let i = 0; i < count; i++) seqs.push(await durableNsp.emit("tick", ++ticks));
+      return reply({ seqs });
+    }
     case "/control/broadcast": {
       const event = url.searchParams.get("event") ?? "broadcast";
       const count = Number(url.searchParams.get("count") ?? 1);

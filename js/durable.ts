@@ -1,0 +1,454 @@
+// Durable delivery, the client half (socketio-wasm/server is the other):
+// every emit of a `durable` socket gets a message id, is written to
+// IndexedDB before it is sent, is sent again on every connection until the
+// server acknowledges it, and is resent after a reload, in its order, with
+// its id. Server events numbered by the helper's log are handed over once:
+// a repeat is dropped, a gap asks for a replay, and the last number per
+// stream is kept (in IndexedDB too) and reported in the handshake.
+//
+// No protocol decision is made here: this is an application-level contract
+// (the `$durable` markers) carried in ordinary events and acks.
+
+/** The key of the marker object, in both directions (socketio-wasm/server's `MARK`). */
+export const MARK = "$durable";
+/** The event that asks the server for a stream's entries after a number. */
+export const REPLAY_EVENT = "$durable:replay";
+
+/** The shape of what this version writes; entries of another are discarded, with an error event. */
+const FORMAT = 1;
+const DATABASE = "socketio-wasm";
+const OUTBOX = "outbox";
+const STREAMS = "streams";
+
+export interface DurableOptions {
+  /**
+   * Whose outbox this is, besides the server and namespace: give the user's
+   * id, so that two users of one browser profile never resend each other's
+   * messages. Default "".
+   */
+  key?: string;
+  /** Emits kept at most (default 1,000): one more is an `Error`. */
+  maxEntries?: number;
+  /** Bytes of arguments kept at most (default 5 MB; JSON text length, binary by `byteLength`). */
+  maxBytes?: number;
+  /** ms an emit waits for its acknowledgement before it is sent again on the same connection (default 10,000). */
+  ackTimeout?: number;
+}
+
+/** An emit waiting for its acknowledgement (what `pending()` lists). */
+export interface DurableEntry {
+  readonly id: string;
+  readonly event: string;
+  readonly args: readonly unknown[];
+  /** `Date.now()` when it was emitted. */
+  readonly createdAt: number;
+}
+
+/** What the outbox tells the app. */
+export interface DurableEvents {
+  /** The server acknowledged message `id` with `response` (its ack arguments). */
+  delivered: (id: string, response: unknown[]) => void;
+  /** The server answered message `id` with an error-shaped first argument (`isErrorAck`: `{ error }`, `{ ok: false }`, `{ status: "error" }`): handled, and refused. */
+  failed: (id: string, error: unknown) => void;
+  /** Storage failed (unavailable, blocked, quota, a corrupt or older entry): what it means is in the message; nothing is lost silently. */
+  error: (error: Error) => void;
+}
+
+/** What the outbox needs of its socket. */
+export interface DurableHost {
+  /** Sends `list`; with `ack`, an error-first acknowledgement that fails after `timeout` ms (or on disconnect). */
+  send(list: unknown[], ack?: (error: Error | null, ...response: unknown[]) => void, timeout?: number): void;
+  notify<Ev extends keyof DurableEvents>(event: Ev, args: Parameters<DurableEvents[Ev]>): void;
+}
+
+interface Entry extends DurableEntry {
+  order: number;
+  bytes: number;
+  /** Written (or given up writing, with an error event): it may be sent. */
+  stored: boolean;
+  /** The app's live callback, for this page only. */
+  ack: ((response: unknown[]) => void) | undefined;
+}
+
+interface StoredEntry {
+  v: number;
+  box: string;
+  order: number;
+  id: string;
+  event: string;
+  args: unknown[];
+  createdAt: number;
+}
+
+interface StoredStreams {
+  v: number;
+  box: string;
+  epoch: string;
+  streams: Record<string, number>;
+}
+
+/** The client's last number per stream of one server epoch, as the handshake reports it. */
+export interface StreamPositions {
+  epoch: string;
+  streams: Record<string, number>;
+}
+
+/**
+ * An error-shaped acknowledgement (the default `isError` of `useEmitWithAck`, and what makes a durable emit `failed`): true for an object answer with
+ * a truthy `error` field (`{ error: "Room not found" }`), `ok: false` or
+ * `status: "error"`. Anything else is data, `{}` included: socket.io sends a
+ * server-side `new Error("...")` as `{}` (JSON keeps no property of an
+ * Error), which cannot be told from an empty answer.
+ */
+export function isErrorAck(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const { error, ok, status } = value as { error?: unknown; ok?: unknown; status?: unknown };
+  return Boolean(error) || ok === false || status === "error";
+}
+
+const positive = (value: unknown, fallback: number, name: string): number => {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value > 0)) throw new TypeError(`durable.${name} must be a positive number, got ${String(value)}`);
+  return value;
+};
+
+function newId(): string {
+  const c = globalThis.crypto;
+  if (typeof c?.randomUUID === "function") return c.randomUUID();
+  const b = c.getRandomValues(new Uint8Array(16));
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The size an emit's arguments count for against `maxBytes`. */
+function sizeOf(args: unknown[]): number {
+  let binary = 0;
+  const text = JSON.stringify(args, (_key, value: unknown) => {
+    if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
+      binary += (value as ArrayBuffer).byteLength;
+      return null;
+    }
+    if (typeof Blob !== "undefined" && value instanceof Blob) {
+      binary += value.size;
+      return null;
+    }
+    return value;
+  });
+  return (text?.length ?? 0) + binary;
+}
+
+function request<T>(r: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error ?? new Error("IndexedDB request failed"));
+  });
+}
+
+function done(t: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    t.oncomplete = () => resolve();
+    t.onerror = () => reject(t.error ?? new Error("IndexedDB transaction failed"));
+    t.onabort = () => reject(t.error ?? new Error("IndexedDB transaction aborted"));
+  });
+}
+
+let database: Promise<IDBDatabase> | undefined;
+
+/** The package's database, opened once per page. */
+function openDatabase(): Promise<IDBDatabase> {
+  database ??= new Promise<IDBDatabase>((resolve, reject) => {
+    const idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    if (!idb) throw new Error("IndexedDB is not available");
+    const open = idb.open(DATABASE, FORMAT);
+    open.onupgradeneeded = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains(OUTBOX)) db.createObjectStore(OUTBOX, { keyPath: ["box", "order"] });
+      if (!db.objectStoreNames.contains(STREAMS)) db.createObjectStore(STREAMS, { keyPath: "box" });
+    };
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error ?? new Error("IndexedDB could not be opened"));
+    open.onblocked = () => reject(new Error("IndexedDB is blocked by another tab holding an older version open"));
+  });
+  // A failure is not kept: a later socket tries again.
+  database.catch(() => (database = undefined));
+  return database;
+}
+
+/** The outbox and stream positions of one socket (`box`: server, namespace and `key`). */
+export class Outbox {
+  readonly #host: DurableHost;
+  readonly #box: string;
+  readonly #maxEntries: number;
+  readonly #maxBytes: number;
+  readonly #ackTimeout: number;
+  /** Pending emits in send order: those read back from the store first. */
+  readonly #entries: Entry[] = [];
+  #bytes = 0;
+  #nextOrder = 0;
+  #db: IDBDatabase | undefined;
+  #loaded = false;
+  #connected = false;
+  readonly #inFlight = new Set<string>();
+  #positions: StreamPositions | undefined;
+  #positionsDirty = false;
+  #saveScheduled = false;
+  /** Writes under way. */
+  readonly #writes = new Set<Promise<unknown>>();
+  /** Settles once what the store held is read (or the store is known unusable). */
+  readonly ready: Promise<void>;
+
+  constructor(host: DurableHost, box: string, options: DurableOptions) {
+    this.#host = host;
+    this.#box = box;
+    this.#maxEntries = positive(options.maxEntries, 1000, "maxEntries");
+    this.#maxBytes = positive(options.maxBytes, 5_000_000, "maxBytes");
+    this.#ackTimeout = positive(options.ackTimeout, 10_000, "ackTimeout");
+    this.ready = this.#load();
+  }
+
+  /** The emits not acknowledged yet, in send order. */
+  pending(): DurableEntry[] {
+    return this.#entries.map(({ id, event, args, createdAt }) => ({ id, event, args, createdAt }));
+  }
+
+  /** Settles once every emit made so far is written (or known unwritable, with an error event). */
+  async written(): Promise<void> {
+    await this.ready;
+    await Promise.all([...this.#writes]);
+  }
+
+  /** What the handshake reports (`auth.$durable`), once a numbered event was seen. */
+  get positions(): StreamPositions | undefined {
+    return this.#positions;
+  }
+
+  /** An emit: kept, written, then sent (on this connection or the next). Returns its id. */
+  emit(event: string, args: unknown[], ack: ((response: unknown[]) => void) | undefined): string {
+    if (this.#entries.length >= this.#maxEntries) {
+      throw new Error(`emit("${event}"): the durable outbox is full (${this.#maxEntries} emits wait for their acknowledgement)`);
+    }
+    const bytes = sizeOf(args);
+    if (this.#bytes + bytes > this.#maxBytes) {
+      throw new Error(`emit("${event}"): the durable outbox is full (${this.#maxBytes} bytes wait for their acknowledgement)`);
+    }
+    const entry: Entry = { id: newId(), event, args, createdAt: Date.now(), order: 0, bytes, stored: false, ack };
+    this.#entries.push(entry);
+    this.#bytes += bytes;
+    if (this.#loaded) this.#store(entry);
+    return entry.id;
+  }
+
+  connected(): void {
+    this.#connected = true;
+    this.#inFlight.clear();
+    this.#pump();
+  }
+
+  disconnected(): void {
+    this.#connected = false;
+    this.#inFlight.clear();
+  }
+
+  /**
+   * A server event's arguments (`[event, ...args]`): without a valid marker
+   * as they are; with one, stripped of it, or `undefined` for a repeat (and
+   * for the first after a gap, which the replay it asks for brings again).
+   */
+  incoming(args: unknown[]): unknown[] | undefined {
+    // Last, or before the offset string that connection state recovery appends.
+    const at = typeof args[args.length - 1] === "string" ? args.length - 2 : args.length - 1;
+    const found = args[at];
+    if (at < 1 || found === null || typeof found !== "object") return args;
+    const keys = Object.keys(found);
+    if (keys.length !== 1 || keys[0] !== MARK) return args;
+    const mark = (found as Record<string, unknown>)[MARK];
+    if (!Array.isArray(mark) || mark.length !== 3) return args;
+    const [stream, seq, epoch] = mark as unknown[];
+    if (typeof stream !== "string" || typeof epoch !== "string" || typeof seq !== "number" || !Number.isInteger(seq) || seq < 1) {
+      return args;
+    }
+    const event = args.slice();
+    event.splice(at, 1);
+    let positions = this.#positions;
+    if (positions === undefined || positions.epoch !== epoch) {
+      // Another store lifetime: its numbers start over.
+      positions = { epoch, streams: {} };
+      this.#positions = positions;
+    }
+    const seen = positions.streams[stream];
+    if (seen !== undefined && seq <= seen) return undefined;
+    if (seen !== undefined && seq > seen + 1) {
+      this.#host.send([REPLAY_EVENT, stream, seen]);
+      return undefined;
+    }
+    positions.streams[stream] = seq;
+    this.#savePositions();
+    return event;
+  }
+
+  async #load(): Promise<void> {
+    try {
+      this.#db = await openDatabase();
+      const t = this.#db.transaction([OUTBOX, STREAMS], "readwrite");
+      const restored: Entry[] = [];
+      const range = IDBKeyRange.bound([this.#box, -Infinity], [this.#box, Infinity]);
+      const cursor = t.objectStore(OUTBOX).openCursor(range);
+      const read = new Promise<void>((resolve, reject) => {
+        cursor.onsuccess = () => {
+          const c = cursor.result;
+          if (!c) return resolve();
+          const entry = this.#restore(c.value);
+          if (entry) restored.push(entry);
+          else c.delete();
+          c.continue();
+        };
+        cursor.onerror = () => reject(cursor.error ?? new Error("IndexedDB read failed"));
+      });
+      const [, streams] = await Promise.all([read, request(t.objectStore(STREAMS).get(this.#box) as IDBRequest<unknown>)]);
+      const s = streams as Partial<StoredStreams> | undefined;
+      if (s && s.v === FORMAT && typeof s.epoch === "string" && s.streams && typeof s.streams === "object") {
+        this.#positions ??= { epoch: s.epoch, streams: { ...s.streams } };
+      }
+      await done(t);
+      this.#nextOrder = restored.reduce((max, e) => Math.max(max, e.order + 1), 0);
+      // What the store held goes first, then what was emitted meanwhile.
+      this.#entries.unshift(...restored);
+      for (const e of restored) this.#bytes += e.bytes;
+    } catch (error) {
+      this.#db = undefined;
+      this.#host.notify("error", [
+        new Error(`durable: IndexedDB cannot be used (${(error as Error).message}); emits are kept in this page's memory only`),
+      ]);
+    }
+    this.#loaded = true;
+    for (const e of this.#entries) if (!e.stored) this.#store(e);
+    if (this.#positionsDirty) this.#writePositions();
+  }
+
+  /** A stored row as an entry, or `undefined` (with an error event) when it is not one this version wrote. */
+  #restore(row: unknown): Entry | undefined {
+    const r = row as Partial<StoredEntry>;
+    if (r.v !== FORMAT) {
+      this.#host.notify("error", [new Error(`durable: an outbox entry of another format (${String(r.v)}) was discarded`)]);
+      return undefined;
+    }
+    if (typeof r.id !== "string" || typeof r.event !== "string" || !Array.isArray(r.args) || typeof r.order !== "number") {
+      this.#host.notify("error", [new Error("durable: a corrupt outbox entry was discarded")]);
+      return undefined;
+    }
+    const createdAt = typeof r.createdAt === "number" ? r.createdAt : 0;
+    return { id: r.id, event: r.event, args: r.args, createdAt, order: r.order, bytes: sizeOf(r.args), stored: true, ack: undefined };
+  }
+
+  /** Writes `entry`, then lets it (and what waited behind it) go out. */
+  #store(entry: Entry): void {
+    entry.order = this.#nextOrder++;
+    const db = this.#db;
+    if (!db) {
+      entry.stored = true;
+      return this.#pump();
+    }
+    const row: StoredEntry = {
+      v: FORMAT,
+      box: this.#box,
+      order: entry.order,
+      id: entry.id,
+      event: entry.event,
+      args: entry.args as unknown[],
+      createdAt: entry.createdAt,
+    };
+    let t: IDBTransaction;
+    try {
+      t = db.transaction(OUTBOX, "readwrite");
+      t.objectStore(OUTBOX).put(row);
+    } catch (error) {
+      return this.#unstored(entry, error as Error);
+    }
+    const write = done(t).then(
+      () => {
+        entry.stored = true;
+        this.#pump();
+      },
+      (error: Error) => this.#unstored(entry, error),
+    );
+    this.#writes.add(write);
+    write.finally(() => this.#writes.delete(write));
+  }
+
+  /** Writing failed (quota, a value IndexedDB cannot clone): sent from memory, and the app is told. */
+  #unstored(entry: Entry, error: Error): void {
+    this.#host.notify("error", [
+      new Error(`durable: emit ${entry.id} ("${entry.event}") could not be written (${error.message}); it is kept in this page's memory only`),
+    ]);
+    entry.stored = true;
+    this.#pump();
+  }
+
+  /** Sends, in order, what is written and not in flight; stops at the first not written yet. */
+  #pump(): void {
+    if (!this.#connected) return;
+    for (const entry of this.#entries) {
+      if (!entry.stored) return;
+      if (this.#inFlight.has(entry.id)) continue;
+      this.#inFlight.add(entry.id);
+      this.#host.send([entry.event, ...entry.args, { [MARK]: entry.id }], (error, ...response) => this.#answered(entry, error, response), this.#ackTimeout);
+    }
+  }
+
+  #answered(entry: Entry, error: Error | null, response: unknown[]): void {
+    this.#inFlight.delete(entry.id);
+    if (error) {
+      // Timed out on a live connection: again. Disconnected: on the next one.
+      if (this.#connected) this.#pump();
+      return;
+    }
+    const at = this.#entries.indexOf(entry);
+    // Answered twice (sent again after a timeout): the first answer counts.
+    if (at < 0) return;
+    this.#entries.splice(at, 1);
+    this.#bytes -= entry.bytes;
+    const db = this.#db;
+    if (db) {
+      try {
+        const t = db.transaction(OUTBOX, "readwrite");
+        t.objectStore(OUTBOX).delete([this.#box, entry.order]);
+        done(t).catch((e: Error) => this.#host.notify("error", [new Error(`durable: a delivered emit could not be removed (${e.message}); it will be sent again after a reload and the server answers it again`)]));
+      } catch {
+        // The database closed (the page is going): the server dedupes the resend.
+      }
+    }
+    if (isErrorAck(response[0])) this.#host.notify("failed", [entry.id, response[0]]);
+    else this.#host.notify("delivered", [entry.id, response]);
+    entry.ack?.(response);
+  }
+
+  /** Writes the stream positions once per task, however many events it handled. */
+  #savePositions(): void {
+    if (this.#saveScheduled) return;
+    this.#saveScheduled = true;
+    queueMicrotask(() => {
+      this.#saveScheduled = false;
+      this.#writePositions();
+    });
+  }
+
+  #writePositions(): void {
+    const db = this.#db;
+    const positions = this.#positions;
+    if (!this.#loaded || !db || !positions) {
+      this.#positionsDirty = true;
+      return;
+    }
+    this.#positionsDirty = false;
+    const row: StoredStreams = { v: FORMAT, box: this.#box, epoch: positions.epoch, streams: positions.streams };
+    try {
+      const t = db.transaction(STREAMS, "readwrite");
+      t.objectStore(STREAMS).put(row);
+      done(t).catch((e: Error) => this.#host.notify("error", [new Error(`durable: stream positions could not be written (${e.message})`)]));
+    } catch {
+      // Closing: the next page asks from the last position written.
+    }
+  }
+}
