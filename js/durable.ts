@@ -7,7 +7,9 @@
 // stream is kept (in IndexedDB too) and reported in the handshake.
 //
 // No protocol decision is made here: this is an application-level contract
-// (the `$durable` markers) carried in ordinary events and acks.
+// (the `$durable` markers) carried in ordinary events and acks. The module
+// is loaded only by a socket made with `durable` (a chunk of its own, which
+// imports nothing: what it shares with the entry comes through its host).
 
 /** The key of the marker object, in both directions (socketio-wasm/server's `MARK`). */
 export const MARK = "$durable";
@@ -59,6 +61,8 @@ export interface DurableHost {
   /** Sends `list`; with `ack`, an error-first acknowledgement that fails after `timeout` ms (or on disconnect). */
   send(list: unknown[], ack?: (error: Error | null, ...response: unknown[]) => void, timeout?: number): void;
   notify<Ev extends keyof DurableEvents>(event: Ev, args: Parameters<DurableEvents[Ev]>): void;
+  /** Whether an answer is error-shaped (`isErrorAck`): the emit `failed`. */
+  isError(answer: unknown): boolean;
 }
 
 interface Entry extends DurableEntry {
@@ -93,18 +97,6 @@ export interface StreamPositions {
   streams: Record<string, number>;
 }
 
-/**
- * An error-shaped acknowledgement (the default `isError` of `useEmitWithAck`, and what makes a durable emit `failed`): true for an object answer with
- * a truthy `error` field (`{ error: "Room not found" }`), `ok: false` or
- * `status: "error"`. Anything else is data, `{}` included: socket.io sends a
- * server-side `new Error("...")` as `{}` (JSON keeps no property of an
- * Error), which cannot be told from an empty answer.
- */
-export function isErrorAck(value: unknown): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  const { error, ok, status } = value as { error?: unknown; ok?: unknown; status?: unknown };
-  return Boolean(error) || ok === false || status === "error";
-}
 
 const positive = (value: unknown, fallback: number, name: string): number => {
   if (value === undefined) return fallback;
@@ -419,7 +411,7 @@ export class Outbox {
         // The database closed (the page is going): the server dedupes the resend.
       }
     }
-    if (isErrorAck(response[0])) this.#host.notify("failed", [entry.id, response[0]]);
+    if (this.#host.isError(response[0])) this.#host.notify("failed", [entry.id, response[0]]);
     else this.#host.notify("delivered", [entry.id, response]);
     entry.ack?.(response);
   }

@@ -18,7 +18,7 @@ import {
   type EnginePacketType,
   type RequestOptions,
 } from "./runtime.js";
-import { Outbox, type DurableEntry, type DurableEvents, type DurableOptions } from "./durable.js";
+import type { DurableEntry, DurableEvents, DurableOptions, Outbox } from "./durable.js";
 import {
   connectionStats,
   RttWindow,
@@ -30,7 +30,9 @@ import {
 } from "./stats.js";
 
 export { ready, version, wasmMemoryBytes, TransportError, type CloseDetails, type RequestOptions };
-export { isErrorAck, type DurableEntry, type DurableEvents, type DurableOptions } from "./durable.js";
+export { isErrorAck } from "./ack-shape.js";
+import { isErrorAck } from "./ack-shape.js";
+export type { DurableEntry, DurableEvents, DurableOptions } from "./durable.js";
 export {
   RTT_WINDOW,
   statsInterval,
@@ -1105,9 +1107,11 @@ interface SocketState {
   unsent: Unsent[];
   /** Emits waiting behind a Blob being read, in call order. */
   outbox: Waiting[];
-  /** A durable socket's outbox, and whether it has read its store yet. */
+  /** A durable socket's outbox (once its module is loaded), and whether it has read its store yet. */
   durable: Outbox | undefined;
   durableLoaded: boolean;
+  /** A durable socket's emits made while its module loads, in call order. */
+  durableEarly: [list: unknown[], ack: AnyFn | undefined, mode: number, flags: Flags][] | undefined;
 }
 
 const EMIT_ERRORS: Record<number, string> = {
@@ -1121,23 +1125,27 @@ const EMIT_ERRORS: Record<number, string> = {
  * not acknowledged yet, kept in IndexedDB) and what it tells of them.
  */
 export class Durable {
-  readonly #outbox: Outbox;
+  readonly #outbox: Promise<Outbox>;
+  #loaded: Outbox | undefined;
   readonly #listeners: Listeners;
   /** Settles once the emits kept by an earlier page are read back (they go first). */
   readonly ready: Promise<void>;
   /** @internal made by the socket */
-  constructor(outbox: Outbox, listeners: Listeners) {
+  constructor(outbox: Promise<Outbox>, listeners: Listeners) {
     this.#outbox = outbox;
     this.#listeners = listeners;
-    this.ready = outbox.ready;
+    this.ready = outbox.then(async (o) => {
+      await o.ready;
+      this.#loaded = o;
+    });
   }
-  /** The emits waiting for their acknowledgement, in send order (an earlier page's first). */
+  /** After `ready`: the emits waiting for their acknowledgement, in send order (an earlier page's first). */
   pending(): DurableEntry[] {
-    return this.#outbox.pending();
+    return this.#loaded?.pending() ?? [];
   }
   /** Settles once every emit made so far is in IndexedDB (a page about to go can wait for it). */
-  written(): Promise<void> {
-    return this.#outbox.written();
+  async written(): Promise<void> {
+    await (await this.#outbox).written();
   }
   /** `delivered(id, response)`, `failed(id, error)`, `error(error)`; the handle removes exactly this listener. */
   on<Ev extends keyof DurableEvents>(event: Ev, listener: DurableEvents[Ev]): ListenerHandle {
@@ -1184,6 +1192,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
       outbox: [],
       durable: undefined,
       durableLoaded: false,
+      durableEarly: undefined,
     };
     const durable = options.durable;
     if (durable !== undefined && durable !== false) {
@@ -1192,24 +1201,40 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
       }
       const settings: DurableOptions = durable === true ? {} : durable;
       const listeners = new Listeners();
-      const outbox = new Outbox(
-        {
-          send: (list, ack, timeout) => {
-            if (timeout !== undefined) this.#flags.timeout = timeout;
-            this.#send(list, ack, ack ? 2 : 0, true);
+      const state = this.#state;
+      state.durableEarly = [];
+      // Its own chunk: an app without durable sockets never loads it.
+      const outbox = import("./durable.js").then(({ Outbox }) => {
+        const box = new Outbox(
+          {
+            send: (list, ack, timeout) => {
+              if (timeout !== undefined) this.#flags.timeout = timeout;
+              this.#send(list, ack, ack ? 2 : 0, true);
+            },
+            notify: (event, args) => {
+              const calls = Listeners.take(listeners.named.get(event));
+              if (calls) for (const r of calls) call(r.fn, this, args);
+              else if (event === "error") report(args[0]);
+            },
+            isError: isErrorAck,
           },
-          notify: (event, args) => {
-            const calls = Listeners.take(listeners.named.get(event));
-            if (calls) for (const r of calls) call(r.fn, this, args);
-            else if (event === "error") report(args[0]);
-          },
-        },
-        `${io.serverKey}|${nsp}|${settings.key ?? ""}`,
-        settings,
-      );
-      this.#state.durable = outbox;
+          `${io.serverKey}|${nsp}|${settings.key ?? ""}`,
+          settings,
+        );
+        state.durable = box;
+        for (const [list, ack, mode, flags] of state.durableEarly?.splice(0) ?? []) {
+          try {
+            this.#sendDurable(box, list, ack, mode, flags);
+          } catch (error) {
+            // Past the outbox's bounds: thrown by `emit` had the module been loaded.
+            report(error);
+          }
+        }
+        state.durableEarly = undefined;
+        box.ready.then(() => (state.durableLoaded = true));
+        return box;
+      });
       this.durable = new Durable(outbox, listeners);
-      outbox.ready.then(() => (this.#state.durableLoaded = true));
     }
     if (io.autoConnect) this.connect();
   }
@@ -1300,7 +1325,10 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     const state = this.#state;
     const flags = this.#flags;
     this.#flags = { volatile: false, timeout: undefined };
-    if (state.durable && !raw && !flags.volatile) return this.#sendDurable(state.durable, list, ack, mode, flags);
+    if (!raw && !flags.volatile) {
+      if (state.durable) return this.#sendDurable(state.durable, list, ack, mode, flags);
+      if (state.durableEarly) return void state.durableEarly.push([list, ack, mode, flags]);
+    }
     const found = content(list, true);
     if (state.outbox.length === 0 && found !== Content.Blob) {
       this.#write(list, found, ack, mode, flags);
@@ -1611,8 +1639,8 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   #askAuth(): void {
     const state = this.#state;
     // The stream positions of an earlier page go in the first handshake.
-    if (state.durable && !state.durableLoaded) {
-      state.durable.ready.then(() => this.#askAuth());
+    if (this.durable && !state.durableLoaded) {
+      this.durable.ready.then(() => this.#askAuth());
       return;
     }
     const send = (given: unknown) => {

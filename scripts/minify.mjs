@@ -1,5 +1,7 @@
 // Makes what the package ships small: tsc's output of js/ bundled into one
-// module per entry (dist/index.js, dist/react/index.js) and minified.
+// module per entry (dist/index.js, dist/react/index.js) and minified; what
+// an entry loads on demand (`import()`: the durable outbox) becomes a chunk
+// beside it (dist/chunk-*.js), which an app that never needs it never loads.
 // dist/index.js takes the wasm-bindgen glue in too, so the browser asks for
 // the .wasm as soon as it has that one module (no glue module to fetch and
 // evaluate first); the glue's own default URL of the .wasm is taken out, as
@@ -7,9 +9,9 @@
 // next to dist/index.js). The .d.ts files stay as tsc wrote them.
 //
 //   node scripts/minify.mjs
-import { rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { join, dirname } from "node:path";
+import { basename, join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { rolldown } from "rolldown";
 import { minify } from "terser";
@@ -26,7 +28,14 @@ async function bundle(entry, external) {
     treeshake: { moduleSideEffects: true },
     logLevel: "warn",
   });
-  await build.write({ file: dist(entry), format: "es", minify: true });
+  // Into dist/ beside the entry: a module loaded on demand (`import()`) becomes a chunk of its own.
+  await build.write({
+    dir: dirname(dist(entry)),
+    entryFileNames: basename(entry),
+    chunkFileNames: "chunk-[name]-[hash].js",
+    format: "es",
+    minify: true,
+  });
   await build.close();
 }
 
@@ -38,10 +47,12 @@ if (!source.includes(DEFAULT_URL)) {
 }
 await writeFile(glue, source.replace(DEFAULT_URL, 'throw new Error("socketio-wasm: no .wasm URL");'));
 
+// Chunks of an earlier build (their names carry a hash).
+for (const file of readdirSync(dist("."))) if (file.startsWith("chunk-")) rmSync(dist(file));
 await bundle("index.js", (id) => id.startsWith("node:"));
 await bundle("react/index.js", (id) => id === "react" || id.startsWith("react/") || id.endsWith("/index.js") && !id.includes("/react/"));
 // What the bundles now hold.
-for (const file of ["runtime.js", "codec.js", "stats.js", "durable.js", "wasm.js", "react/connection.js"]) rmSync(dist(file), { force: true });
+for (const file of ["runtime.js", "codec.js", "stats.js", "durable.js", "ack-shape.js", "wasm.js", "react/connection.js"]) rmSync(dist(file), { force: true });
 
 // The glue ships as well (its .d.ts types the bundle's imports), minified.
 const minified = await minify(await readFile(glue, "utf8"), {

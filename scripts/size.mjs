@@ -26,9 +26,11 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
  * the keyed send buffer, 0.8 KB of JS for the packet view and its checks;
  * 1.8 KB for connection stats, issue 16: 0.45 KB of wasm for the counters and
  * the one `stats` export, 1.3 KB of JS for the snapshot, `onStats`, frame and
- * byte counting and the round-trip window).
+ * byte counting and the round-trip window; 0.7 KB of JS for durable sockets'
+ * hooks, issue 15: the outbox itself is a chunk loaded only by a durable
+ * socket, not counted here).
  */
-export const BUDGET_GZIP = 48_400;
+export const BUDGET_GZIP = 49_100;
 
 /** The relative modules `file` imports, and theirs, `file` first. */
 function closure(file, seen = new Set()) {

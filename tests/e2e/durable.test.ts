@@ -212,6 +212,8 @@ describe("durable: bad input", () => {
         errors.push(`${(e as Error).name}: ${(e as Error).message}`);
       }
       const socket = window.sio.io(`${urls.main}/durable`, { forceNew: true, autoConnect: false, durable: { key: `f-${Date.now()}`, maxEntries: 2 } });
+      // Before `ready` the outbox's module may still be loading: its bounds are checked once it is.
+      await socket.durable!.ready;
       socket.emit("record", 1);
       socket.emit("record", 2);
       try {

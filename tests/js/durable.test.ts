@@ -3,7 +3,8 @@
 // over once, a gap answered by a replay request, a new server epoch starting
 // over; emits sent in order on connection, again on a timeout, settled once.
 import { describe, expect, it } from "vitest";
-import { isErrorAck, MARK, Outbox, REPLAY_EVENT, type DurableHost } from "../../js/durable.js";
+import { isErrorAck } from "../../js/ack-shape.js";
+import { MARK, Outbox, REPLAY_EVENT, type DurableHost } from "../../js/durable.js";
 
 type Sent = { list: unknown[]; ack?: (error: Error | null, ...response: unknown[]) => void };
 
@@ -15,6 +16,7 @@ function host(): DurableHost & { sent: Sent[]; told: unknown[][] } {
     told,
     send: (list, ack) => sent.push(ack ? { list, ack } : { list }),
     notify: (event, args) => told.push([event, ...args]),
+    isError: isErrorAck,
   };
 }
 
