@@ -47,6 +47,7 @@ const WEB: &[&str] = &[
     "listeners",
     "driver",
     "api",
+    "typed",
 ];
 
 /// The module a file belongs to: `session.rs` and `session/probe.rs` both

@@ -12,6 +12,7 @@ mod payload;
 mod polling;
 mod sink;
 mod sys;
+mod typed;
 mod websocket;
 
 pub use api::{
@@ -20,3 +21,4 @@ pub use api::{
 pub use driver::{AckCallback, AuthProvider, AuthReply};
 pub use event::{AckResponder, EventData, Incoming, Payload};
 pub use listeners::{Callback, Key};
+pub use typed::{AckRequest, ConnectionState, EventStream, StateStream, TypedAck, TypedError};

@@ -5,6 +5,7 @@
 
 mod rust_api;
 mod smoke;
+mod typed;
 
 use wasm_bindgen_test::wasm_bindgen_test_configure;
 
