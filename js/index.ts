@@ -6,8 +6,9 @@
 // bodies are encoded and parsed by js/codec.ts.
 import { ready, wasmMemoryBytes } from "./wasm.js";
 import { Output, Setting, version } from "../pkg/socketio_wasm.js";
-import { content, Content, encodeBody, readBlobs, type Binary } from "./codec.js";
+import { content, Content, encodeBody, parseBody, readBlobs, type Binary } from "./codec.js";
 import {
+  LateSocket,
   now,
   report,
   RESERVED,
@@ -140,6 +141,19 @@ export interface ManagerReservedEvents {
 export interface ManagerOptions extends RequestOptions {
   /** Engine.IO path on the server. Default `"/socket.io"`. */
   path?: string;
+  /**
+   * One connection for all the tabs of this origin that use this server
+   * (and this `shareKey`): the tab that holds it serves the others over a
+   * BroadcastChannel, and another takes over when it goes. It is a
+   * WebSocket (`transports` is `["websocket"]`). Ignored with `forceNew`.
+   */
+  shareAcrossTabs?: boolean;
+  /**
+   * Which tabs share (with `shareAcrossTabs`): tabs with other keys never
+   * do. Default: a hash of the `auth` object, or of the first answer of an
+   * `auth` function, so that two users in one browser never share.
+   */
+  shareKey?: string;
   /**
    * Query parameters sent with every request. (A string, `"a=1&b=2"`, is
    * taken too, as engine.io-client does; typed as an object so that
@@ -722,6 +736,27 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
   #query: string;
   /** What the core was last told the transports are. */
   #transports: number;
+  /** `shareAcrossTabs`: this Manager's WebSocket may be another tab's. */
+  readonly #shared: boolean;
+
+  /** Gives the runtime the share group's WebSockets (js/share.ts, loaded now). */
+  #share(options: Partial<ManagerOptions & SocketOptions>): void {
+    const manager = {
+      open: () => {
+        this.open();
+      },
+      socket: (nsp: string) => this.socket(nsp),
+      codec: {
+        parseBody: (text: string, start: number, event: boolean, attachments: ArrayBuffer[] | undefined) =>
+          parseBody(text, start, event, attachments, RESERVED),
+        encodeBody: (args: unknown[], attachments: ArrayBuffer[]) =>
+          encodeBody(args, content(args, true) === Content.Binary, attachments as Binary[]),
+      },
+    };
+    const name = shareKey(options).then((key) => `${this.serverKey}|${key}`);
+    this.#runtime.openSocket = (url, protocols) =>
+      new LateSocket(Promise.all([import("./share.js"), name]).then(([share, group]) => share.open(group, manager, url, protocols)));
+  }
 
   constructor(
     uri?: string | Partial<ManagerOptions & SocketOptions>,
@@ -737,6 +772,8 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
     this.serverKey = `${parsed.secure ? "https" : "http"}://${parsed.hostPort}${parsed.path}`;
     this.#urlQuery = parsed.query;
     const core = coreOptions(parsed, options);
+    this.#shared = options.shareAcrossTabs === true && options.forceNew !== true;
+    if (this.#shared) core.transports = 2;
     this.#query = core.query;
     this.#transports = core.transports;
     this.#runtime = new Runtime(
@@ -746,6 +783,7 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
       () => this.syncOptions(),
     );
     this.engine = new Engine(this.#runtime, this);
+    if (this.#shared) this.#share(options);
     if (bool(options as Record<string, unknown>, "closeOnBeforeunload", false)) {
       globalThis.addEventListener?.("beforeunload", () => this.#runtime.unload());
     }
@@ -830,7 +868,7 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
     }
     let transports: number;
     try {
-      transports = transportDigits(this.opts.transports);
+      transports = this.#shared ? 2 : transportDigits(this.opts.transports);
     } catch (error) {
       report(error);
       return;
@@ -1747,6 +1785,33 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
 }
 
 // ---------------------------------------------------------------- io() -----
+
+/** FNV-1a, 53 bits: short lock and channel names that do not show a token. */
+function hash(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return ((h1 >>> 0).toString(36) + (h2 >>> 0).toString(36));
+}
+
+/** The share key of a Manager's options: `shareKey`, or a hash of its `auth` (an object, or a function's first answer). */
+function shareKey(options: Partial<ManagerOptions & SocketOptions>): Promise<string> {
+  if (typeof options.shareKey === "string") return Promise.resolve(options.shareKey);
+  const auth = options.auth;
+  if (typeof auth !== "function") return Promise.resolve(hash(JSON.stringify(auth ?? null)));
+  return new Promise((resolve) => {
+    try {
+      auth((data) => resolve(hash(JSON.stringify(data ?? null))));
+    } catch (error) {
+      report(error);
+      resolve(hash("auth failed"));
+    }
+  });
+}
 
 /**
  * The one Manager cache: io()'s by connection key, which the React layer

@@ -114,6 +114,64 @@ interface Detail {
   context?: unknown;
 }
 
+/**
+ * The part of the browser's `WebSocket` the runtime uses. `shareAcrossTabs`
+ * puts another one in its place: a connection to the tab that holds the real
+ * one.
+ */
+export interface SocketLike {
+  binaryType: BinaryType;
+  onopen: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onclose: ((event: CloseEvent) => void) | null;
+  onerror: ((event: Event) => void) | null;
+  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void;
+  close(): void;
+}
+
+/** Opens a `SocketLike` for `url` (the browser's `WebSocket` by default). */
+export type OpenSocket = (url: string, protocols?: string | string[]) => SocketLike;
+
+/** A `SocketLike` whose socket is still being made (a module to load, a tab election): it opens when that one does. */
+export class LateSocket implements SocketLike {
+  binaryType: BinaryType = "arraybuffer";
+  onopen: ((event: Event) => void) | null = null;
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  onclose: ((event: CloseEvent) => void) | null = null;
+  onerror: ((event: Event) => void) | null = null;
+  #socket: SocketLike | undefined;
+  #closed = false;
+
+  constructor(socket: Promise<SocketLike>) {
+    socket.then(
+      (s) => {
+        if (this.#closed) return s.close();
+        s.binaryType = this.binaryType;
+        s.onopen = (e) => this.onopen?.(e);
+        s.onmessage = (e) => this.onmessage?.(e);
+        s.onclose = (e) => this.onclose?.(e);
+        s.onerror = (e) => this.onerror?.(e);
+        this.#socket = s;
+      },
+      (error: unknown) => {
+        report(error);
+        this.onerror?.(new Event("error"));
+        this.onclose?.(new CloseEvent("close", { code: 1006 }));
+      },
+    );
+  }
+
+  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
+    // The runtime sends only once the socket is open.
+    this.#socket?.send(data);
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#socket?.close();
+  }
+}
+
 /** Receives the core's events (see `Output` in src/bindings/mod.rs for what the arguments carry). */
 export type Deliver = (kind: Output, socket: number, number: number, text: string | undefined, value: unknown) => void;
 
@@ -126,6 +184,8 @@ interface Polling {
 }
 
 const MAX_DELAY = 0x7fffffff;
+
+const isPolling = (t: SocketLike | Polling): t is Polling => "posts" in t;
 
 /** Engine.IO's packet types, by their digit. */
 const PACKET_TYPES = ["open", "close", "ping", "pong", "message", "upgrade", "noop"] as const;
@@ -176,7 +236,9 @@ export class Runtime {
   readonly core: Core;
   readonly #deliver: Deliver;
   readonly #credentials: RequestCredentials;
-  readonly #transports = new Map<number, WebSocket | Polling>();
+  readonly #transports = new Map<number, SocketLike | Polling>();
+  /** How WebSockets are made: the browser's, unless the tabs share one connection. */
+  openSocket: OpenSocket = (url, protocols) => new WebSocket(url, protocols);
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Events queued by the core, five slots each (see `Deliver`). */
   #queue: unknown[] = [];
@@ -274,7 +336,7 @@ export class Runtime {
       for (let i = 0; i < queue.length; i += 5) {
         if (queue[i] === Output.Upgrade) {
           for (const [id, t] of this.#transports) {
-            if (t instanceof WebSocket) {
+            if (!isPolling(t)) {
               this.#currentTransport = id;
               this.#currentPolls = false;
             }
@@ -342,10 +404,10 @@ export class Runtime {
       this.#get(transport, url);
       return;
     }
-    let ws: WebSocket;
+    let ws: SocketLike;
     const r = this.#requests;
     try {
-      ws = new WebSocket(withQuery(url, r.transportOptions?.websocket?.query), r.protocols ?? r.transportOptions?.websocket?.protocols);
+      ws = this.openSocket(withQuery(url, r.transportOptions?.websocket?.query), r.protocols ?? r.transportOptions?.websocket?.protocols);
     } catch (error) {
       // A bad URL or blocked port: reported as a failure, after this call.
       this.#later(transport, Input.Error, "websocket error", { description: error });
@@ -443,7 +505,7 @@ export class Runtime {
   /** Host: sends a frame: `head`, `digits` (unless negative) and `body` (text), or `body` (binary). */
   send(transport: number, head: string | undefined, digits: number, body: string | Binary | undefined): void {
     const ws = this.#transports.get(transport);
-    if (!(ws instanceof WebSocket)) return;
+    if (ws === undefined || isPolling(ws)) return;
     if (digits >= 0) head += String(digits);
     const frame = head === undefined ? (body as Binary) : body === undefined ? head : head + (body as string);
     if (this.#debug) this.#log(`#${transport}: send ${typeof frame === "string" ? `text (${frame.length} chars)` : `binary (${frame.byteLength} bytes)`}`);
@@ -496,7 +558,7 @@ export class Runtime {
   /** Host: a long-polling POST. */
   post(transport: number, url: string, body: string): void {
     const poll = this.#transports.get(transport) as Polling | undefined;
-    if (poll === undefined || poll instanceof WebSocket) return;
+    if (poll === undefined || !isPolling(poll)) return;
     if (this.#debug) this.#log(`#${transport}: poll POST (${body.length} chars)`);
     if (this.tap !== undefined) this.#queue.push(CREATED, transport, 0, undefined, body);
     this.#countPayload(false, body, body.split(SEPARATOR).length);
@@ -589,7 +651,7 @@ export class Runtime {
     if (this.#debug) this.#log(`#${transport}: close`);
     this.#transports.delete(transport);
     if (this.#transports.size === 0) ONLINE.delete(this);
-    if (t instanceof WebSocket) {
+    if (!isPolling(t)) {
       t.onopen = t.onmessage = t.onclose = t.onerror = null;
       try {
         t.close();

@@ -1,0 +1,244 @@
+// `shareAcrossTabs`: one connection for all the tabs of an app. The tabs of
+// one share group elect a leader with a Web Lock (held until the tab closes
+// or crashes, then granted to the next one at once); the leader's Manager
+// holds the real WebSocket, and serves the others over a BroadcastChannel
+// (./share-hub.ts). A follower's Manager is an ordinary one whose WebSocket
+// is a `TabSocket`: its core speaks Engine.IO / Socket.IO to the leader's hub
+// as to a server, so every API (acks, timeouts, buffers, recovery of its own
+// emits, the React hooks) works in every tab unchanged. When the leader goes,
+// the next tab takes the lock, says so on the channel, and every tab's
+// Manager reconnects at once: to the server (the new leader) or to it.
+//
+// Loaded on demand by a Manager made with `shareAcrossTabs` (a chunk of its
+// own). Without Web Locks or BroadcastChannel every tab is its own leader.
+import type { SocketLike } from "./runtime.js";
+import type { ShareCodec } from "./share-hub.js";
+
+/** What the share group needs of the Manager that asked (js/index.ts's). */
+export interface SharedManager {
+  /** Makes a reconnection attempt now (during a reconnection delay). */
+  open(): void;
+  /** The socket of a namespace, for the hub (the leader serves the other tabs through it). */
+  socket(nsp: string): HubSocket;
+  /** The entry's body codec, lent to the hub. */
+  readonly codec: ShareCodec;
+}
+
+/** The part of a Socket the hub uses. */
+export interface HubSocket {
+  readonly id: string | undefined;
+  readonly connected: boolean;
+  readonly active: boolean;
+  connect(): unknown;
+  emit(event: string, ...args: unknown[]): unknown;
+  onAny(listener: (...args: unknown[]) => void): unknown;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+}
+
+/** Messages on the channel (everything else is dropped). */
+export type ChannelMessage =
+  | { t: "open"; conn: string }
+  | { t: "frame"; conn: string; up: boolean; data: string | ArrayBuffer }
+  | { t: "close"; conn: string; up: boolean }
+  | { t: "leader"; tab: string };
+
+/** The largest frame taken from the channel (a Socket.IO server's default `maxHttpBufferSize`). */
+export const MAX_FRAME = 1_000_000;
+const MAX_ID = 64;
+
+/** A message from the channel, if it has one of the shapes above (any script of the origin can post). */
+export function channelMessage(value: unknown): ChannelMessage | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const m = value as Record<string, unknown>;
+  const id = (x: unknown) => typeof x === "string" && x.length > 0 && x.length <= MAX_ID;
+  switch (m.t) {
+    case "open":
+      return id(m.conn) ? (m as ChannelMessage) : undefined;
+    case "close":
+      return id(m.conn) && typeof m.up === "boolean" ? (m as ChannelMessage) : undefined;
+    case "leader":
+      return id(m.tab) ? (m as ChannelMessage) : undefined;
+    case "frame": {
+      const d = m.data;
+      const size = typeof d === "string" ? d.length : d instanceof ArrayBuffer ? d.byteLength : -1;
+      return id(m.conn) && typeof m.up === "boolean" && size >= 0 && size <= MAX_FRAME ? (m as ChannelMessage) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const randomId = () => Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
+
+/** One share group in this page: its channel, its role, its sockets to the leader. */
+class Group {
+  readonly name: string;
+  readonly tab = randomId();
+  readonly channel: BroadcastChannel;
+  #leader = false;
+  /** Settles once this tab knows whether it leads. */
+  readonly elected: Promise<void>;
+  readonly managers = new Set<SharedManager>();
+  /** This tab's connections to the leader's hub. */
+  readonly followers = new Map<string, TabSocket>();
+  #hub: Promise<{ receive(message: ChannelMessage): void }> | undefined;
+
+  constructor(name: string) {
+    this.name = name;
+    this.channel = new BroadcastChannel(`socketio-wasm:${name}`);
+    this.channel.onmessage = (event: MessageEvent) => {
+      const message = channelMessage(event.data);
+      if (message) this.#receive(message);
+      else console.warn("socketio-wasm: a malformed message on the tabs' channel was dropped");
+    };
+    this.elected = new Promise<void>((elected) => {
+      const lock = `socketio-wasm:${name}`;
+      // Held for the tab's life: the browser releases it when the tab goes.
+      const hold = () =>
+        new Promise<never>(() => {
+          this.#promote();
+          elected();
+        });
+      navigator.locks
+        .request(lock, { ifAvailable: true }, (granted) => (granted ? hold() : undefined))
+        .then(() => {
+          if (this.#leader) return;
+          elected();
+          // Next in line: granted when the leader's tab goes.
+          void navigator.locks.request(lock, () => hold());
+        });
+    });
+  }
+
+  get leader(): boolean {
+    return this.#leader;
+  }
+
+  #promote(): void {
+    this.#leader = true;
+    this.#hub = import("./share-hub.js").then(({ Hub }) => new Hub(this));
+    this.#hub.catch((error: unknown) => console.error("socketio-wasm: the tabs' hub could not start", error));
+    this.channel.postMessage({ t: "leader", tab: this.tab });
+    this.#reconnect();
+  }
+
+  /** Drops the connections to the old leader: every Manager of this group reconnects now. */
+  #reconnect(): void {
+    for (const socket of [...this.followers.values()]) socket.drop();
+    // After the close reaches the core (a task), skip its reconnection delay.
+    setTimeout(() => {
+      for (const manager of this.managers) manager.open();
+    }, 0);
+  }
+
+  #receive(message: ChannelMessage): void {
+    if (message.t === "leader") {
+      if (message.tab !== this.tab) this.#reconnect();
+      return;
+    }
+    if (message.t === "open" || message.up) {
+      void this.#hub?.then((hub) => hub.receive(message));
+      return;
+    }
+    this.followers.get(message.conn)?.receive(message);
+  }
+}
+
+const groups = new Map<string, Group>();
+
+/** The group `name` of this page (one BroadcastChannel and one lock for all its Managers). */
+export function group(name: string): Group {
+  let g = groups.get(name);
+  if (!g) {
+    g = new Group(name);
+    groups.set(name, g);
+  }
+  return g;
+}
+
+/** Whether this browser can share (otherwise every tab connects by itself, as without the option). */
+export const canShare = (): boolean =>
+  typeof BroadcastChannel === "function" && typeof (globalThis.navigator as Navigator | undefined)?.locks?.request === "function";
+
+/**
+ * The WebSocket of `manager` in share group `name`: the real one in the
+ * leader's tab, a `TabSocket` to the leader's hub elsewhere.
+ */
+export async function open(name: string, manager: SharedManager, url: string, protocols?: string | string[]): Promise<SocketLike> {
+  if (!canShare()) return new WebSocket(url, protocols);
+  const g = group(name);
+  g.managers.add(manager);
+  await g.elected;
+  return g.leader ? new WebSocket(url, protocols) : new TabSocket(g);
+}
+
+/** How long a follower waits for the hub's handshake before its connection counts as failed. */
+const HUB_TIMEOUT = 2000;
+
+/** A follower's connection to the leader's hub, as a WebSocket would be. */
+export class TabSocket implements SocketLike {
+  binaryType: BinaryType = "arraybuffer";
+  onopen: ((event: Event) => void) | null = null;
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  onclose: ((event: CloseEvent) => void) | null = null;
+  onerror: ((event: Event) => void) | null = null;
+  readonly #group: Group;
+  readonly #conn = randomId();
+  #open = false;
+  #closed = false;
+  readonly #timer: ReturnType<typeof setTimeout>;
+
+  constructor(g: Group) {
+    this.#group = g;
+    g.followers.set(this.#conn, this);
+    g.channel.postMessage({ t: "open", conn: this.#conn });
+    this.#timer = setTimeout(() => this.#fail(), HUB_TIMEOUT);
+  }
+
+  receive(message: ChannelMessage): void {
+    if (this.#closed) return;
+    if (message.t === "close") return this.#fail();
+    if (message.t !== "frame") return;
+    if (!this.#open) {
+      this.#open = true;
+      clearTimeout(this.#timer);
+      this.onopen?.(new Event("open"));
+    }
+    this.onmessage?.(new MessageEvent("message", { data: message.data }));
+  }
+
+  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
+    if (this.#closed) return;
+    let frame: string | ArrayBuffer;
+    if (typeof data === "string") frame = data;
+    else if (data instanceof ArrayBuffer) frame = data;
+    else if (ArrayBuffer.isView(data)) frame = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+    else throw new TypeError("shareAcrossTabs: a Blob frame cannot be sent to the leader tab");
+    this.#group.channel.postMessage({ t: "frame", conn: this.#conn, up: true, data: frame });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#group.channel.postMessage({ t: "close", conn: this.#conn, up: true });
+    this.#end();
+  }
+
+  /** The leader changed: closed as a lost connection. */
+  drop(): void {
+    this.#fail();
+  }
+
+  #fail(): void {
+    if (this.#closed) return;
+    const wasOpen = this.#open;
+    this.#end();
+    if (!wasOpen) this.onerror?.(new Event("error"));
+    this.onclose?.(new CloseEvent("close", { code: 1006, reason: "leader tab gone" }));
+  }
+
+  #end(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#group.followers.delete(this.#conn);
+  }
+}

@@ -1,0 +1,179 @@
+// shareAcrossTabs in Chromium: several pages of one browser context (tabs of
+// one profile) against the real fixture server hold ONE engine connection;
+// each tab has the whole API (events, acks, binary, the server's ack
+// requests); when the leader tab closes, another takes over at once and
+// the emits pending in the others (with retries) are answered; bad channel
+// input is dropped; without Web Locks a tab connects by itself.
+import { afterEach, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { control, fixture, pagePerTest } from "./fixture.js";
+
+let browser: Browser;
+pagePerTest(
+  () => false,
+  (_page, b) => (browser = b),
+);
+
+let context: BrowserContext | undefined;
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+});
+
+const urls = fixture;
+type Urls = typeof urls;
+type Stats = { engineClients: number; sockets: Record<string, number> };
+
+/** `count` tabs of one context, each with `window.tab`: a shared socket on the main namespace and what it saw. */
+async function tabs(count: number, options: Record<string, unknown> = {}): Promise<Page[]> {
+  context = await browser.newContext();
+  const pages: Page[] = [];
+  for (let i = 0; i < count; i++) {
+    const page = await context.newPage();
+    page.on("pageerror", (error) => console.error(`tab ${i}:`, error.message));
+    await page.goto(`${fixture.control}/page.html`);
+    await page.waitForFunction(() => window.sio !== undefined);
+    await page.evaluate(
+      async ({ urls, options, i }) => {
+        const socket = window.sio.io(urls.main, { shareAcrossTabs: true, reconnectionDelay: 200, ...options });
+        const seen = { news: [] as number[], connects: 0, disconnects: [] as string[], results: [] as unknown[], connectedAt: [] as number[] };
+        socket.on("connect", () => {
+          seen.connects++;
+          seen.connectedAt.push(Date.now());
+        });
+        socket.on("disconnect", (reason: string) => seen.disconnects.push(reason));
+        socket.on("news", (n: number) => seen.news.push(n));
+        socket.on("question", (...args: unknown[]) => (args.pop() as (answer: string) => void)(`tab ${i}`));
+        socket.on("serverAckResult", (r: unknown) => seen.results.push(r));
+        (window as unknown as { tab: unknown }).tab = { socket, seen };
+        await new Promise((resolve) => (socket.connected ? resolve(undefined) : socket.once("connect", () => resolve(undefined))));
+      },
+      { urls, options, i },
+    );
+    pages.push(page);
+  }
+  return pages;
+}
+
+/** The fixture's counts once connections of earlier tests have finished closing. */
+async function settled(): Promise<Stats> {
+  let last = await control<Stats>("stats", "GET");
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = await control<Stats>("stats", "GET");
+    if (now.engineClients === last.engineClients) return now;
+    last = now;
+  }
+  return last;
+}
+
+type Seen = { news: number[]; connects: number; disconnects: string[]; results: unknown[]; connectedAt: number[] };
+const seen = (page: Page) => page.evaluate(() => (window as unknown as { tab: { seen: Seen } }).tab.seen);
+const socketId = (page: Page) => page.evaluate(() => (window as unknown as { tab: { socket: { id: string } } }).tab.socket.id);
+
+describe("shareAcrossTabs", () => {
+  it("three tabs hold one connection, and each has events, acks, binary and the server's ack requests", async () => {
+    const before = await settled();
+    const pages = await tabs(3);
+    const after = await settled();
+    expect(after.engineClients - before.engineClients).toBe(1);
+    expect((after.sockets["/"] ?? 0) - (before.sockets["/"] ?? 0)).toBe(1);
+    // The same socket, seen from each tab.
+    const ids = await Promise.all(pages.map(socketId));
+    expect(new Set(ids).size).toBe(1);
+
+    await control("broadcast?event=news&count=3");
+    for (const page of pages) await expect.poll(async () => (await seen(page)).news).toEqual([0, 1, 2]);
+
+    for (const page of pages) {
+      const answers = await page.evaluate(async () => {
+        const { socket } = (window as unknown as { tab: { socket: ReturnType<typeof window.sio.io> } }).tab;
+        const text = await socket.emitWithAck("echo", { text: "héllo 👋" });
+        const binary = (await socket.emitWithAck("echo", new Uint8Array([1, 2, 255]))) as ArrayBuffer;
+        return { text, binary: [...new Uint8Array(binary)] };
+      });
+      expect(answers).toEqual({ text: { text: "héllo 👋" }, binary: [1, 2, 255] });
+    }
+
+    // The server asks for an ack: every tab hears the question, the first answer is the one.
+    await pages[2]!.evaluate(() => (window as unknown as { tab: { socket: { emit(e: string, n: number): void } } }).tab.socket.emit("askClient", 7));
+    for (const page of pages) {
+      await expect.poll(async () => (await seen(page)).results.length).toBe(1);
+      const [result] = (await seen(page)).results as { answer: string[] }[];
+      expect(result!.answer[0]).toMatch(/^tab \d$/);
+    }
+  });
+
+  it("when the leader tab closes, another takes over within a second, and a pending emit with retries is answered", async () => {
+    const before = await settled();
+    const pages = await tabs(3, { ackTimeout: 1500, retries: 3 });
+    const [leader, a, b] = pages as [Page, Page, Page];
+    const pending = a.evaluate(async () => {
+      const { socket } = (window as unknown as { tab: { socket: ReturnType<typeof window.sio.io> } }).tab;
+      return socket.emitWithAck("slowAck", 400);
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const closedAt = Date.now();
+    await leader.close({ runBeforeUnload: false });
+    for (const page of [a, b]) {
+      await expect.poll(async () => (await seen(page)).connects, { timeout: 10_000 }).toBe(2);
+      const s = await seen(page);
+      expect(s.disconnects).toEqual(["transport close"]);
+      // Back within a second of the close.
+      expect(s.connectedAt[1]! - closedAt).toBeLessThan(1000);
+    }
+    expect(await pending).toBe("late");
+    // One connection still: the new leader's (the old one's is gone).
+    await expect.poll(async () => (await control<Stats>("stats", "GET")).engineClients - before.engineClients).toBe(1);
+    await control("broadcast?event=news&count=2");
+    for (const page of [a, b]) await expect.poll(async () => (await seen(page)).news).toEqual([0, 1]);
+  });
+
+  it("drops malformed channel messages without harm, and a tab without Web Locks connects by itself", async () => {
+    const [leader, follower] = (await tabs(2, { shareKey: "k" })) as [Page, Page];
+    const warnings: string[] = [];
+    leader.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+    // Any script of the origin can post on the group's channel: the leader must not trust it.
+    await follower.evaluate((urls) => {
+      const channel = new BroadcastChannel(`socketio-wasm:${urls.main}/socket.io|k`);
+      const bad: unknown[] = [
+        null,
+        42,
+        "text",
+        { t: "frame", conn: "x".repeat(100), up: true, data: "4" },
+        { t: "open" },
+        { t: "frame", conn: "c", up: true, data: [1, 2] },
+        { t: "open", conn: "evil" },
+        { t: "frame", conn: "evil", up: true, data: "49999999-/chat,[" },
+        { t: "frame", conn: "evil", up: true, data: new ArrayBuffer(8) },
+      ];
+      for (const message of bad) channel.postMessage(message);
+      channel.close();
+    }, urls);
+    await expect.poll(() => warnings.length).toBeGreaterThanOrEqual(6);
+    const answers = await Promise.all(
+      [leader, follower].map((page) =>
+        page.evaluate(() => (window as unknown as { tab: { socket: ReturnType<typeof window.sio.io> } }).tab.socket.emitWithAck("echo", "still fine")),
+      ),
+    );
+    expect(answers).toEqual(["still fine", "still fine"]);
+    expect((await seen(follower)).disconnects).toEqual([]);
+
+    const lone = await browser.newPage();
+    await lone.goto(`${fixture.control}/page.html`);
+    await lone.waitForFunction(() => window.sio !== undefined);
+    const alone = await lone.evaluate(async (urls) => {
+      Object.defineProperty(navigator, "locks", { value: undefined });
+      const socket = window.sio.io(`${urls.main}/chat`, { shareAcrossTabs: true, forceNew: true });
+      await new Promise((resolve, reject) => {
+        socket.once("connect", () => resolve(undefined));
+        socket.once("connect_error", reject);
+      });
+      const answer = await socket.emitWithAck("echo", 1);
+      socket.disconnect();
+      return answer;
+    }, urls);
+    expect(alone).toBe(1);
+    await lone.close();
+  });
+});
