@@ -25,22 +25,29 @@ export interface Header {
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
-/** The core's bounds (`Limits`): ack ids an f64 holds exactly, a sane attachment count. */
-const MAX_ID_DIGITS = 15;
-const MAX_ATTACHMENTS = 10_000;
+/** The core's rules (`packet::decode_header`, `Limits`): at most 20 digits, ack ids that fit a u64, 1 to 10 attachments. */
+const MAX_DIGITS = 20;
+const MAX_ATTACHMENTS = 10;
+const MAX_ID = (1n << 64n) - 1n;
 
-/** The header of Socket.IO packet `text` (no Engine.IO `4`), or `undefined` when it is not one. */
+/** Where the run of digits from `i` ends. */
+function digits(text: string, i: number): number {
+  let j = i;
+  while (j < text.length && isDigit(text.charCodeAt(j))) j++;
+  return j;
+}
+
+/** The header of Socket.IO packet `text` (no Engine.IO `4`), or `undefined` when the core would refuse it. */
 export function readHeader(text: string): Header | undefined {
   const type = text.charCodeAt(0) - 48;
   if (!(type >= 0 && type <= 6)) return undefined;
   let i = 1;
   let attachments = 0;
   if (type === 5 || type === 6) {
-    let j = i;
-    while (j < text.length && isDigit(text.charCodeAt(j))) j++;
-    if (j === i || text[j] !== "-" || j - i > 5) return undefined;
+    const j = digits(text, i);
+    if (j === i || j - i > MAX_DIGITS || text[j] !== "-") return undefined;
     attachments = Number(text.slice(i, j));
-    if (attachments > MAX_ATTACHMENTS) return undefined;
+    if (attachments === 0 || attachments > MAX_ATTACHMENTS) return undefined;
     i = j + 1;
   }
   let nsp = "/";
@@ -50,9 +57,8 @@ export function readHeader(text: string): Header | undefined {
     nsp = text.slice(i, end);
     i = comma < 0 ? end : comma + 1;
   }
-  let j = i;
-  while (j < text.length && isDigit(text.charCodeAt(j))) j++;
-  if (j - i > MAX_ID_DIGITS) return undefined;
+  const j = digits(text, i);
+  if (j - i > MAX_DIGITS || (j - i > 15 && BigInt(text.slice(i, j)) > MAX_ID)) return undefined;
   const id = j > i ? Number(text.slice(i, j)) : undefined;
   return { type, nsp, id, attachments, start: j };
 }

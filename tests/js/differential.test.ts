@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { connectAck, connectError, handshake, offsetOf, parseBody } from "../../js/codec.js";
+import { readHeader, writePacket } from "../../js/share-hub.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** `packet::RESERVED_EVENTS` (the runtime gets it from the wasm; this test needs no wasm). */
@@ -556,7 +557,30 @@ function count(tally: Tally, kind: string, accepted: boolean): void {
   t[accepted ? 0 : 1]++;
 }
 
+/**
+ * The tabs' hub reads the other tabs' packets with its own header reader
+ * (js/share-hub.ts): the same header, or the same refusal, as the core's;
+ * and what it writes back, the core reads as written.
+ */
+function compareHubHeader(c: Case, rust: RustPacket, tally: Tally): string | undefined {
+  const js = readHeader(c.text);
+  const h = rust.header;
+  count(tally, "hub header", h !== undefined);
+  if (h === undefined) return js === undefined ? undefined : `hub: Rust refuses the header (${rust.header_error}), JS reads ${JSON.stringify(js)}`;
+  if (js === undefined) return `hub: Rust reads the header ${JSON.stringify(h)}, JS refuses`;
+  const expected = { type: h.kind, nsp: h.nsp ?? "/", id: h.id === null ? undefined : Number(h.id), attachments: h.attachments, start: h.start };
+  const diff = difference(js, expected);
+  if (diff !== undefined) return `hub: header differs at ${diff}: ${JSON.stringify(js)} vs ${JSON.stringify(expected)}`;
+  // The hub writes ids it numbered, or a tab's core did: safe integers.
+  if (js.id !== undefined && !Number.isSafeInteger(js.id)) return undefined;
+  const written = writePacket(js.type, js.nsp, js.id, js.attachments, c.text.slice(js.start)).slice(1);
+  const again = readHeader(written);
+  return difference(again, { ...js, start: again?.start ?? -1 }) === undefined ? undefined : `hub: ${JSON.stringify(written)} does not read back`;
+}
+
 function comparePacket(c: Case, rust: RustPacket, tally: Tally): string | undefined {
+  const hub = compareHubHeader(c, rust, tally);
+  if (hub !== undefined) return hub;
   const h = rust.header;
   if (h === undefined) {
     // decode_header is the core's, the same code in both builds.
