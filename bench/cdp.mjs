@@ -88,6 +88,16 @@ class Browser {
   /** A page in a fresh browser context (its own, empty HTTP cache). */
   async newPage(url) {
     const { browserContextId } = await this.send("Target.createBrowserContext", { disposeOnDetach: true });
+    return this.pageIn(browserContextId, url);
+  }
+
+  /** A fresh browser context, for several pages (tabs of one profile): `pageIn` opens them. */
+  async newContext() {
+    const { browserContextId } = await this.send("Target.createBrowserContext", { disposeOnDetach: true });
+    return browserContextId;
+  }
+
+  async pageIn(browserContextId, url) {
     const { targetId } = await this.send("Target.createTarget", { url, browserContextId });
     const { sessionId } = await this.send("Target.attachToTarget", { targetId, flatten: true });
     return new Page(this, sessionId, targetId, browserContextId);
@@ -156,5 +166,10 @@ class Page {
   async close() {
     await this.browser.send("Target.closeTarget", { targetId: this.targetId });
     await this.browser.send("Target.disposeBrowserContext", { browserContextId: this.contextId }).catch(() => {});
+  }
+
+  /** Closes this tab only (its context stays, with its other tabs). */
+  async closeTab() {
+    await this.browser.send("Target.closeTarget", { targetId: this.targetId });
   }
 }

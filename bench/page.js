@@ -1,6 +1,7 @@
 // One client under test in one page: `?client=wasm|base|ref|raw` (`base`:
 // another build of this package, `npm run bench -- --baseline DIR`), `&fake` for the
-// in-memory WebSocket, `&stats` to ask socketio-wasm for its stats once
+// in-memory WebSocket, `&share` to share one connection between the pages
+// of a context (`shareAcrossTabs`), `&stats` to ask socketio-wasm for its stats once
 // connected (`--stats`), `&cold` to connect at once (cold connect time from
 // navigation start). bench/run.mjs drives it through CDP (`bench.run(name,
 // params)`, awaited), so nothing else watches the page while it runs.
@@ -24,7 +25,10 @@ const lib =
 function connect() {
   if (kind === "raw") return lib.connect(BASE);
   return new Promise((resolve, reject) => {
-    const s = lib.io(BASE, { transports: ["websocket"], forceNew: true, reconnection: false });
+    // `&share`: the tabs of the context share one connection (socketio-wasm only).
+    const s = params.has("share")
+      ? lib.io(BASE, { shareAcrossTabs: true, reconnectionDelay: 100 })
+      : lib.io(BASE, { transports: ["websocket"], forceNew: true, reconnection: false });
     s.once("connect", () => {
       // `&stats`: as an app showing connection stats (bytes are counted from the first call).
       if (params.has("stats")) s.io.stats();
@@ -147,6 +151,11 @@ const cases = {
   async open() {
     socket = await connect();
     return true;
+  },
+  /** `Date.now()` of this socket's next `connect` (a hand-over: the leader tab went). */
+  async nextConnect() {
+    await new Promise((resolve) => socket.once("connect", resolve));
+    return Date.now();
   },
   async recv({ n, size }) {
     const c = counter(n);

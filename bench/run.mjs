@@ -41,6 +41,7 @@ const N10K = QUICK ? 500 : 1_000; // 10 KiB events
 const NET_ACKS = QUICK ? 500 : 1_000; // sequential acks over the network
 const ACKS = QUICK ? 2_000 : 10_000;
 const CYCLES = QUICK ? 20_000 : 100_000;
+const HANDOVERS = QUICK ? 5 : 20;
 const log = (...a) => console.error("[bench]", ...a);
 
 // ------------------------------------------------------------------ size --
@@ -186,8 +187,60 @@ async function measureClient(browser, base, kind) {
     await page.close();
     phase("net rest");
   }
+  if (kind === "wasm") {
+    out.share = await measureShare(browser, base);
+    phase("share");
+  }
   out.phases = phases.join(", ");
   return out;
+}
+
+/**
+ * `shareAcrossTabs`: two tabs of one context, the follower receives what it
+ * asked for through the leader's tab (script time per event against the
+ * same in a tab with its own connection, `recvSmall`); then hand-overs: the
+ * leader tab closes, how long until the follower is connected again.
+ */
+async function measureShare(browser, base) {
+  const url = `${base}/bench/page.html?client=wasm&share`;
+  const context = await browser.newContext();
+  const leader = await browser.pageIn(context, url);
+  await leader.waitFor("globalThis.benchReady");
+  await leader.eval(`bench.run("open")`);
+  const follower = await browser.pageIn(context, url);
+  await follower.waitFor("globalThis.benchReady");
+  await follower.eval(`bench.run("open")`);
+  await follower.send("Performance.enable", { timeDomain: "threadTicks" });
+  await follower.eval(`bench.run("recv", { n: ${N / 20}, size: 0 })`);
+  const before = await follower.metrics();
+  const recv = await follower.eval(`bench.run("recv", { n: ${N}, size: 0 })`);
+  const after = await follower.metrics();
+  recv.scriptUsPerEvent = ((after.ScriptDuration - before.ScriptDuration) * 1e6) / N;
+  await leader.closeTab();
+  await follower.eval(`bench.run("close")`);
+  await follower.closeTab();
+  await browser.send("Target.disposeBrowserContext", { browserContextId: context }).catch(() => {});
+
+  const handOver = [];
+  for (let i = 0; i < HANDOVERS; i++) {
+    const ctx = await browser.newContext();
+    const a = await browser.pageIn(ctx, url);
+    await a.waitFor("globalThis.benchReady");
+    await a.eval(`bench.run("open")`);
+    const b = await browser.pageIn(ctx, url);
+    await b.waitFor("globalThis.benchReady");
+    await b.eval(`bench.run("open")`);
+    const connected = b.eval(`bench.run("nextConnect")`);
+    await new Promise((r) => setTimeout(r, 20));
+    const closedAt = Date.now();
+    await a.closeTab();
+    handOver.push((await connected) - closedAt);
+    await b.eval(`bench.run("close")`);
+    await b.closeTab();
+    await browser.send("Target.disposeBrowserContext", { browserContextId: ctx }).catch(() => {});
+  }
+  const sorted = [...handOver].sort((x, y) => x - y);
+  return { recv, handOverP50: sorted[sorted.length >> 1], handOverMax: sorted[sorted.length - 1], handOvers: handOver.length };
 }
 
 // ---------------------------------------------------------------- report --
@@ -227,6 +280,10 @@ const ROWS = [
   [`memory: JS heap growth after ${CYCLES / 1000}k on/off + ${ACKS / 1000}k acks (B)`, "memory.heapGrowth", "B", false],
   ["memory: JS heap growth, the same again (B)", "memory.heapGrowthAgain", "B", false],
   ["memory: wasm memory growth (B)", "memory.wasmGrowth", "B", false],
+  ["shareAcrossTabs: follower tab, receive small (events/s)", "share.recv.rate", "/s", true],
+  ["shareAcrossTabs: follower tab, receive small, script µs/event", "share.recv.scriptUsPerEvent", "µs", false],
+  [`shareAcrossTabs: hand-over p50 over ${HANDOVERS} leader tabs closed (ms)`, "share.handOverP50", "ms", false],
+  [`shareAcrossTabs: hand-over max over ${HANDOVERS} (ms)`, "share.handOverMax", "ms", false],
 ];
 const pick = (obj, path) => path.split(".").reduce((o, k) => o?.[k], obj);
 
