@@ -203,13 +203,19 @@ async function measureClient(browser, base, kind) {
  */
 async function measureShare(browser, base) {
   const url = `${base}/bench/page.html?client=wasm&share`;
-  const context = await browser.newContext();
-  const leader = await browser.pageIn(context, url);
-  await leader.waitFor("globalThis.benchReady");
-  await leader.eval(`bench.run("open")`);
-  const follower = await browser.pageIn(context, url);
-  await follower.waitFor("globalThis.benchReady");
-  await follower.eval(`bench.run("open")`);
+  /** Two connected tabs of a new context: the first leads. */
+  const twoTabs = async () => {
+    const context = await browser.newContext();
+    const tabs = [];
+    for (let i = 0; i < 2; i++) {
+      const tab = await browser.pageIn(context, url);
+      await tab.waitFor("globalThis.benchReady");
+      await tab.eval(`bench.run("open")`);
+      tabs.push(tab);
+    }
+    return { context, leader: tabs[0], follower: tabs[1] };
+  };
+  const { context, leader, follower } = await twoTabs();
   await follower.send("Performance.enable", { timeDomain: "threadTicks" });
   await follower.eval(`bench.run("recv", { n: ${N / 20}, size: 0 })`);
   const before = await follower.metrics();
@@ -223,13 +229,7 @@ async function measureShare(browser, base) {
 
   const handOver = [];
   for (let i = 0; i < HANDOVERS; i++) {
-    const ctx = await browser.newContext();
-    const a = await browser.pageIn(ctx, url);
-    await a.waitFor("globalThis.benchReady");
-    await a.eval(`bench.run("open")`);
-    const b = await browser.pageIn(ctx, url);
-    await b.waitFor("globalThis.benchReady");
-    await b.eval(`bench.run("open")`);
+    const { context: ctx, leader: a, follower: b } = await twoTabs();
     const connected = b.eval(`bench.run("nextConnect")`);
     await new Promise((r) => setTimeout(r, 20));
     const closedAt = Date.now();
