@@ -738,6 +738,17 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
   #transports: number;
   /** `shareAcrossTabs`: this Manager's WebSocket may be another tab's. */
   readonly #shared: boolean;
+  #tabRole: "leader" | "follower" | undefined;
+
+  /**
+   * With `shareAcrossTabs`: `"leader"` when this tab holds the connection
+   * the tabs share, `"follower"` when another tab does (set at each
+   * connection, so read it on `connect`); `undefined` before the first
+   * election, and without the option.
+   */
+  get tabRole(): "leader" | "follower" | undefined {
+    return this.#tabRole;
+  }
 
   /** Gives the runtime the share group's WebSockets (js/share.ts, loaded now). */
   #share(options: Partial<ManagerOptions & SocketOptions>): void {
@@ -746,6 +757,9 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
         this.open();
       },
       socket: (nsp: string) => this.socket(nsp),
+      role: (leader: boolean) => {
+        this.#tabRole = leader ? "leader" : "follower";
+      },
       codec: {
         parseBody: (text: string, start: number, event: boolean, attachments: ArrayBuffer[] | undefined) =>
           parseBody(text, start, event, attachments, RESERVED),

@@ -22,6 +22,8 @@ export interface SharedManager {
   socket(nsp: string): HubSocket;
   /** The entry's body codec, lent to the hub. */
   readonly codec: ShareCodec;
+  /** Told which part this tab plays, at each connection. */
+  role(leader: boolean): void;
 }
 
 /** The part of a Socket the hub uses. */
@@ -165,10 +167,14 @@ export const canShare = (): boolean =>
  * leader's tab, a `TabSocket` to the leader's hub elsewhere.
  */
 export async function open(name: string, manager: SharedManager, url: string, protocols?: string | string[]): Promise<SocketLike> {
-  if (!canShare()) return new WebSocket(url, protocols);
+  if (!canShare()) {
+    manager.role(true);
+    return new WebSocket(url, protocols);
+  }
   const g = group(name);
   g.managers.add(manager);
   await g.elected;
+  manager.role(g.leader);
   return g.leader ? new WebSocket(url, protocols) : new TabSocket(g);
 }
 

@@ -78,9 +78,13 @@ describe("shareAcrossTabs", () => {
     const after = await settled();
     expect(after.engineClients - before.engineClients).toBe(1);
     expect((after.sockets["/"] ?? 0) - (before.sockets["/"] ?? 0)).toBe(1);
-    // The same socket, seen from each tab.
+    // The same socket, seen from each tab; the first tab holds the connection.
     const ids = await Promise.all(pages.map(socketId));
     expect(new Set(ids).size).toBe(1);
+    const roles = await Promise.all(
+      pages.map((p) => p.evaluate(() => (window as unknown as { tab: { socket: { io: { tabRole?: string } } } }).tab.socket.io.tabRole)),
+    );
+    expect(roles).toEqual(["leader", "follower", "follower"]);
 
     await control("broadcast?event=news&count=3");
     for (const page of pages) await expect.poll(async () => (await seen(page)).news).toEqual([0, 1, 2]);
@@ -155,6 +159,10 @@ describe("shareAcrossTabs", () => {
       expect(s.connectedAt[1]! - closedAt).toBeLessThan(1000);
     }
     expect(await pending).toBe("late");
+    const roles = await Promise.all(
+      [a, b].map((p) => p.evaluate(() => (window as unknown as { tab: { socket: { io: { tabRole?: string } } } }).tab.socket.io.tabRole)),
+    );
+    expect(roles.sort()).toEqual(["follower", "leader"]);
     // One connection still: the new leader's (the old one's is gone).
     await expect.poll(async () => (await control<Stats>("stats", "GET")).engineClients - before.engineClients).toBe(1);
     await control("broadcast?event=news&count=2");
