@@ -378,6 +378,10 @@ export function createExampleServer(config) {
       return [null, message];
     });
 
+    // The helper answers it; logged to see how often live events had a gap
+    // (an event missed while the connection was down, then a later one).
+    socket.on("$durable:replay", (stream, after) => log.info("replay-asked", { sid: socket.id, user: user.id, stream, after }));
+
     let lastTyping = 0;
     socket.on("typing", (payload) => {
       if (checkRoom(payload) || !socket.rooms.has(payload.room)) return;
