@@ -27,7 +27,6 @@ import { checkCredentials, checkMessage, checkRoom, fail, isId, mentions } from 
  * @param {{ burst: number, perSecond: number }} [config.messageRate] token bucket per socket for "message"
  * @param {number} [config.authRatePerMinute] sign-up / log-in attempts per IP per minute
  * @param {number} [config.historyLimit]
- * @param {import("socketio-wasm/server").DurableStore} [config.durableStore] default: one on `storage.db`
  */
 export function createExampleServer(config) {
   const {
@@ -161,14 +160,13 @@ export function createExampleServer(config) {
   // crash, another node) gets what it missed. The store is in the app's
   // SQLite file: ids, logs and the epoch survive restarts. Installed before
   // the app's connection handlers: its packet middleware must run first.
-  const durableStore = config.durableStore ?? openDurableStore(storage.db, { namespace: "/chat" });
   const onDurableError = (error, socket) => log.warn("durable-error", { nsp: socket.nsp.name, sid: socket.id, error: error.message });
   const scope = (socket) => String(socket.data.user.id);
-  const durableChat = durable(chat, { store: durableStore, scope, onError: onDurableError });
+  const durableChat = durable(chat, { store: openDurableStore(storage.db, { namespace: "/chat" }), scope, onError: onDurableError });
   // The client's socket options apply to both namespaces of its connection:
   // its /notifications emits carry message ids too.
   durable(notifications, {
-    store: config.durableStore ?? openDurableStore(storage.db, { namespace: "/notifications" }),
+    store: openDurableStore(storage.db, { namespace: "/notifications" }),
     scope,
     onError: onDurableError,
   });
@@ -512,7 +510,7 @@ export function createExampleServer(config) {
     clearTimeout(timer);
   }
 
-  return { app, httpServer, io, listen, close, stats, durableStore, allowOrigin: (origin) => origins.add(origin) };
+  return { app, httpServer, io, listen, close, stats, allowOrigin: (origin) => origins.add(origin) };
 }
 
 function connectError(message, code) {

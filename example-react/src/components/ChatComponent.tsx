@@ -104,7 +104,7 @@ export function ChatComponent({ me }: { me: string }) {
   const [typing, setTyping] = useState<Record<string, number>>({});
   const [text, setText] = useState("");
   const join = chat.useEmitWithAck("join", { errorFirst: true });
-  /** IndexedDB cannot be used (private mode, quota): sends are kept in this page's memory only. */
+  /** The outbox's storage failed (IndexedDB unavailable, quota, a corrupt entry): the details, shown on hover. */
   const [storageProblem, setStorageProblem] = useState<string | null>(null);
   const [outboxReady, setOutboxReady] = useState(false);
   /** The outbox's message ids of the earlier page's sends shown here, to their items. */
@@ -164,7 +164,8 @@ export function ChatComponent({ me }: { me: string }) {
     let cancelled = false;
     const settle = (id: string, error: unknown, message: Message | undefined) => {
       const key = earlierSends.current.get(id);
-      if (key === undefined) return; // this page's own: its callback has it
+      // Not shown from the outbox: a send of this page, settled by its callback.
+      if (key === undefined) return;
       earlierSends.current.delete(id);
       if (error !== null && error !== undefined) dispatch({ type: "failed", key, error: errorText(error) });
       else if (message && message.room === roomShown.current) dispatch({ type: "merge", messages: [message] });
@@ -329,7 +330,7 @@ export function ChatComponent({ me }: { me: string }) {
       </div>
       {storageProblem && (
         <p className="warning" title={storageProblem}>
-          Messages typed offline are kept in this tab only (the browser's storage is unavailable).
+          Storage problem: messages typed offline may not survive a reload.
         </p>
       )}
       {joinError && (
