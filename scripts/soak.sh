@@ -7,6 +7,7 @@
 # app and every acknowledgement settled. Not part of `npm test`.
 #
 # Usage: scripts/soak.sh            (env: MESSAGES, RATE, STALLS, SEED, DEADLINE_S, TRANSPORTS)
+#        SOAK=example scripts/soak.sh (env: MESSAGES, RATE, RESTART_S, RELOADS, SEED, DEADLINE_S)
 # Needs the build (pkg/, dist/): it runs scripts/build.sh when they are missing.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -18,5 +19,12 @@ fi
 if [ ! -f pkg/socketio_wasm_bg.wasm ] || [ ! -f dist/index.js ]; then
   bash scripts/bootstrap.sh
   bash scripts/build.sh
+fi
+# SOAK=example: the example app instead (tests/soak/example-soak.mjs: its
+# real server with SIGKILL restarts, two Chromium pages reloaded at random).
+if [ "${SOAK:-}" = "example" ]; then
+  [ -d example-react/node_modules ] || bash scripts/bootstrap.sh
+  bash scripts/example-setup.sh
+  exec node tests/soak/example-soak.mjs
 fi
 exec node tests/soak/soak.mjs

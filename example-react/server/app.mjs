@@ -9,6 +9,8 @@ import { createServer } from "node:http";
 import { join } from "node:path";
 import express from "express";
 import { Server } from "socket.io";
+import { durable, roomStream } from "socketio-wasm/server";
+import { openDurableStore } from "./durable-store.mjs";
 import { createTokens, hashPassword, verifyPassword } from "./auth.mjs";
 import { createLogger } from "./log.mjs";
 import { checkCredentials, checkMessage, checkRoom, fail, isId, mentions } from "./validate.mjs";
@@ -149,6 +151,32 @@ export function createExampleServer(config) {
 
   const chat = io.of("/chat");
   const notifications = io.of("/notifications");
+  // Exactly-once delivery with the package's durable sockets: the client
+  // keeps every emit in IndexedDB and resends it, with its message id, until
+  // it is answered; the helper runs a handler once per id (scoped by user,
+  // so one user can never answer for another's id) and answers a repeat with
+  // the first answer. Chat messages go out numbered through the helper's
+  // log, so a client that comes back without its session (a restart, a
+  // crash, another node) gets what it missed. The store is in the app's
+  // SQLite file: ids, logs and the epoch survive restarts. Installed before
+  // the app's connection handlers: its packet middleware must run first.
+  const onDurableError = (error, socket) => log.warn("durable-error", { nsp: socket.nsp.name, sid: socket.id, error: error.message });
+  const scope = (socket) => String(socket.data.user.id);
+  const durableChat = durable(chat, { store: openDurableStore(storage.db, { namespace: "/chat" }), scope, onError: onDurableError });
+  // The client's socket options apply to both namespaces of its connection:
+  // its /notifications emits carry message ids too.
+  durable(notifications, {
+    store: openDurableStore(storage.db, { namespace: "/notifications" }),
+    scope,
+    onError: onDurableError,
+  });
+  /** Sends `socket` the room's log after the position its handshake reported (nothing when it reported none). */
+  function replayRoom(socket, room) {
+    durableChat.replay(socket, roomStream(room)).then(
+      (n) => n > 0 && log.info("replay", { sid: socket.id, user: socket.data.user.id, room, entries: n }),
+      (error) => log.error("replay-failed", { sid: socket.id, room, error: error.message }),
+    );
+  }
 
   // --- middlewares: they run before any event handler, on every namespace.
   function authenticate(socket, next) {
@@ -226,6 +254,8 @@ export function createExampleServer(config) {
     return true;
   };
 
+  /** Messages being logged now: a concurrent retry does not log them twice. */
+  const broadcasting = new Set();
   const roomsOf = (socket) => [...socket.rooms].filter((room) => room !== socket.id);
 
   /** Who is in `room`, on every node (the adapter asks the others), sent to the room. */
@@ -261,6 +291,7 @@ export function createExampleServer(config) {
     // it queued while offline are accepted after a server restart.
     else if (!checkRoom(socket.handshake.auth)) {
       socket.join(socket.handshake.auth.room);
+      replayRoom(socket, socket.handshake.auth.room);
       void presence(socket.handshake.auth.room);
     }
 
@@ -270,6 +301,9 @@ export function createExampleServer(config) {
       const { room } = payload;
       const already = socket.rooms.has(room);
       socket.join(room);
+      // Already in the room: put back there on connection (and replayed
+      // then), or recovered with what it missed.
+      if (!already) replayRoom(socket, room);
       log.info("join", { sid: socket.id, user: user.id, room, rejoin: payload.rejoin === true });
       // Presence asks every node: it may wait for one that just died (until
       // its heartbeat times out), so the answer does not wait for it. The
@@ -315,11 +349,22 @@ export function createExampleServer(config) {
       const { room, text, clientId } = payload;
       if (!socket.rooms.has(room)) return [fail("NOT_IN_ROOM", `Join #${room} before sending to it`)];
       if (!allowMessage(socket)) return [fail("RATE_LIMITED", "Slow down: too many messages")];
-      // Idempotent on (user, clientId): a retry of a message whose ack was
-      // lost returns the stored message and is not broadcast again.
-      const { message, created } = storage.saveMessage({ room, userId: user.id, text, clientId });
+      // Idempotent on (user, clientId) as well, under the helper's ids: a
+      // plain client's retry, or an id the store has forgotten, returns the
+      // stored message. It is broadcast unless it is in the log already: a
+      // process that died between storing and logging it left it unlogged.
+      const { message, created, logged } = storage.saveMessage({ room, userId: user.id, text, clientId });
+      if (!logged && !broadcasting.has(message.id)) {
+        broadcasting.add(message.id);
+        try {
+          // Logged before the sender hears its ack: once acknowledged, a
+          // message reaches every member, even through a crash.
+          storage.markLogged(message.id, await durableChat.to(room).emit("message", message));
+        } finally {
+          broadcasting.delete(message.id);
+        }
+      }
       if (created) {
-        chat.to(room).emit("message", message);
         for (const name of mentions(text)) {
           const target = storage.findUserByName(name);
           if (target && target.id !== user.id) {
@@ -330,6 +375,10 @@ export function createExampleServer(config) {
       log.info("message", { sid: socket.id, user: user.id, room, id: message.id, duplicate: !created });
       return [null, message];
     });
+
+    // The helper answers it; logged to see how often live events had a gap
+    // (an event missed while the connection was down, then a later one).
+    socket.on("$durable:replay", (stream, after) => log.info("replay-asked", { sid: socket.id, user: user.id, stream, after }));
 
     let lastTyping = 0;
     socket.on("typing", (payload) => {

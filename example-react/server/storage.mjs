@@ -8,9 +8,11 @@
 //   createUser({ name, passwordHash }) -> User | null (null: name taken)
 //   findUserByName(name) -> (User & { passwordHash }) | null
 //   findUserById(id) -> User | null
-//   saveMessage({ room, userId, text, clientId }) -> { message, created }
+//   saveMessage({ room, userId, text, clientId }) -> { message, created, logged }
 //       idempotent on (userId, clientId): a retried send returns the stored
-//       message with created = false
+//       message with created = false; logged: its broadcast is in the
+//       durable log (markLogged), so a retry must not broadcast it again
+//   markLogged(messageId, seq)
 //   history(room, limit, before?) -> Message[] (oldest first): the last
 //       `limit` messages of the room, or the last ones older than id `before`
 //   addNotification({ userId, kind, text, room, fromName }) -> Notification
@@ -18,6 +20,8 @@
 //   markRead(userId) -> number
 //   markOneRead(userId, id) -> { found, unread } (found: the user has a
 //       notification `id`, read before or now)
+//   db: the better-sqlite3 handle, shared with the durable store
+//       (./durable-store.mjs) so that both live in one file
 //   close()
 // }
 import Database from "better-sqlite3";
@@ -38,6 +42,7 @@ CREATE TABLE IF NOT EXISTS messages (
   client_id  TEXT NOT NULL,
   text       TEXT NOT NULL,
   created_at INTEGER NOT NULL,
+  log_seq    INTEGER,
   UNIQUE (user_id, client_id)
 );
 CREATE INDEX IF NOT EXISTS messages_by_room ON messages(room, id);
@@ -87,6 +92,10 @@ export function openSqliteStorage(file) {
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   db.exec(SCHEMA);
+  // Databases made before the durable log lack the column.
+  if (!db.prepare("SELECT 1 FROM pragma_table_info('messages') WHERE name = 'log_seq'").get()) {
+    db.exec("ALTER TABLE messages ADD COLUMN log_seq INTEGER");
+  }
 
   const q = {
     insertUser: db.prepare("INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING"),
@@ -111,11 +120,13 @@ export function openSqliteStorage(file) {
     unread: db.prepare("SELECT count(*) AS n FROM notifications WHERE user_id = ? AND read = 0"),
     markRead: db.prepare("UPDATE notifications SET read = 1 WHERE user_id = ? AND read = 0"),
     markOneRead: db.prepare("UPDATE notifications SET read = 1 WHERE user_id = ? AND id = ?"),
+    markLogged: db.prepare("UPDATE messages SET log_seq = ? WHERE id = ?"),
   };
 
   const saveMessage = db.transaction(({ room, userId, text, clientId }) => {
     const { changes } = q.insertMessage.run(room, userId, clientId, text, Date.now());
-    return { message: toMessage(q.messageByClientId.get(userId, clientId)), created: changes === 1 };
+    const row = q.messageByClientId.get(userId, clientId);
+    return { message: toMessage(row), created: changes === 1, logged: row.log_seq !== null };
   });
 
   return {
@@ -131,6 +142,9 @@ export function openSqliteStorage(file) {
       return q.userById.get(id) ?? null;
     },
     saveMessage,
+    markLogged(messageId, seq) {
+      q.markLogged.run(seq, messageId);
+    },
     history(room, limit = 50, before = undefined) {
       const rows = before === undefined ? q.history.all(room, limit) : q.historyBefore.all(room, before, limit);
       return rows.map(toMessage);
@@ -148,6 +162,7 @@ export function openSqliteStorage(file) {
       const found = q.markOneRead.run(userId, id).changes === 1;
       return { found, unread: q.unread.get(userId).n };
     },
+    db,
     close() {
       db.close();
     },

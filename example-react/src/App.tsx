@@ -1,7 +1,7 @@
 // The app: a login screen, then the chat and the notifications under one
 // <SocketProvider>: one connection for the whole app (the seed's pitfall 1),
 // with /chat and /notifications multiplexed on it.
-import { useCallback, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { ChatComponent } from "./components/ChatComponent";
 import { ConnectionBanner } from "./components/ConnectionBanner";
 import { ConnectionPanel } from "./components/ConnectionPanel";
@@ -10,18 +10,23 @@ import { NotificationComponent } from "./components/NotificationComponent";
 import { currentRoom, currentToken, loadSession, saveSession, type Session } from "./session";
 import { CHAT, NOTIFICATIONS, chat, notifications } from "./socket";
 
-// Read when the connection is created, so they live outside the component:
-// `auth` is a function, asked on every (re)connection, that reads the current
-// token (and the room shown, see session.ts). `ackTimeout` + `retries` make sends at-least-once (a send waits while
-// offline and is retried until acknowledged); the server's idempotency on the
-// message's clientId makes that exactly-once.
-const OPTIONS = {
-  auth: (callback: (data: Record<string, unknown>) => void) => callback({ token: currentToken(), room: currentRoom() }),
-  ackTimeout: 4000,
-  retries: 10,
-  reconnectionDelay: 500,
-  reconnectionDelayMax: 2000,
-};
+// Read once, when the connection is created: `auth` is a function, asked on
+// every (re)connection, that reads the current token (and the room shown,
+// see session.ts); the socket adds its stream positions (`$durable`) to
+// what it answers. `durable` keeps every emit in IndexedDB until the server
+// answers it, resent on every connection and after a reload with the same
+// message id, which socketio-wasm/server answers once: no ackTimeout or
+// retries here, the outbox does that. Its `key` is the user's: another user
+// of this browser never resends these messages. The options apply to both
+// namespaces of the connection (/chat and /notifications).
+function socketOptions(userId: number) {
+  return {
+    auth: (callback: (data: Record<string, unknown>) => void) => callback({ token: currentToken(), room: currentRoom() }),
+    durable: { key: String(userId) },
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 2000,
+  };
+}
 
 const STATS_PANEL = "connection-stats";
 
@@ -34,11 +39,17 @@ export function App() {
   const onLogout = useCallback(() => {
     saveSession(null);
     setSession(null);
+    // The connection is shared for the page's life and its options (the
+    // outbox's key) are read once: the next user gets a page, and a
+    // connection, of their own.
+    window.location.reload();
   }, []);
+  const userId = session?.user.id;
+  const options = useMemo(() => (userId === undefined ? undefined : socketOptions(userId)), [userId]);
 
-  if (!session) return <LoginScreen onLogin={onLogin} />;
+  if (!session || !options) return <LoginScreen onLogin={onLogin} />;
   return (
-    <chat.SocketProvider url={CHAT} options={OPTIONS} closeDelay={0}>
+    <chat.SocketProvider url={CHAT} options={options} closeDelay={0}>
       <Main session={session} onLogout={onLogout} />
     </chat.SocketProvider>
   );

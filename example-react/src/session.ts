@@ -1,6 +1,8 @@
 // The logged-in user: a JWT from the server, kept in localStorage so that a
 // reload stays logged in. The socket's `auth` option is a function that reads
-// it on every (re)connection, so a new login never needs a new connection.
+// it on every (re)connection.
+import { ROOMS } from "./types";
+
 export interface Session {
   token: string;
   user: { id: number; name: string };
@@ -46,9 +48,27 @@ export async function authenticate(kind: "signup" | "login", username: string, p
 // The room the chat shows, sent with the token on every (re)connection: a
 // new session is put back into its room by the server before it handles any
 // message, so messages queued while offline are accepted even when the
-// session could not be recovered (a server restart).
-let room = "general";
+// session could not be recovered (a server restart). Kept for the tab
+// (sessionStorage): after a reload the page opens the same room, where the
+// messages its outbox resends were typed.
+const ROOM_KEY = "socketio-wasm-example:room";
+
+function storedRoom(): string {
+  try {
+    const value = sessionStorage.getItem(ROOM_KEY);
+    return value !== null && (ROOMS as readonly string[]).includes(value) ? value : ROOMS[0];
+  } catch {
+    return ROOMS[0];
+  }
+}
+
+let room = storedRoom();
 export const currentRoom = (): string => room;
 export function setCurrentRoom(next: string): void {
   room = next;
+  try {
+    sessionStorage.setItem(ROOM_KEY, next);
+  } catch {
+    // Storage denied: the room is kept for this page only.
+  }
 }

@@ -1,11 +1,18 @@
 // The chat: a room, its history on join (and earlier pages on request), the
 // people in it, who is typing, and messages that are shown at once as
-// pending, delivered after a reconnection when sent offline, and marked with
-// the server's error when refused.
+// pending, delivered after a reconnection or a reload when sent offline, and
+// marked with the server's error when refused.
+//
+// Sends go through the socket's durable outbox (the `durable` option, see
+// App.tsx): kept in IndexedDB until the server answers, resent on every
+// connection and by the next page after a reload. This page hears the answer
+// to its own sends in their callbacks; the sends of an earlier page are read
+// back from `socket.durable.pending()` and settled by its `delivered` and
+// `failed` events.
 import { useEffect, useReducer, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
-import { setCurrentRoom } from "../session";
+import { currentRoom, setCurrentRoom } from "../session";
 import { chat, newClientId } from "../socket";
-import { MAX_MESSAGE_LENGTH, ROOMS, type Message } from "../types";
+import { MAX_MESSAGE_LENGTH, ROOMS, type AckErr, type Message } from "../types";
 
 interface Item {
   /** `${user}/${clientId}`: the server stores a clientId once per user. */
@@ -22,11 +29,32 @@ interface Item {
 type Action =
   | { type: "reset" }
   | { type: "merge"; messages: Message[] }
-  | { type: "pending"; item: Item }
+  | { type: "pending"; items: Item[] }
   | { type: "failed"; key: string; error: string }
   | { type: "retry"; key: string };
 
 const keyOf = (user: string, clientId: string) => `${user}/${clientId}`;
+
+interface Outgoing {
+  room: string;
+  text: string;
+  clientId: string;
+}
+
+/** A `message` emit's payload, as the outbox gives it back (it was this app's, but IndexedDB is outside the type system). */
+function outgoing(args: readonly unknown[]): Outgoing | undefined {
+  const payload = args[0] as Partial<Outgoing> | null | undefined;
+  if (typeof payload !== "object" || payload === null) return undefined;
+  const { room, text, clientId } = payload;
+  return typeof room === "string" && typeof text === "string" && typeof clientId === "string" ? { room, text, clientId } : undefined;
+}
+
+/** The message of an error the server answered with (`{ code, message }`), or of anything else. */
+function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  const message = (error as Partial<AckErr> | null)?.message;
+  return typeof message === "string" ? message : JSON.stringify(error);
+}
 
 /** Stored messages in the server's order, then the ones not stored yet in the order they were typed. */
 function order(items: Item[]): Item[] {
@@ -47,8 +75,10 @@ function reducer(items: Item[], action: Action): Item[] {
       }
       return order([...byKey.values()]);
     }
-    case "pending":
-      return order([...items, action.item]);
+    case "pending": {
+      const known = new Set(items.map((item) => item.key));
+      return order([...items, ...action.items.filter((item) => !known.has(item.key))]);
+    }
     case "failed":
       return items.map((item) => (item.key === action.key && item.status !== "sent" ? { ...item, status: "failed", error: action.error } : item));
     case "retry":
@@ -62,7 +92,7 @@ const TYPING_SENT_EVERY_MS = 2000;
 export function ChatComponent({ me }: { me: string }) {
   const socket = chat.useSocket();
   const { status, id } = chat.useSocketStatus();
-  const [room, setRoom] = useState<string>(ROOMS[0]);
+  const [room, setRoom] = useState<string>(currentRoom);
   const [items, dispatch] = useReducer(reducer, []);
   const [users, setUsers] = useState<string[]>([]);
   const [node, setNode] = useState<string | null>(null);
@@ -74,7 +104,13 @@ export function ChatComponent({ me }: { me: string }) {
   const [typing, setTyping] = useState<Record<string, number>>({});
   const [text, setText] = useState("");
   const join = chat.useEmitWithAck("join", { errorFirst: true });
-  const send = chat.useEmitWithAck("message", { errorFirst: true, timeout: 4000 });
+  /** The outbox's storage failed (IndexedDB unavailable, quota, a corrupt entry): the details, shown on hover. */
+  const [storageProblem, setStorageProblem] = useState<string | null>(null);
+  const [outboxReady, setOutboxReady] = useState(false);
+  /** The outbox's message ids of the earlier page's sends shown here, to their items. */
+  const earlierSends = useRef(new Map<string, string>());
+  const roomShown = useRef(room);
+  roomShown.current = room;
   // `history` answers one value, the page or `{ error, code }`: the hook's
   // default isError makes the failure its `error`, no option needed.
   const earlier = chat.useEmitWithAck("history", { timeout: 5000 });
@@ -119,6 +155,51 @@ export function ChatComponent({ me }: { me: string }) {
     },
     [socket, room],
   );
+
+  // The outbox: what an earlier page left in it, how it ends, and whether it
+  // can store at all.
+  useEffect(() => {
+    const outbox = socket.durable;
+    if (!outbox) return;
+    let cancelled = false;
+    const settle = (id: string, error: unknown, message: Message | undefined) => {
+      const key = earlierSends.current.get(id);
+      // Not shown from the outbox: a send of this page, settled by its callback.
+      if (key === undefined) return;
+      earlierSends.current.delete(id);
+      if (error !== null && error !== undefined) dispatch({ type: "failed", key, error: errorText(error) });
+      else if (message && message.room === roomShown.current) dispatch({ type: "merge", messages: [message] });
+    };
+    const handles = [
+      // `message` answers error-first, `(err, res)`: a refusal arrives as
+      // `delivered` with a non-null first value (it is not one of the
+      // shapes `failed` is for).
+      outbox.on("delivered", (id, response) => settle(id, response[0], response[1] as Message | undefined)),
+      outbox.on("failed", (id, error) => settle(id, error ?? "refused", undefined)),
+      outbox.on("error", (error) => setStorageProblem(error.message)),
+    ];
+    outbox.ready.then(() => !cancelled && setOutboxReady(true));
+    return () => {
+      cancelled = true;
+      for (const handle of handles) handle.off();
+    };
+  }, [socket]);
+
+  // The sends of this room still waiting in the outbox (an earlier page's
+  // too) are shown as pending: on load, and when the room is shown again.
+  useEffect(() => {
+    const outbox = socket.durable;
+    if (!outboxReady || !outbox) return;
+    const waiting: Item[] = [];
+    for (const entry of outbox.pending()) {
+      const payload = entry.event === "message" ? outgoing(entry.args) : undefined;
+      if (!payload || payload.room !== room) continue;
+      const key = keyOf(me, payload.clientId);
+      earlierSends.current.set(entry.id, key);
+      waiting.push({ key, clientId: payload.clientId, id: undefined, user: me, text: payload.text, createdAt: entry.createdAt, status: "pending" });
+    }
+    if (waiting.length > 0) dispatch({ type: "pending", items: waiting });
+  }, [socket, outboxReady, room, me]);
 
   chat.useSocketEvent("message", (message) => {
     if (message.room === room) dispatch({ type: "merge", messages: [message] });
@@ -182,12 +263,19 @@ export function ChatComponent({ me }: { me: string }) {
   }
 
   function deliver(item: Item) {
-    // Sent now when online; buffered while offline and sent after the
-    // reconnection; retried (same clientId) when no ack comes in time.
-    send
-      .emit({ room, text: item.text, clientId: item.clientId })
-      .then((message) => message && dispatch({ type: "merge", messages: [message] }))
-      .catch((error: Error) => dispatch({ type: "failed", key: item.key, error: error.message }));
+    // Into the outbox: written to IndexedDB, sent now or on the next
+    // connection, again until answered. No timeout: the callback comes when
+    // the server has answered, however long that takes (a Retry sends the
+    // same clientId under a new message id; the server stores it once).
+    try {
+      socket.emit("message", { room, text: item.text, clientId: item.clientId }, (error: AckErr | null, message?: Message) => {
+        if (error) dispatch({ type: "failed", key: item.key, error: errorText(error) });
+        else if (message && message.room === roomShown.current) dispatch({ type: "merge", messages: [message] });
+      });
+    } catch (error) {
+      // The outbox is full (1,000 sends waiting).
+      dispatch({ type: "failed", key: item.key, error: errorText(error) });
+    }
   }
 
   function submit(event?: FormEvent) {
@@ -195,7 +283,7 @@ export function ChatComponent({ me }: { me: string }) {
     if (text.trim() === "") return;
     const clientId = newClientId();
     const item: Item = { key: keyOf(me, clientId), clientId, id: undefined, user: me, text, createdAt: Date.now(), status: "pending" };
-    dispatch({ type: "pending", item });
+    dispatch({ type: "pending", items: [item] });
     deliver(item);
     setText("");
     lastTypingSent.current = 0;
@@ -240,6 +328,11 @@ export function ChatComponent({ me }: { me: string }) {
         </select>
         {node && <span className="node">served by {node}</span>}
       </div>
+      {storageProblem && (
+        <p className="warning" title={storageProblem}>
+          Storage problem: messages typed offline may not survive a reload.
+        </p>
+      )}
       {joinError && (
         <p role="alert" className="error">
           Cannot join #{room}: {joinError}
