@@ -186,6 +186,8 @@ export class Outbox {
   #positions: StreamPositions | undefined;
   #positionsDirty = false;
   #saveScheduled = false;
+  /** When a replay of each stream was asked for (one at a time). */
+  readonly #replaying = new Map<string, number>();
   /** Writes under way. */
   readonly #writes = new Set<Promise<unknown>>();
   /** Settles once what the store held is read (or the store is known unusable). */
@@ -256,9 +258,12 @@ export class Outbox {
     const keys = Object.keys(found);
     if (keys.length !== 1 || keys[0] !== MARK) return args;
     const mark = (found as Record<string, unknown>)[MARK];
-    if (!Array.isArray(mark) || mark.length !== 3) return args;
-    const [stream, seq, epoch] = mark as unknown[];
+    if (!Array.isArray(mark) || (mark.length !== 3 && mark.length !== 4)) return args;
+    const [stream, seq, epoch, follows] = mark as unknown[];
     if (typeof stream !== "string" || typeof epoch !== "string" || typeof seq !== "number" || !Number.isInteger(seq) || seq < 1) {
+      return args;
+    }
+    if (follows !== undefined && (typeof follows !== "number" || !Number.isInteger(follows) || follows < 0 || follows >= seq)) {
       return args;
     }
     const event = args.slice();
@@ -272,9 +277,22 @@ export class Outbox {
     const seen = positions.streams[stream];
     if (seen !== undefined && seq <= seen) return undefined;
     if (seen !== undefined && seq > seen + 1) {
-      this.#host.send([REPLAY_EVENT, stream, seen]);
-      return undefined;
+      if (typeof follows === "number" && follows >= seen) {
+        // The server's log lost what came between: take this one, and say so.
+        this.#host.notify("error", [
+          new Error(`durable: ${seq - seen - 1} events of stream "${stream}" were no longer in the server's log (after ${seen}, before ${seq})`),
+        ]);
+      } else {
+        // One replay request per stream at a time: what it brings fills the gap.
+        const asked = this.#replaying.get(stream);
+        if (asked === undefined || Date.now() - asked > this.#ackTimeout) {
+          this.#replaying.set(stream, Date.now());
+          this.#host.send([REPLAY_EVENT, stream, seen]);
+        }
+        return undefined;
+      }
     }
+    this.#replaying.delete(stream);
     positions.streams[stream] = seq;
     this.#savePositions();
     return event;

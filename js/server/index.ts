@@ -10,7 +10,9 @@
 // Server → client: `durable(nsp).emit(...)` (or `.to(room).emit(...)`)
 // numbers each event in its stream (the namespace, or a room) and keeps it in
 // a log; the event carries `{ $durable: [stream, seq, epoch] }` as its last
-// argument. A client that comes back without its session recovered reports
+// argument (a replay that starts past what the log still holds adds the
+// number the client reported: `[stream, seq, epoch, after]`, so that the
+// client skips what is gone instead of asking for it forever). A client that comes back without its session recovered reports
 // the last number it handled per stream (`auth.$durable`) and gets what came
 // after, from `replay()`; on a gap it asks with `$durable:replay`.
 import type { Namespace, Server, Socket } from "socket.io";
@@ -181,7 +183,13 @@ export function durable(target: Namespace | Server, options: DurableOptions = {}
     const from = after ?? reported(socket, stream, store.epoch);
     if (from === undefined) return 0;
     const entries = await store.since(stream, from, maxReplay);
-    for (const e of entries) socket.emit(e.event, ...e.args, { [MARK]: [stream, e.seq, store.epoch] });
+    entries.forEach((e, i) => {
+      // The log no longer holds what came right after `from`: the first
+      // entry says which number it follows, so the client takes it (and
+      // tells the app what it missed) instead of asking for it again.
+      const mark = i === 0 && e.seq > from + 1 ? [stream, e.seq, store.epoch, from] : [stream, e.seq, store.epoch];
+      socket.emit(e.event, ...e.args, { [MARK]: mark });
+    });
     return entries.length;
   };
 

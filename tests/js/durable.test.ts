@@ -39,9 +39,20 @@ describe("Outbox.incoming", () => {
     expect(h.sent).toEqual([{ list: [REPLAY_EVENT, "", 2] }]);
     expect(box.incoming(tick(3))).toEqual(["tick", 3]);
     expect(box.incoming(tick(4))).toEqual(["tick", 4]);
+    // Still missing 5: asked once, not at every event.
+    expect(box.incoming(tick(6))).toBeUndefined();
+    expect(box.incoming(tick(7))).toBeUndefined();
+    expect(h.sent.filter((x) => x.list[0] === REPLAY_EVENT)).toHaveLength(2);
+    // The server's log no longer has 5: its replay says what it follows, and it is taken.
+    expect(box.incoming(["tick", 6, { [MARK]: ["", 6, "e1", 4] }])).toEqual(["tick", 6]);
+    expect(h.told.at(-1)?.[1]).toMatchObject({ message: expect.stringMatching(/1 events of stream "" were no longer in the server's log/) });
+    expect(box.incoming(tick(7))).toEqual(["tick", 7]);
+    // A `follows` that does not fit is not a marker.
+    const odd = ["tick", 9, { [MARK]: ["", 9, "e1", 9] }];
+    expect(box.incoming(odd)).toBe(odd);
     // Streams are counted apart; another epoch starts over.
     expect(box.incoming(tick(1, "room:a"))).toEqual(["tick", 1]);
-    expect(box.positions).toEqual({ epoch: "e1", streams: { "": 4, "room:a": 1 } });
+    expect(box.positions).toEqual({ epoch: "e1", streams: { "": 7, "room:a": 1 } });
     expect(box.incoming(tick(1, "", "e2"))).toEqual(["tick", 1]);
     expect(box.positions).toEqual({ epoch: "e2", streams: { "": 1 } });
     // Not a marker: as it is.

@@ -146,6 +146,23 @@ describe("durable(): server → client", () => {
     expect(all.map(([, seq]) => seq)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it("marks a replay that starts past what the log still holds, so the client can move on", async () => {
+    const d = durable(server, { store: new MemoryStore({ maxLog: 3 }) });
+    for (let i = 1; i <= 6; i++) await d.emit("news", i);
+    const late = connect(url, { transports: ["websocket"], forceNew: true, autoConnect: false, auth: { $durable: { epoch: d.store.epoch, streams: { "": 1 } } } });
+    clients.push(late);
+    const marks: unknown[] = [];
+    late.on("news", (_n: unknown, m: { $durable: unknown[] }) => marks.push(m.$durable));
+    late.connect();
+    await sleep(150);
+    // 2 and 3 are gone: 4 says it follows 1.
+    expect(marks).toEqual([
+      ["", 4, d.store.epoch, 1],
+      ["", 5, d.store.epoch],
+      ["", 6, d.store.epoch],
+    ]);
+  });
+
   it("gives a room its own stream, replays it on request only to a socket in the room", async () => {
     const d = durable(server);
     server.on("connection", (socket) => {
