@@ -15,6 +15,11 @@ log "wasm-pack build $profile"
 rm -rf pkg/snippets
 features=()
 if [ "$profile" = "--release" ]; then features=(-- --no-default-features); fi
+# The wasm keeps the source paths of a few panic locations: where the
+# toolchain and the registry live on this machine must not change the bytes
+# shipped (nor their size, which the budget checks).
+sysroot="$(rustc --print sysroot)"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$sysroot=/rust --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo --remap-path-prefix=$ROOT=."
 wasm-pack --quiet build "$profile" --target web --out-dir pkg --out-name socketio_wasm --no-pack "${features[@]}"
 # wasm-pack's pkg/.gitignore ("*") would make `npm pack` drop pkg/snippets/,
 # which the glue imports; the root .gitignore already ignores pkg/.
