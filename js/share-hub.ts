@@ -190,6 +190,9 @@ class Namespace {
       this.#waiting.clear();
     });
     socket.on("connect_error", (error: Error & { data?: unknown }) => {
+      // A failed attempt of the leader's connection: it tries again, and
+      // the tabs keep waiting. Only a refusal (the socket gives up) is theirs.
+      if (socket.active) return;
       const body = JSON.stringify(error.data === undefined ? { message: error.message } : { message: error.message, data: error.data });
       for (const session of this.#waiting) session.send(writePacket(4, nsp, undefined, 0, body));
       this.#waiting.clear();

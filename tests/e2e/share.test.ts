@@ -169,6 +169,42 @@ describe("shareAcrossTabs", () => {
     for (const page of [a, b]) await expect.poll(async () => (await seen(page)).news).toEqual([0, 1]);
   });
 
+  it("a server restart: every tab sees the disconnect and the reconnection, and hears the server after it", async () => {
+    const pages = await tabs(3);
+    // Down long enough for the leader's first attempts to fail: the tabs must keep waiting, not give up.
+    await control("restart?down=1500");
+    for (const page of pages) {
+      await expect.poll(async () => (await seen(page)).connects, { timeout: 15_000 }).toBe(2);
+      expect((await seen(page)).disconnects).toEqual(["transport close"]);
+    }
+    const ids = await Promise.all(pages.map(socketId));
+    expect(new Set(ids).size).toBe(1);
+    await control("broadcast?event=news&count=2");
+    for (const page of pages) await expect.poll(async () => (await seen(page)).news).toEqual([0, 1]);
+  });
+
+  it("a namespace the server refuses is refused in every tab, with the server's data", async () => {
+    context = await browser.newContext();
+    const errors: unknown[] = [];
+    for (let i = 0; i < 2; i++) {
+      const page = await context.newPage();
+      await page.goto(`${fixture.control}/page.html`);
+      await page.waitForFunction(() => window.sio !== undefined);
+      errors.push(
+        await page.evaluate(async (urls) => {
+          const socket = window.sio.io(`${urls.main}/admin`, { shareAcrossTabs: true, shareKey: "refused" });
+          const error = await new Promise<Error & { data?: unknown }>((resolve) => socket.once("connect_error", resolve));
+          await new Promise((r) => setTimeout(r, 300));
+          return { message: error.message, data: error.data, active: socket.active, role: socket.io.tabRole };
+        }, urls),
+      );
+    }
+    expect(errors).toEqual([
+      { message: "unauthorized", data: { reason: "bad token" }, active: false, role: "leader" },
+      { message: "unauthorized", data: { reason: "bad token" }, active: false, role: "follower" },
+    ]);
+  });
+
   it("drops malformed channel messages without harm, and a tab without Web Locks connects by itself", async () => {
     const [leader, follower] = (await tabs(2, { shareKey: "k" })) as [Page, Page];
     const warnings: string[] = [];
