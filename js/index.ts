@@ -757,6 +757,7 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
         this.open();
       },
       socket: (nsp: string) => this.socket(nsp),
+      namespaces: () => [...this.#sockets.keys()],
       role: (leader: boolean) => {
         this.#tabRole = leader ? "leader" : "follower";
       },
@@ -1309,6 +1310,14 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   }
   get recovered(): boolean {
     return (this.#core().state(this.#state.index) & 4) !== 0;
+  }
+  /** @internal connection state recovery's session id and last offset (for the tabs' hub). */
+  get recovery(): { pid: string; offset: string | undefined } | undefined {
+    const joined = this.#core().recovery(this.#state.index);
+    if (joined === undefined) return undefined;
+    const at = joined.indexOf("\0");
+    const offset = joined.slice(at + 1);
+    return { pid: joined.slice(0, at), offset: offset === "" ? undefined : offset };
   }
   /** This namespace's events, acks and buffer (`manager.stats()` has the connection's). */
   stats(): SocketStats {

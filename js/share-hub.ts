@@ -87,6 +87,14 @@ const PING_INTERVAL = 5000;
 const PING_TIMEOUT = 5000;
 /** Server ack requests waiting for a tab's answer, at most. */
 const MAX_PENDING_ANSWERS = 1000;
+/** Server events a namespace keeps for the tabs that come back (connection state recovery), at most. */
+const RECENT = 1000;
+
+/** What a tab's CONNECT asks to recover (its core sends the session id and last offset it has). */
+interface Resume {
+  pid?: string;
+  offset?: string;
+}
 
 type Answer = (...response: unknown[]) => void;
 
@@ -101,6 +109,9 @@ export class Hub {
   constructor(group: HubGroup) {
     this.#group = group;
     setInterval(() => this.#heartbeat(), PING_INTERVAL);
+    // Listening before this tab's own connection comes back: what the
+    // server replays to it is what the other tabs missed too.
+    for (const manager of group.managers) for (const nsp of manager.namespaces()) this.namespace(nsp);
   }
 
   receive(message: ChannelMessage): void {
@@ -177,16 +188,24 @@ class Namespace {
   readonly #nsp: string;
   readonly #socket: HubSocket;
   readonly #joined = new Set<Session>();
-  /** CONNECTs waiting for the leader's socket to connect. */
-  readonly #waiting = new Set<Session>();
+  /** CONNECTs waiting for the leader's socket to connect, with what they ask to recover. */
+  readonly #waiting = new Map<Session, Resume>();
+  /**
+   * With connection state recovery on: the server events of this namespace,
+   * by their offset (the last argument), the first entry the offset this
+   * tab's socket had when the hub started (what the server recovers from).
+   */
+  readonly #recent: { offset: string; list: unknown[] | undefined }[] = [];
 
   constructor(hub: Hub, nsp: string, socket: HubSocket) {
     this.#hub = hub;
     this.#nsp = nsp;
     this.#socket = socket;
+    const from = socket.recovery?.offset;
+    if (from !== undefined) this.#recent.push({ offset: from, list: undefined });
     socket.onAny((...args: unknown[]) => this.#forward(args));
     socket.on("connect", () => {
-      for (const session of this.#waiting) this.#accept(session);
+      for (const [session, resume] of this.#waiting) this.#accept(session, resume);
       this.#waiting.clear();
     });
     socket.on("connect_error", (error: Error & { data?: unknown }) => {
@@ -194,7 +213,7 @@ class Namespace {
       // the tabs keep waiting. Only a refusal (the socket gives up) is theirs.
       if (socket.active) return;
       const body = JSON.stringify(error.data === undefined ? { message: error.message } : { message: error.message, data: error.data });
-      for (const session of this.#waiting) session.send(writePacket(4, nsp, undefined, 0, body));
+      for (const session of this.#waiting.keys()) session.send(writePacket(4, nsp, undefined, 0, body));
       this.#waiting.clear();
     });
     socket.on("disconnect", (reason: string) => {
@@ -208,20 +227,43 @@ class Namespace {
     });
   }
 
-  join(session: Session): void {
-    if (this.#socket.connected) return this.#accept(session);
-    this.#waiting.add(session);
+  join(session: Session, resume: Resume): void {
+    if (this.#socket.connected) return this.#accept(session, resume);
+    this.#waiting.set(session, resume);
     if (!this.#socket.active) this.#socket.connect();
   }
 
-  #accept(session: Session): void {
+  /**
+   * Answers a tab's CONNECT as the server would: the socket's id, and with
+   * recovery on its session id; a tab that comes back with the session id
+   * and an offset this hub has seen gets what came after it, and hears it
+   * recovered. One whose offset is not here hears another session id: not
+   * recovered, as after a server that forgot it.
+   */
+  #accept(session: Session, resume: Resume): void {
     this.#joined.add(session);
-    session.send(writePacket(0, this.#nsp, undefined, 0, JSON.stringify({ sid: this.#socket.id })));
+    const pid = this.#socket.recovery?.pid;
+    let missed: unknown[][] | undefined;
+    if (pid !== undefined && resume.pid === pid && resume.offset !== undefined) {
+      const at = this.#recent.findIndex((e) => e.offset === resume.offset);
+      if (at >= 0) missed = this.#recent.slice(at + 1).flatMap((e) => (e.list ? [e.list] : []));
+    }
+    const answered = pid === undefined ? undefined : resume.pid === undefined || missed ? pid : `${pid}~`;
+    session.send(writePacket(0, this.#nsp, undefined, 0, JSON.stringify(answered === undefined ? { sid: this.#socket.id } : { sid: this.#socket.id, pid: answered })));
+    for (const list of missed ?? []) this.#send(session, 2, undefined, list);
   }
 
   leave(session: Session): void {
     this.#joined.delete(session);
     this.#waiting.delete(session);
+  }
+
+  /** Keeps a server event by its recovery offset, for the tabs that come back. */
+  #remember(list: unknown[]): void {
+    const offset = list[list.length - 1];
+    if (typeof offset !== "string" || this.#socket.recovery === undefined) return;
+    this.#recent.push({ offset, list });
+    if (this.#recent.length > RECENT) this.#recent.shift();
   }
 
   has(session: Session): boolean {
@@ -240,14 +282,17 @@ class Namespace {
 
   /** A server event: to every session of this namespace, with an ack id when the server asked for an answer. */
   #forward(args: unknown[]): void {
-    if (this.#joined.size === 0) return;
     const last = args[args.length - 1];
     let id: number | undefined;
     let list = args;
     if (typeof last === "function") {
       list = args.slice(0, -1);
-      id = this.#hub.expectAnswer(last as Answer);
+    } else {
+      // Events asking for an ack are not kept: the answer would have no one to go to.
+      this.#remember(list);
     }
+    if (this.#joined.size === 0) return;
+    if (typeof last === "function") id = this.#hub.expectAnswer(last as Answer);
     for (const session of this.#joined) this.#send(session, 2, id, list);
   }
 
@@ -257,6 +302,17 @@ class Namespace {
     const body = this.#hub.codec.encodeBody(list, attachments);
     session.send(writePacket(attachments.length > 0 ? type + 3 : type, this.#nsp, id, attachments.length, body));
     for (const a of attachments) session.send(a);
+  }
+}
+
+/** The `pid` and `offset` of a CONNECT payload (JSON), if it has them. */
+function resumeOf(body: string): Resume {
+  if (body === "") return {};
+  try {
+    const { pid, offset } = JSON.parse(body) as { pid?: unknown; offset?: unknown };
+    return { ...(typeof pid === "string" ? { pid } : {}), ...(typeof offset === "string" ? { offset } : {}) };
+  } catch {
+    return {};
   }
 }
 
@@ -314,7 +370,7 @@ class Session {
     if (!ns) return this.#refuse();
     switch (header.type) {
       case 0:
-        return ns.join(this);
+        return ns.join(this, resumeOf(text.slice(header.start)));
       case 1:
         return ns.leave(this);
       case 2:

@@ -20,6 +20,8 @@ export interface SharedManager {
   open(): void;
   /** The socket of a namespace, for the hub (the leader serves the other tabs through it). */
   socket(nsp: string): HubSocket;
+  /** The namespaces this tab has sockets for. */
+  namespaces(): string[];
   /** The entry's body codec, lent to the hub. */
   readonly codec: ShareCodec;
   /** Told which part this tab plays, at each connection. */
@@ -30,6 +32,8 @@ export interface SharedManager {
 export interface HubSocket {
   readonly id: string | undefined;
   readonly connected: boolean;
+  /** Connection state recovery's session id and last offset, once the server gave one. */
+  readonly recovery: { pid: string; offset: string | undefined } | undefined;
   readonly active: boolean;
   connect(): unknown;
   emit(event: string, ...args: unknown[]): unknown;
@@ -119,9 +123,16 @@ class Group {
   #promote(): void {
     this.#leader = true;
     this.#hub = import("./share-hub.js").then(({ Hub }) => new Hub(this));
-    this.#hub.catch((error: unknown) => console.error("socketio-wasm: the tabs' hub could not start", error));
     this.channel.postMessage({ t: "leader", tab: this.tab });
-    this.#reconnect();
+    // The hub first: it must hear what the server replays to this tab's
+    // recovered session, for the tabs that come back after it.
+    this.#hub.then(
+      () => this.#reconnect(),
+      (error: unknown) => {
+        console.error("socketio-wasm: the tabs' hub could not start", error);
+        this.#reconnect();
+      },
+    );
   }
 
   /** Drops the connections to the old leader: every Manager of this group reconnects now. */

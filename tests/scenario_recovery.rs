@@ -41,6 +41,8 @@ fn missed_events_before_connect_and_recovered_flag() {
     sim.srv.emit("/", "[\"msg\",1]");
     sim.srv.emit("/", "[\"msg\",2]");
     sim.pump();
+    // What the next CONNECT will send (the tabs' hub reads it too).
+    assert_eq!(sim.m.socket_recovery(s), Some(("pid2", Some("off2"))));
     sim.srv.kill();
     sim.pump();
     // Sent while the client is away.
@@ -66,6 +68,7 @@ fn missed_events_before_connect_and_recovered_flag() {
     );
     assert!(sim.m.is_recovered(s));
     assert_eq!(sim.m.socket_sid(s), Some(first_sid.as_str()));
+    assert_eq!(sim.m.socket_recovery(s), Some(("pid2", Some("off4"))));
 }
 
 #[test]

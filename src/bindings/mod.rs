@@ -484,6 +484,16 @@ impl Core {
         .to_vec()
     }
 
+    /// Connection state recovery's session id and last offset, joined by a
+    /// NUL (the offset empty when none); none before the server gave one.
+    pub fn recovery(&self, socket: u32) -> Option<String> {
+        let (pid, offset) = self.manager.socket_recovery(SocketId(socket))?;
+        let mut out = String::from(pid);
+        out.push('\0');
+        out.push_str(offset.unwrap_or_default());
+        Some(out)
+    }
+
     /// The server-given id of a connected socket.
     pub fn sid(&self, socket: u32) -> Option<String> {
         self.manager.socket_sid(SocketId(socket)).map(String::from)

@@ -231,6 +231,13 @@ impl<P: Payloads> Socket<P> {
         self.acks.len()
     }
 
+    /// Connection state recovery's session id and last offset, once the
+    /// server gave a session id.
+    pub(crate) fn recovery(&self) -> Option<(&str, Option<&str>)> {
+        let pid = self.pid.as_deref()?;
+        Some((pid, self.last_offset.as_deref()))
+    }
+
     /// The counters and queue lengths, for `stats()`.
     pub(crate) fn stats(&self) -> SocketStats {
         SocketStats {

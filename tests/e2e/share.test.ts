@@ -169,6 +169,24 @@ describe("shareAcrossTabs", () => {
     for (const page of [a, b]) await expect.poll(async () => (await seen(page)).news).toEqual([0, 1]);
   });
 
+  it("events the server sent during a hand-over reach every remaining tab once, and the session is recovered", async () => {
+    const pages = await tabs(3);
+    const [leader, a, b] = pages as [Page, Page, Page];
+    // One event before, so that every tab has a recovery offset.
+    await control("broadcast?event=news&count=1");
+    for (const page of pages) await expect.poll(async () => (await seen(page)).news).toEqual([0]);
+    await leader.close({ runBeforeUnload: false });
+    // Sent while no tab holds the connection: the server keeps them for the session.
+    await control("broadcast?event=news&count=3");
+    for (const page of [a, b]) {
+      await expect.poll(async () => (await seen(page)).connects, { timeout: 10_000 }).toBe(2);
+      await expect.poll(async () => (await seen(page)).news, { timeout: 5_000 }).toEqual([0, 0, 1, 2]);
+      expect(await page.evaluate(() => (window as unknown as { tab: { socket: { recovered: boolean } } }).tab.socket.recovered)).toBe(true);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    for (const page of [a, b]) expect((await seen(page)).news).toEqual([0, 0, 1, 2]);
+  });
+
   it("a server restart: every tab sees the disconnect and the reconnection, and hears the server after it", async () => {
     const pages = await tabs(3);
     // Down long enough for the leader's first attempts to fail: the tabs must keep waiting, not give up.

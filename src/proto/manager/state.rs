@@ -72,6 +72,13 @@ impl<P: Payloads> Manager<P> {
         self.sock(socket).and_then(|s| s.sid.as_deref())
     }
 
+    /// Connection state recovery's session id (`pid`) and the offset of
+    /// the last event handled, which the next CONNECT sends to recover;
+    /// none until the server gave a session id.
+    pub fn socket_recovery(&self, socket: SocketId) -> Option<(&str, Option<&str>)> {
+        self.sock(socket).and_then(|s| s.recovery())
+    }
+
     /// Whether the last connection recovered the session state.
     pub fn is_recovered(&self, socket: SocketId) -> bool {
         self.sock(socket).is_some_and(|s| s.recovered)
