@@ -7,7 +7,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launch } from "./chromium.js";
-import { freePort, startExample, tempDir, uniqueName, type ExampleServer } from "./example-support.js";
+import { freePort, startExample, tempDir, uniqueName, type ExampleServer, expectText, ui } from "./example-support.js";
+
+const { banner, conversation, messageBox } = ui;
 
 const ARTIFACTS = join(process.cwd(), "artifacts");
 let browser: Browser;
@@ -42,15 +44,6 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-const banner = (page: Page) => page.getByRole("status");
-const conversation = (page: Page) => page.getByRole("list", { name: "Conversation" });
-const messageBox = (page: Page) => page.getByRole("textbox", { name: "Message" });
-
-async function expectText(read: () => Promise<string | null>, expected: RegExp | string, timeout = 15_000): Promise<void> {
-  const matches = (text: string | null) =>
-    typeof expected === "string" ? text === expected : expected.test(text ?? "");
-  await expect.poll(read, { timeout }).toSatisfy(matches);
-}
 
 /** Signs a new user up through the form; resolves when the banner says Online. */
 async function signUp(page: Page, name: string, { keyboard = false } = {}): Promise<void> {

@@ -13,17 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { io as ioClient, type Socket } from "socket.io-client";
 import { launch } from "./chromium.js";
-import {
-  EXAMPLE,
-  freePort,
-  signup,
-  startExample,
-  tempDir,
-  uniqueName,
-  until,
-  type ExampleServer,
-  type LogEntry,
-} from "./example-support.js";
+import { EXAMPLE, freePort, signup, startExample, tempDir, uniqueName, until, type ExampleServer, type LogEntry, expectText, ui } from "./example-support.js";
+
+const { banner, conversation, messageBox } = ui;
 
 interface Sqlite {
   prepare(sql: string): { all(...params: unknown[]): unknown[] };
@@ -104,13 +96,6 @@ async function newPage({ offlineReload = false } = {}): Promise<Page> {
   return page;
 }
 
-const banner = (page: Page) => page.getByRole("status");
-const conversation = (page: Page) => page.getByRole("list", { name: "Conversation" });
-const messageBox = (page: Page) => page.getByRole("textbox", { name: "Message" });
-
-async function expectText(read: () => Promise<string | null>, expected: RegExp, timeout = 15_000): Promise<void> {
-  await expect.poll(read, { timeout }).toMatch(expected);
-}
 
 async function signUp(page: Page, name: string): Promise<void> {
   await page.getByLabel("Username").waitFor();

@@ -7,7 +7,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launch } from "./chromium.js";
-import { freePort, startExample, tempDir, uniqueName, type ExampleServer } from "./example-support.js";
+import { freePort, startExample, tempDir, uniqueName, type ExampleServer, expectText, ui } from "./example-support.js";
+
+const { messageBox } = ui;
 
 const ARTIFACTS = join(process.cwd(), "artifacts");
 let browser: Browser;
@@ -40,13 +42,6 @@ const toggle = (page: Page) => page.getByRole("button", { name: "Connection stat
 const panel = (page: Page) => page.getByRole("region", { name: "Connection stats" });
 const state = (page: Page) => panel(page).getByRole("status", { name: "Connection state" });
 const metric = (page: Page, name: string) => panel(page).locator(`[data-metric="${name}"]`);
-const messageBox = (page: Page) => page.getByRole("textbox", { name: "Message" });
-
-async function expectText(read: () => Promise<string | null>, expected: RegExp | string, timeout = 15_000): Promise<void> {
-  const matches = (text: string | null) =>
-    typeof expected === "string" ? text === expected : expected.test(text ?? "");
-  await expect.poll(read, { timeout }).toSatisfy(matches);
-}
 
 /** The RTT p50 the panel shows, in ms (NaN while it shows none). */
 async function rttP50(page: Page): Promise<number> {

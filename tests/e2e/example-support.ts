@@ -7,6 +7,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import type { Page } from "playwright-core";
+import { expect } from "vitest";
 
 export const ROOT = process.cwd();
 export const EXAMPLE = join(ROOT, "example-react");
@@ -119,4 +121,18 @@ export async function until(check: () => boolean | Promise<boolean>, timeout = 1
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The example app's landmarks, as a person finds them (accessible names). */
+export const ui = {
+  /** The connection banner's status (the page's one visible `role="status"`). */
+  banner: (page: Page) => page.getByRole("status"),
+  conversation: (page: Page) => page.getByRole("list", { name: "Conversation" }),
+  messageBox: (page: Page) => page.getByRole("textbox", { name: "Message" }),
+};
+
+/** Waits until `read()` gives `expected` (equal to a string, or matching a RegExp). */
+export async function expectText(read: () => Promise<string | null>, expected: RegExp | string, timeout = 15_000): Promise<void> {
+  const matches = (text: string | null) => (typeof expected === "string" ? text === expected : expected.test(text ?? ""));
+  await expect.poll(read, { timeout }).toSatisfy(matches);
 }

@@ -23,6 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
+import { rng32 } from "./rng.mjs";
 
 const ROOT = process.cwd();
 const EXAMPLE = join(ROOT, "example-react");
@@ -35,17 +36,6 @@ const DEADLINE_S = Number(process.env.DEADLINE_S ?? 300);
 const CHROMIUM_ARGS = JSON.parse(readFileSync(join(ROOT, "tests/chromium-flags.json"), "utf8"));
 const Database = createRequire(join(EXAMPLE, "package.json"))("better-sqlite3");
 
-// mulberry32: a reproducible schedule.
-function rng32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rng = rng32(SEED);
 const t0 = Date.now();
 const log = (line) => console.log(`[example-soak ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}`);

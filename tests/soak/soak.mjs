@@ -23,6 +23,7 @@ import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
 import { FaultProxy } from "./proxy.mjs";
 import { requestPath, ROOT, sendFile, sharedFile, TYPES } from "../server/static.mjs";
+import { rng32 } from "./rng.mjs";
 const HOST = "127.0.0.1";
 const MESSAGES = Number(process.env.MESSAGES ?? 20_000);
 const RATE = Number(process.env.RATE ?? 150);
@@ -34,17 +35,6 @@ const TRANSPORTS = process.env.TRANSPORTS ?? "polling,websocket";
 const CLIENT = process.env.CLIENT ?? "socketio-wasm";
 const STALL_MS = 2_000 + 2_000 + 1_000; // the server's pingInterval + pingTimeout + 1 s
 
-// mulberry32: a seeded schedule, reproducible with SEED.
-function rng32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rng = rng32(SEED);
 const t0 = Date.now();
 const t0Wall = t0; // the page and the server use the same clock: times in the report are ms since the start
