@@ -21,4 +21,6 @@ pub use api::{
 pub use driver::{AckCallback, AuthProvider, AuthReply};
 pub use event::{AckResponder, EventData, Incoming, Payload};
 pub use listeners::{Callback, Key};
-pub use typed::{AckRequest, ConnectionState, EventStream, StateStream, TypedAck, TypedError};
+pub use typed::{
+    AckRequest, Binary, ConnectionState, EventStream, StateStream, TypedAck, TypedError,
+};

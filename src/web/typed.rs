@@ -30,8 +30,10 @@
 //! # fn log(_: &str) {}
 //! ```
 //!
-//! Binary values travel as JSON here (a `Vec<u8>` is an array of numbers);
-//! for Socket.IO attachments use [`EventData`] with [`Socket::emit`].
+//! Binary: a [`Binary`] value goes as a Socket.IO attachment (an
+//! `ArrayBuffer` / `Buffer` on the other side); a plain `Vec<u8>` goes as
+//! JSON (an array of numbers). Attachments the server sends are read into
+//! `Binary` or `Vec<u8>` fields alike.
 use crate::prelude::*;
 use alloc::collections::VecDeque;
 use alloc::rc::Rc;
@@ -89,7 +91,9 @@ fn encode<T: Serialize + ?Sized>(
     args: &T,
     spread: bool,
 ) -> Result<EventData, TypedError> {
-    let value = serde_json::to_value(args).map_err(|e| TypedError::Serialize(e.to_string()))?;
+    let mut value = serde_json::to_value(args).map_err(|e| TypedError::Serialize(e.to_string()))?;
+    let mut attachments = Vec::new();
+    to_placeholders(&mut value, &mut attachments);
     let mut list = vec![Value::String(String::from(event))];
     match value {
         Value::Array(items) if spread => list.extend(items),
@@ -97,14 +101,94 @@ fn encode<T: Serialize + ?Sized>(
         other => list.push(other),
     }
     let text = serde_json::to_string(&list).map_err(|e| TypedError::Serialize(e.to_string()))?;
-    Ok(EventData::new(text, Vec::new()))
+    Ok(EventData::new(text, attachments))
+}
+
+/// The key of the object a [`Binary`] serializes to, before it becomes an attachment.
+const BINARY_KEY: &str = "\u{0}socketio-wasm:binary";
+
+/// Bytes that travel as a Socket.IO binary attachment (an `ArrayBuffer` /
+/// `Buffer` on the other side), not as JSON. A `Binary` or a `Vec<u8>`
+/// field receives the server's attachments.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Binary(pub Vec<u8>);
+
+impl Serialize for Binary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        // A mark that `encode` turns into a placeholder and an attachment.
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(BINARY_KEY, &self.0)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Binary {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // `decode` has put the attachment's bytes where its placeholder was.
+        Vec::<u8>::deserialize(deserializer).map(Binary)
+    }
+}
+
+/// Replaces every [`Binary`] mark in `value` by a placeholder, its bytes pushed to `attachments`.
+fn to_placeholders(value: &mut Value, attachments: &mut Vec<Vec<u8>>) {
+    match value {
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| to_placeholders(v, attachments)),
+        Value::Object(map) => {
+            if map.len() == 1 {
+                if let Some(Value::Array(bytes)) = map.get(BINARY_KEY) {
+                    let data: Vec<u8> = bytes
+                        .iter()
+                        .map(|b| b.as_u64().map_or(0, |b| b as u8))
+                        .collect();
+                    let num = attachments.len();
+                    attachments.push(data);
+                    *value = serde_json::json!({ "_placeholder": true, "num": num });
+                    return;
+                }
+            }
+            map.values_mut()
+                .for_each(|v| to_placeholders(v, attachments));
+        }
+        _ => {}
+    }
+}
+
+/// Replaces every placeholder in `value` by its attachment's bytes (an array of numbers).
+fn from_placeholders(value: &mut Value, attachments: &[Vec<u8>]) {
+    match value {
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| from_placeholders(v, attachments)),
+        Value::Object(map) => {
+            let placeholder = map.get("_placeholder") == Some(&Value::Bool(true));
+            let num = map.get("num").and_then(Value::as_u64);
+            if let (true, Some(bytes)) =
+                (placeholder, num.and_then(|n| attachments.get(n as usize)))
+            {
+                *value = Value::Array(bytes.iter().map(|b| Value::from(*b)).collect());
+                return;
+            }
+            map.values_mut()
+                .for_each(|v| from_placeholders(v, attachments));
+        }
+        _ => {}
+    }
 }
 
 /// The arguments of JSON array text, the first `skip` left out: the first
 /// one as `T`, or (`whole`) all of them as `T` (a tuple, a `Vec`).
-fn decode<T: DeserializeOwned>(text: &str, skip: usize, whole: bool) -> Result<T, TypedError> {
+fn decode<T: DeserializeOwned>(
+    data: &EventData,
+    skip: usize,
+    whole: bool,
+) -> Result<T, TypedError> {
     let error = |e: serde_json::Error| TypedError::Deserialize(e.to_string());
-    let Value::Array(mut items) = serde_json::from_str::<Value>(text).map_err(error)? else {
+    let mut parsed = serde_json::from_str::<Value>(&data.data).map_err(error)?;
+    from_placeholders(&mut parsed, &data.attachments);
+    let Value::Array(mut items) = parsed else {
         return Err(TypedError::Deserialize(String::from("not a JSON array")));
     };
     let mut items: Vec<Value> = items.drain(..).skip(skip).collect();
@@ -181,7 +265,7 @@ impl Socket {
     ) -> ListenerHandle {
         self.on(event, move |payload: &Payload| {
             if let Payload::Event(incoming) = payload {
-                match decode::<T>(&incoming.args.data, 1, whole) {
+                match decode::<T>(&incoming.args, 1, whole) {
                     Ok(value) => listener(value),
                     Err(e) => on_error(e),
                 }
@@ -326,7 +410,7 @@ impl<Res: DeserializeOwned> Future for TypedAck<Res> {
             AckStep::Waiting(future) => match Pin::new(future).poll(cx) {
                 Poll::Pending => Poll::Pending,
                 Poll::Ready(Err(e)) => Poll::Ready(Err(TypedError::Ack(e))),
-                Poll::Ready(Ok(reply)) => Poll::Ready(decode(&reply.data, 0, false)),
+                Poll::Ready(Ok(reply)) => Poll::Ready(decode(&reply, 0, false)),
             },
         }
     }

@@ -15,7 +15,7 @@ use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use socketio_wasm::proto::{AckError, ManagerConfig, SocketConfig, TransportKind};
-use socketio_wasm::web::{ConnectionState, Manager, Payload, Socket, TypedError};
+use socketio_wasm::web::{Binary, ConnectionState, Manager, Payload, Socket, TypedError};
 
 use crate::fixture_port;
 
@@ -191,5 +191,42 @@ async fn dropping_handles_and_streams_leaves_no_listener() {
         "{:?}",
         errors.borrow()
     );
+    socket.disconnect();
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct File {
+    name: String,
+    data: Binary,
+    parts: Vec<Binary>,
+    raw: Vec<u8>,
+}
+
+#[wasm_bindgen_test]
+async fn binary_values_travel_as_attachments_and_come_back_typed() {
+    let socket = connected().await;
+    let file = File {
+        name: "a.bin".into(),
+        data: Binary(vec![0, 1, 2, 255]),
+        parts: vec![Binary(vec![7]), Binary(vec![])],
+        raw: vec![9, 8],
+    };
+    // The server got Buffers (attachments) for the Binary values, JSON for the Vec<u8>.
+    let seen: serde_json::Value = socket
+        .emit_with_ack_json("describe", &file)
+        .timeout(5_000)
+        .await
+        .expect("ack");
+    assert_eq!(
+        seen,
+        serde_json::json!([{ "name": "string", "data": "binary(4)", "parts": ["binary(1)", "binary(0)"], "raw": ["number", "number"] }])
+    );
+    // Echoed back: the attachments are read into the Binary fields.
+    let back: File = socket
+        .emit_with_ack_json("echo", &file)
+        .timeout(5_000)
+        .await
+        .expect("ack");
+    assert_eq!(back, file);
     socket.disconnect();
 }

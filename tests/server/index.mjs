@@ -49,6 +49,17 @@ function attachHandlers(socket) {
     if (ack) ack(...args);
     else socket.emit("echo", ...args);
   });
+  // What the server received, by kind: "binary(n)" for a Buffer (an
+  // attachment), else the JSON type, objects and arrays walked.
+  socket.on("describe", (...args) => {
+    const ack = args.pop();
+    const kind = (v) =>
+      Buffer.isBuffer(v) ? `binary(${v.length})`
+      : Array.isArray(v) ? v.map(kind)
+      : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, kind(x)]))
+      : typeof v;
+    ack(args.map(kind));
+  });
   // Error-first acks, as the seed's handlers answer: (err, res).
   socket.on("ackError", (message, ack) => ack({ message }, null));
   // Never answers: for ack timeouts.
