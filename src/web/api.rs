@@ -26,6 +26,15 @@ pub struct Manager {
 impl Manager {
     /// A closed Manager for `config`; `with_credentials` sends cookies with
     /// cross-origin polling requests.
+    ///
+    /// ```no_run
+    /// use socketio_wasm::proto::{ManagerConfig, TransportKind};
+    /// use socketio_wasm::web::Manager;
+    ///
+    /// let mut config = ManagerConfig::new("chat.example.com", true);
+    /// config.transports = vec![TransportKind::WebSocket];
+    /// let manager = Manager::new(config, false);
+    /// ```
     pub fn new(config: ManagerConfig, with_credentials: bool) -> Manager {
         Manager {
             shared: Driver::new(config, with_credentials),
@@ -47,6 +56,14 @@ impl Manager {
     /// The socket of namespace `nsp` on this connection (not connected yet).
     /// `auth`, when given, is asked for the CONNECT payload on every
     /// (re)connection.
+    ///
+    /// ```no_run
+    /// # use socketio_wasm::proto::{ManagerConfig, SocketConfig};
+    /// # use socketio_wasm::web::Manager;
+    /// # let manager = Manager::new(ManagerConfig::new("chat.example.com", true), false);
+    /// let chat = manager.socket("/chat", SocketConfig::default(), None);
+    /// chat.connect();
+    /// ```
     pub fn socket(&self, nsp: &str, config: SocketConfig, auth: Option<AuthProvider>) -> Socket {
         let mut driver = self.shared.borrow_mut();
         let config = SocketConfig {
@@ -69,6 +86,15 @@ impl Manager {
 
     /// Listens to a Manager event (`open`, `close`, `error`, `ping`,
     /// `reconnect_attempt`, `reconnect`, `reconnect_error`, `reconnect_failed`).
+    ///
+    /// ```no_run
+    /// # use socketio_wasm::proto::ManagerConfig;
+    /// # use socketio_wasm::web::{Manager, Payload};
+    /// # let manager = Manager::new(ManagerConfig::new("chat.example.com", true), false);
+    /// let _handle = manager.on("reconnect_attempt", |p: &Payload| {
+    ///     if let Payload::Attempt(n) = p { let _ = n; /* show "reconnecting (n)" */ }
+    /// }); // dropping the handle removes the listener
+    /// ```
     pub fn on(&self, event: &str, callback: impl Fn(&Payload) + 'static) -> ListenerHandle {
         add(
             &self.shared,
@@ -155,7 +181,16 @@ impl Socket {
 
     /// Sends `args` (a JSON array text `["event", ...]` with binary
     /// placeholders) and its attachments. `callback` receives the
-    /// acknowledgement when `options.ack` asks for one.
+    /// acknowledgement when `options.ack` asks for one. (`emit_json` is
+    /// the typed way.)
+    ///
+    /// ```no_run
+    /// # use socketio_wasm::proto::{ManagerConfig, SocketConfig};
+    /// # use socketio_wasm::web::{EventData, Manager};
+    /// # let socket = Manager::new(ManagerConfig::new("chat.example.com", true), false).socket("/", SocketConfig::default(), None);
+    /// socket.emit(EventData::new(r#"["chat","hi"]"#.into(), vec![]), Default::default(), None)?;
+    /// # Ok::<(), socketio_wasm::proto::EmitError>(())
+    /// ```
     pub fn emit(
         &self,
         mut args: EventData,
@@ -226,6 +261,19 @@ impl Socket {
     /// Sends `args` and resolves with the server's acknowledgement (its
     /// arguments as JSON array text), or fails with [`AckError::Timeout`]
     /// after `timeout_ms` (when given) or [`AckError::Disconnected`].
+    ///
+    /// ```no_run
+    /// # use socketio_wasm::proto::{ManagerConfig, SocketConfig};
+    /// # use socketio_wasm::web::{EventData, Manager};
+    /// # async fn demo(socket: socketio_wasm::web::Socket) -> Result<(), Box<dyn std::error::Error>> {
+    /// let reply = socket
+    ///     .emit_with_ack(EventData::new(r#"["save",{"n":1}]"#.into(), vec![]), Some(5_000))
+    ///     .map_err(|e| e.as_str())?
+    ///     .await
+    ///     .map_err(|e| e.as_str())?;
+    /// let _json: &str = &reply.data; // `[...]`, the ack's arguments
+    /// # Ok(()) }
+    /// ```
     pub fn emit_with_ack(
         &self,
         args: EventData,
@@ -272,6 +320,17 @@ impl Socket {
     }
 
     /// Listens to `event` (also `connect`, `connect_error`, `disconnect`).
+    /// (`on_json` is the typed way.)
+    ///
+    /// ```no_run
+    /// # use socketio_wasm::proto::{ManagerConfig, SocketConfig};
+    /// # use socketio_wasm::web::{Manager, Payload};
+    /// # let socket = Manager::new(ManagerConfig::new("chat.example.com", true), false).socket("/", SocketConfig::default(), None);
+    /// let handle = socket.on("news", |p: &Payload| {
+    ///     if let Payload::Event(e) = p { let _args_json = &e.args.data; }
+    /// });
+    /// handle.off(); // or drop it: a component's handle goes with the component
+    /// ```
     pub fn on(&self, event: &str, callback: impl Fn(&Payload) + 'static) -> ListenerHandle {
         self.listen(
             Key::Named(String::from(event)),
