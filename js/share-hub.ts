@@ -11,7 +11,7 @@
 // Frames here are read with `readHeader` (Socket.IO v5 packet headers), the
 // one packet rule outside the core: tests/js/differential.test.ts holds it
 // to the core's decoder over the vectors and the fuzz corpora.
-import type { ChannelMessage, HubSocket, SharedManager } from "./share.js";
+import { Outbound, type ChannelMessage, type HubSocket, type SharedManager } from "./share.js";
 
 /** A Socket.IO packet's header. */
 export interface Header {
@@ -100,6 +100,7 @@ type Answer = (...response: unknown[]) => void;
 
 export class Hub {
   readonly #group: HubGroup;
+  readonly #outbound: Outbound;
   readonly #sessions = new Map<string, Session>();
   readonly #namespaces = new Map<string, Namespace>();
   /** The server's ack requests forwarded to the tabs, by the id the hub gave them. */
@@ -108,6 +109,7 @@ export class Hub {
 
   constructor(group: HubGroup) {
     this.#group = group;
+    this.#outbound = new Outbound(group.channel, false);
     setInterval(() => this.#heartbeat(), PING_INTERVAL);
     // Listening before this tab's own connection comes back: what the
     // server replays to it is what the other tabs missed too.
@@ -126,7 +128,13 @@ export class Hub {
     const session = this.#sessions.get(message.conn);
     if (!session) return;
     if (message.t === "close") this.end(session, false);
-    else if (message.t === "frame") session.frame(message.data);
+    else if (message.t === "frames") {
+      for (const data of message.data) {
+        // A frame may end the session (a malformed one): the rest is not its.
+        if (!this.#sessions.has(message.conn)) return;
+        session.frame(data);
+      }
+    }
   }
 
   #heartbeat(): void {
@@ -138,14 +146,17 @@ export class Hub {
   }
 
   post(conn: string, data: string | ArrayBuffer): void {
-    this.#group.channel.postMessage({ t: "frame", conn, up: false, data });
+    this.#outbound.push(conn, data);
   }
 
   /** Ends `session` (`tell`: the follower hears its connection closed). */
   end(session: Session, tell: boolean): void {
     if (!this.#sessions.delete(session.conn)) return;
     for (const ns of this.#namespaces.values()) ns.leave(session);
-    if (tell) this.#group.channel.postMessage({ t: "close", conn: session.conn, up: false });
+    if (tell) {
+      this.#outbound.flush();
+      this.#group.channel.postMessage({ t: "close", conn: session.conn, up: false });
+    }
   }
 
   /** The codec of the Managers of this tab (all the entry's). */

@@ -44,12 +44,16 @@ export interface HubSocket {
 /** Messages on the channel (everything else is dropped). */
 export type ChannelMessage =
   | { t: "open"; conn: string }
-  | { t: "frame"; conn: string; up: boolean; data: string | ArrayBuffer }
+  /** The frames of one task, in order (one message each would cost a structured clone and a post each). */
+  | { t: "frames"; conn: string; up: boolean; data: (string | ArrayBuffer)[] }
   | { t: "close"; conn: string; up: boolean }
   | { t: "leader"; tab: string };
 
 /** The largest frame taken from the channel (a Socket.IO server's default `maxHttpBufferSize`). */
 export const MAX_FRAME = 1_000_000;
+/** Frames in one message, and their bytes, at most. */
+const MAX_BATCH = 10_000;
+const MAX_BATCH_BYTES = 16_000_000;
 const MAX_ID = 64;
 
 /** A message from the channel, if it has one of the shapes above (any script of the origin can post). */
@@ -64,10 +68,16 @@ export function channelMessage(value: unknown): ChannelMessage | undefined {
       return id(m.conn) && typeof m.up === "boolean" ? (m as ChannelMessage) : undefined;
     case "leader":
       return id(m.tab) ? (m as ChannelMessage) : undefined;
-    case "frame": {
+    case "frames": {
       const d = m.data;
-      const size = typeof d === "string" ? d.length : d instanceof ArrayBuffer ? d.byteLength : -1;
-      return id(m.conn) && typeof m.up === "boolean" && size >= 0 && size <= MAX_FRAME ? (m as ChannelMessage) : undefined;
+      if (!id(m.conn) || typeof m.up !== "boolean" || !Array.isArray(d) || d.length === 0 || d.length > MAX_BATCH) return undefined;
+      let total = 0;
+      for (const f of d) {
+        const size = typeof f === "string" ? f.length : f instanceof ArrayBuffer ? f.byteLength : -1;
+        if (size < 0 || size > MAX_FRAME) return undefined;
+        total += size;
+      }
+      return total <= MAX_BATCH_BYTES ? (m as ChannelMessage) : undefined;
     }
     default:
       return undefined;
@@ -81,6 +91,8 @@ class Group {
   readonly name: string;
   readonly tab = randomId();
   readonly channel: BroadcastChannel;
+  /** This tab's frames to the leader's hub. */
+  readonly outbound: Outbound;
   #leader = false;
   /** Settles once this tab knows whether it leads. */
   readonly elected: Promise<void>;
@@ -92,6 +104,7 @@ class Group {
   constructor(name: string) {
     this.name = name;
     this.channel = new BroadcastChannel(`socketio-wasm:${name}`);
+    this.outbound = new Outbound(this.channel, true);
     this.channel.onmessage = (event: MessageEvent) => {
       const message = channelMessage(event.data);
       if (message) this.#receive(message);
@@ -192,6 +205,45 @@ export async function open(name: string, manager: SharedManager, url: string, pr
 /** How long a follower waits for the hub's handshake before its connection counts as failed. */
 const HUB_TIMEOUT = 2000;
 
+/**
+ * Frames to post on a channel, batched per task: one message per
+ * connection and direction, in order.
+ */
+export class Outbound {
+  readonly #channel: BroadcastChannel;
+  readonly #up: boolean;
+  readonly #pending = new Map<string, (string | ArrayBuffer)[]>();
+  #scheduled = false;
+
+  constructor(channel: BroadcastChannel, up: boolean) {
+    this.#channel = channel;
+    this.#up = up;
+  }
+
+  push(conn: string, frame: string | ArrayBuffer): void {
+    let list = this.#pending.get(conn);
+    if (!list) {
+      list = [];
+      this.#pending.set(conn, list);
+    }
+    list.push(frame);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => this.flush());
+  }
+
+  /** Posts what waits (before a close, so that the frames go first). */
+  flush(): void {
+    this.#scheduled = false;
+    for (const [conn, data] of this.#pending) {
+      for (let at = 0; at < data.length; at += MAX_BATCH) {
+        this.#channel.postMessage({ t: "frames", conn, up: this.#up, data: data.slice(at, at + MAX_BATCH) });
+      }
+    }
+    this.#pending.clear();
+  }
+}
+
 /** A follower's connection to the leader's hub, as a WebSocket would be. */
 export class TabSocket implements SocketLike {
   binaryType: BinaryType = "arraybuffer";
@@ -215,13 +267,17 @@ export class TabSocket implements SocketLike {
   receive(message: ChannelMessage): void {
     if (this.#closed) return;
     if (message.t === "close") return this.#fail();
-    if (message.t !== "frame") return;
+    if (message.t !== "frames") return;
     if (!this.#open) {
       this.#open = true;
       clearTimeout(this.#timer);
       this.onopen?.(new Event("open"));
     }
-    this.onmessage?.(new MessageEvent("message", { data: message.data }));
+    for (const data of message.data) {
+      // A frame may close it (a parse error): the rest is not for it.
+      if (this.#closed) return;
+      this.onmessage?.(new MessageEvent("message", { data }));
+    }
   }
 
   send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
@@ -231,11 +287,12 @@ export class TabSocket implements SocketLike {
     else if (data instanceof ArrayBuffer) frame = data;
     else if (ArrayBuffer.isView(data)) frame = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
     else throw new TypeError("shareAcrossTabs: a Blob frame cannot be sent to the leader tab");
-    this.#group.channel.postMessage({ t: "frame", conn: this.#conn, up: true, data: frame });
+    this.#group.outbound.push(this.#conn, frame);
   }
 
   close(): void {
     if (this.#closed) return;
+    this.#group.outbound.flush();
     this.#group.channel.postMessage({ t: "close", conn: this.#conn, up: true });
     this.#end();
   }

@@ -234,15 +234,18 @@ describe("shareAcrossTabs", () => {
         null,
         42,
         "text",
-        { t: "frame", conn: "x".repeat(100), up: true, data: "4" },
+        { t: "frames", conn: "x".repeat(100), up: true, data: ["4"] },
         { t: "open" },
-        { t: "frame", conn: "c", up: true, data: [1, 2] },
+        { t: "frames", conn: "c", up: true, data: [1, 2] },
+        { t: "frames", conn: "c", up: true, data: [] },
         { t: "open", conn: "evil" },
-        { t: "frame", conn: "evil", up: true, data: "49999999-/chat,[" },
-        { t: "frame", conn: "evil", up: true, data: new ArrayBuffer(8) },
-        { t: "frame", conn: "evil2", up: true, data: "4".repeat(2_000_000) },
+        // Reaches the hub, which ends that session: not Socket.IO.
+        { t: "frames", conn: "evil", up: true, data: ["49999999-/chat,[", "40"] },
+        { t: "frames", conn: "evil", up: true, data: [new ArrayBuffer(8)] },
+        { t: "frames", conn: "evil2", up: true, data: ["4".repeat(2_000_000)] },
         { t: "open", conn: "evil3" },
-        { t: "frame", conn: "evil3", up: true, data: new ArrayBuffer(2_000_000) },
+        { t: "frames", conn: "evil3", up: true, data: [new ArrayBuffer(2_000_000)] },
+        { t: "frames", conn: "evil3", up: true, data: Array.from({ length: 20_000 }, () => "3") },
       ];
       for (const message of bad) channel.postMessage(message);
       channel.close();
