@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launch } from "./chromium.js";
-import { freePort, startExample, tempDir, uniqueName, type ExampleServer, expectText, ui } from "./example-support.js";
+import { freePort, startExample, tempDir, uniqueName, type ExampleServer, expectText, send, signUp, ui } from "./example-support.js";
 
 const { banner, conversation, messageBox } = ui;
 
@@ -45,32 +45,6 @@ async function newPage(): Promise<Page> {
 }
 
 
-/** Signs a new user up through the form; resolves when the banner says Online. */
-async function signUp(page: Page, name: string, { keyboard = false } = {}): Promise<void> {
-  // The app renders once the wasm module is instantiated (after "load").
-  await page.getByLabel("Username").waitFor();
-  if (keyboard) {
-    // Keyboard only: the fields and buttons in tab order.
-    await page.keyboard.press("Tab");
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("username");
-    await page.keyboard.type(name);
-    await page.keyboard.press("Tab");
-    await page.keyboard.type("a long password");
-    await page.keyboard.press("Tab"); // Log in
-    await page.keyboard.press("Tab"); // Sign up
-    await page.keyboard.press("Enter");
-  } else {
-    await page.getByLabel("Username").fill(name);
-    await page.getByLabel("Password").fill("a long password");
-    await page.getByRole("button", { name: "Sign up" }).click();
-  }
-  await expectText(() => banner(page).textContent(), /^Online/);
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await messageBox(page).fill(text);
-  await messageBox(page).press("Enter");
-}
 
 /** The texts of the conversation's items, each with its status. */
 function items(page: Page): Promise<{ text: string; status: string; author: string }[]> {

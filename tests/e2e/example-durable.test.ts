@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { io as ioClient, type Socket } from "socket.io-client";
 import { launch } from "./chromium.js";
-import { EXAMPLE, freePort, signup, startExample, tempDir, uniqueName, until, type ExampleServer, type LogEntry, expectText, ui } from "./example-support.js";
+import { EXAMPLE, freePort, signup, startExample, tempDir, uniqueName, until, type ExampleServer, type LogEntry, expectText, send, signUp, ui } from "./example-support.js";
 
 const { banner, conversation, messageBox } = ui;
 
@@ -97,18 +97,6 @@ async function newPage({ offlineReload = false } = {}): Promise<Page> {
 }
 
 
-async function signUp(page: Page, name: string): Promise<void> {
-  await page.getByLabel("Username").waitFor();
-  await page.getByLabel("Username").fill(name);
-  await page.getByLabel("Password").fill("a long password");
-  await page.getByRole("button", { name: "Sign up" }).click();
-  await expectText(() => banner(page).textContent(), /^Online/);
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await messageBox(page).fill(text);
-  await messageBox(page).press("Enter");
-}
 
 function items(page: Page): Promise<{ text: string; status: string }[]> {
   return conversation(page)

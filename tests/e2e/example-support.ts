@@ -136,3 +136,31 @@ export async function expectText(read: () => Promise<string | null>, expected: R
   const matches = (text: string | null) => (typeof expected === "string" ? text === expected : expected.test(text ?? ""));
   await expect.poll(read, { timeout }).toSatisfy(matches);
 }
+
+/** In the app's page: signs a new user up through the form; resolves when the banner says Online. */
+export async function signUp(page: Page, name: string, { keyboard = false } = {}): Promise<void> {
+  // The app renders once the wasm module is instantiated (after "load").
+  await page.getByLabel("Username").waitFor();
+  if (keyboard) {
+    // Keyboard only: the fields and buttons in tab order.
+    await page.keyboard.press("Tab");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("username");
+    await page.keyboard.type(name);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("a long password");
+    await page.keyboard.press("Tab"); // Log in
+    await page.keyboard.press("Tab"); // Sign up
+    await page.keyboard.press("Enter");
+  } else {
+    await page.getByLabel("Username").fill(name);
+    await page.getByLabel("Password").fill("a long password");
+    await page.getByRole("button", { name: "Sign up" }).click();
+  }
+  await expectText(() => ui.banner(page).textContent(), /^Online/);
+}
+
+/** Types `text` into the message box and sends it (Enter). */
+export async function send(page: Page, text: string): Promise<void> {
+  await ui.messageBox(page).fill(text);
+  await ui.messageBox(page).press("Enter");
+}
