@@ -1160,9 +1160,8 @@ interface SocketState {
   unsent: Unsent[];
   /** Emits waiting behind a Blob being read, in call order. */
   outbox: Waiting[];
-  /** A durable socket's outbox (once its module is loaded), and whether it has read its store yet. */
+  /** A durable socket's outbox (once its module is loaded). */
   durable: Outbox | undefined;
-  durableLoaded: boolean;
   /** A durable socket's emits made while its module loads, in call order. */
   durableEarly: [list: unknown[], ack: AnyFn | undefined, mode: number, flags: Flags][] | undefined;
 }
@@ -1191,6 +1190,10 @@ export class Durable {
       await o.ready;
       this.#loaded = o;
     });
+  }
+  /** @internal `ready` has settled. */
+  get loaded(): boolean {
+    return this.#loaded !== undefined;
   }
   /** After `ready`: the emits waiting for their acknowledgement, in send order (an earlier page's first). */
   pending(): DurableEntry[] {
@@ -1244,7 +1247,6 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
       unsent: [],
       outbox: [],
       durable: undefined,
-      durableLoaded: false,
       durableEarly: undefined,
     };
     const durable = options.durable;
@@ -1284,7 +1286,6 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
           }
         }
         state.durableEarly = undefined;
-        box.ready.then(() => (state.durableLoaded = true));
         return box;
       });
       this.durable = new Durable(outbox, listeners);
@@ -1700,7 +1701,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   #askAuth(): void {
     const state = this.#state;
     // The stream positions of an earlier page go in the first handshake.
-    if (this.durable && !state.durableLoaded) {
+    if (this.durable && !this.durable.loaded) {
       this.durable.ready.then(() => this.#askAuth());
       return;
     }

@@ -11,7 +11,8 @@
 // Frames here are read with `readHeader` (Socket.IO v5 packet headers), the
 // one packet rule outside the core: tests/js/differential.test.ts holds it
 // to the core's decoder over the vectors and the fuzz corpora.
-import { Outbound, type ChannelMessage, type HubSocket, type SharedManager } from "./share.js";
+// Types only: a value import would make the share chunk's entry a facade.
+import type { ChannelMessage, HubSocket, Outbound, SharedManager } from "./share.js";
 
 /** A Socket.IO packet's header. */
 export interface Header {
@@ -80,6 +81,8 @@ export interface ShareCodec {
 export interface HubGroup {
   readonly channel: BroadcastChannel;
   readonly managers: Set<SharedManager>;
+  /** The hub's frames to the other tabs, batched per task. */
+  readonly downstream: Outbound;
 }
 
 /** The Engine.IO session the hub gives a follower: short, so that a crashed tab is let go soon. */
@@ -100,7 +103,6 @@ type Answer = (...response: unknown[]) => void;
 
 export class Hub {
   readonly #group: HubGroup;
-  readonly #outbound: Outbound;
   readonly #sessions = new Map<string, Session>();
   readonly #namespaces = new Map<string, Namespace>();
   /** The server's ack requests forwarded to the tabs, by the id the hub gave them. */
@@ -109,7 +111,6 @@ export class Hub {
 
   constructor(group: HubGroup) {
     this.#group = group;
-    this.#outbound = new Outbound(group.channel, false);
     setInterval(() => this.#heartbeat(), PING_INTERVAL);
     // Listening before this tab's own connection comes back: what the
     // server replays to it is what the other tabs missed too.
@@ -146,7 +147,7 @@ export class Hub {
   }
 
   post(conn: string, data: string | ArrayBuffer): void {
-    this.#outbound.push(conn, data);
+    this.#group.downstream.push(conn, data);
   }
 
   /** Ends `session` (`tell`: the follower hears its connection closed). */
@@ -154,7 +155,7 @@ export class Hub {
     if (!this.#sessions.delete(session.conn)) return;
     for (const ns of this.#namespaces.values()) ns.leave(session);
     if (tell) {
-      this.#outbound.flush();
+      this.#group.downstream.flush();
       this.#group.channel.postMessage({ t: "close", conn: session.conn, up: false });
     }
   }

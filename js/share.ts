@@ -91,8 +91,9 @@ class Group {
   readonly name: string;
   readonly tab = randomId();
   readonly channel: BroadcastChannel;
-  /** This tab's frames to the leader's hub. */
+  /** This tab's frames to the leader's hub, and (when it leads) the hub's to the other tabs. */
   readonly outbound: Outbound;
+  readonly downstream: Outbound;
   #leader = false;
   /** Settles once this tab knows whether it leads. */
   readonly elected: Promise<void>;
@@ -105,6 +106,7 @@ class Group {
     this.name = name;
     this.channel = new BroadcastChannel(`socketio-wasm:${name}`);
     this.outbound = new Outbound(this.channel, true);
+    this.downstream = new Outbound(this.channel, false);
     this.channel.onmessage = (event: MessageEvent) => {
       const message = channelMessage(event.data);
       if (message) this.#receive(message);

@@ -230,9 +230,8 @@ class NamespaceStatsStore implements StatsStore {
     });
   }
 
-  /** Takes a snapshot; true when it differs from the last one. */
-  #take(): boolean {
-    const stats = this.#socket.io.stats();
+  /** Takes a snapshot (from `onStats`'s, when it gives one); true when it differs from the last one. */
+  #take(stats: ConnectionStats = this.#socket.io.stats()): boolean {
     const socket = this.#socket.stats();
     const version = statsVersion(stats) + JSON.stringify(socket);
     if (this.#snapshot !== undefined && version === this.#version) return false;
@@ -248,7 +247,7 @@ class NamespaceStatsStore implements StatsStore {
   readonly subscribe = (onChange: () => void): (() => void) => {
     this.#listeners.add(onChange);
     if (this.#handle === undefined) {
-      this.#handle = this.#socket.io.onStats(() => this.#take() && this.#notify(), { intervalMs: this.#intervalMs });
+      this.#handle = this.#socket.io.onStats((stats) => this.#take(stats) && this.#notify(), { intervalMs: this.#intervalMs });
       // What changed between the render and now.
       if (this.#take()) this.#notify();
     }

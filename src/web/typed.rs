@@ -191,20 +191,27 @@ fn decode<T: DeserializeOwned>(
     let Value::Array(mut items) = parsed else {
         return Err(TypedError::Deserialize(String::from("not a JSON array")));
     };
-    let mut items: Vec<Value> = items.drain(..).skip(skip).collect();
+    items.drain(..skip.min(items.len()));
     if !whole {
         return serde_json::from_value(items.into_iter().next().unwrap_or(Value::Null))
             .map_err(error);
     }
-    match serde_json::from_value(Value::Array(items.clone())) {
+    // Read from a reference: a failed attempt does not cost a copy.
+    let mut all = Value::Array(items);
+    match T::deserialize(&all) {
         Ok(value) => Ok(value),
-        // With connection state recovery on, the server appends its offset
-        // (a string) to every event: all the arguments but that one.
-        Err(e) if items.len() > 1 && items.last().is_some_and(Value::is_string) => {
+        Err(e) => {
+            // With connection state recovery on, the server appends its
+            // offset (a string) to every event: all the arguments but that one.
+            let Value::Array(items) = &mut all else {
+                return Err(error(e));
+            };
+            if items.len() < 2 || !items.last().is_some_and(Value::is_string) {
+                return Err(error(e));
+            }
             items.pop();
-            serde_json::from_value(Value::Array(items)).map_err(|_| error(e))
+            T::deserialize(&all).map_err(|_| error(e))
         }
-        Err(e) => Err(error(e)),
     }
 }
 
