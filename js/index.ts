@@ -1379,6 +1379,25 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     return this;
   }
 
+  /**
+   * @internal For the tabs' hub (shareAcrossTabs): another tab's emit, sent
+   * on this socket as it came, `answer` called with the server's answer.
+   * That tab's own core times it out and retries it, so this socket's
+   * `ackTimeout` and `retries` must not apply again: its retry queue would
+   * make the answer error-first (the other tab would get `null` for it),
+   * hold every tab's emits behind one another and send them a second time;
+   * its durable outbox (with `durable`) would wrap them again. Volatile is
+   * what skips that queue: the hub only relays while this socket is
+   * connected on a WebSocket, which is always writable then.
+   */
+  relay(list: unknown[], answer: ((response: unknown[]) => void) | undefined): void {
+    this.#flags = { volatile: true, timeout: undefined };
+    // Error-first (mode 2) whatever the options, so that an answer is told
+    // from this socket giving up (timed out, disconnected): the other tab
+    // decides that on its own, by its own timeout.
+    this.#send(list, answer && ((error: unknown, ...response: unknown[]) => error === null && answer(response)), answer ? 2 : 0, true);
+  }
+
   /** `mode`: 0 no ack, 1 callback, 2 error-first; `raw`: the durable outbox's own sends. */
   #send(list: unknown[], ack: AnyFn | undefined, mode: number, raw = false): void {
     const name = list[0];

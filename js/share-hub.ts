@@ -284,12 +284,8 @@ class Namespace {
 
   /** A follower's event: emitted on the leader's socket, its ack (if asked) sent back. */
   emit(session: Session, id: number | undefined, args: unknown[]): void {
-    const [event, ...rest] = args as [string, ...unknown[]];
-    if (id === undefined) {
-      this.#socket.emit(event, ...rest);
-      return;
-    }
-    this.#socket.emit(event, ...rest, (...response: unknown[]) => this.#send(session, 3, id, response));
+    // Not `emit`: the answer must reach the tab as the server gave it, once (see `relay`).
+    this.#socket.relay(args, id === undefined ? undefined : (response) => this.#send(session, 3, id, response));
   }
 
   /** A server event: to every session of this namespace, with an ack id when the server asked for an answer. */

@@ -36,7 +36,8 @@ export interface HubSocket {
   readonly recovery: { pid: string; offset: string | undefined } | undefined;
   readonly active: boolean;
   connect(): unknown;
-  emit(event: string, ...args: unknown[]): unknown;
+  /** Another tab's emit (`[event, ...args]`), past this tab's ack timeout, retries and durable outbox: that tab has its own. */
+  relay(list: unknown[], answer: ((response: unknown[]) => void) | undefined): void;
   onAny(listener: (...args: unknown[]) => void): unknown;
   on(event: string, listener: (...args: never[]) => void): unknown;
 }
