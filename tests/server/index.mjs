@@ -18,6 +18,10 @@
 //   POST /control/restart?down=ms  close the main server, listen again after `down` ms
 //   POST /control/freeze           stop the heartbeat of every short-ping session
 //   POST /control/broadcast?event=e&count=n  io.emit(e, i) for i in 0..n
+//   POST /control/stream?event=e&count=n&every=ms  the same, one every `ms`
+//                                  (answers at once; GET /control/stream says how far it got)
+//   GET  /control/tally            {"key":N,...}: how many times each `tally` key arrived
+//   POST /control/tally-reset      forget them
 //   GET  /control/durable          {"log":[...]}: what /durable's `record` handler ran for, in order
 //   POST /control/durable-reset    forget that log
 //   POST /control/durable-emit?count=n  n numbered `tick` events (socketio-wasm/server's log) to /durable
@@ -88,6 +92,12 @@ function attachHandlers(socket) {
       transport: socket.conn.transport.name,
     }),
   );
+  // Counts every arrival of `key` (GET /control/tally), a retry's too, and
+  // answers `ok <key>` after `ms`: the shareAcrossTabs failover test.
+  socket.on("tally", (key, ms, ack) => {
+    tallies.set(key, (tallies.get(key) ?? 0) + 1);
+    setTimeout(() => ack(`ok ${key}`), ms);
+  });
   // Counts each `count` event per socket; `counted` answers the total.
   let counted = 0;
   socket.on("count", () => (counted += 1));
@@ -135,6 +145,9 @@ function configure(io) {
   });
   configureDurable(io);
 }
+
+/** How many times each `tally` key arrived, all namespaces and sockets (GET /control/tally). */
+const tallies = new Map();
 
 /** CONNECTs /silent swallowed (GET /control/silent). */
 let silentConnects = 0;
@@ -321,6 +334,10 @@ async function serveFile(req, res) {
   await sendFile(res, file);
 }
 
+/** The running `stream`: its timer, and how many events it has sent. */
+let streamTimer;
+let streamed = 0;
+
 /** Requests engine.io refused on the main server (all its lives). */
 let refused = 0;
 
@@ -391,6 +408,25 @@ async function control(req, res) {
       for (let i = 0; i < count; i++) main?.io.emit(event, i);
       return reply({ ok: true });
     }
+    case "/control/stream": {
+      if (req.method === "GET") return reply({ sent: streamed });
+      const event = url.searchParams.get("event") ?? "broadcast";
+      const count = Number(url.searchParams.get("count") ?? 1);
+      const every = Number(url.searchParams.get("every") ?? 10);
+      clearInterval(streamTimer);
+      streamed = 0;
+      streamTimer = setInterval(() => {
+        // Sent while the main server is down too (a restart): lost then, as a broadcast to nobody is.
+        main?.io.emit(event, streamed);
+        if (++streamed === count) clearInterval(streamTimer);
+      }, every);
+      return reply({ ok: true });
+    }
+    case "/control/tally":
+      return reply(Object.fromEntries(tallies));
+    case "/control/tally-reset":
+      tallies.clear();
+      return reply({ ok: true });
     default:
       return reply({ error: `unknown control endpoint ${url.pathname}` }, 404);
   }
