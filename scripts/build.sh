@@ -7,14 +7,14 @@ cd "$ROOT"
 
 profile="${1:---release}"
 log "wasm-pack build $profile"
-# The release package is built `no_std` (no default features): its own small
-# allocator and a trapping panic handler instead of std's panic formatting
-# (see src/no_std_runtime.rs and the size log in README.md). Dev builds keep std and
-# print panics on the console.
+# The release package is built `no_std` (no default features but `npm`, its
+# wasm-bindgen surface): its own small allocator and a trapping panic handler
+# instead of std's panic formatting (see src/no_std_runtime.rs and the size
+# log in README.md). Dev builds keep std and print panics on the console.
 # Stale snippets from an older build would be shipped by `npm pack`.
 rm -rf pkg/snippets
 features=()
-if [ "$profile" = "--release" ]; then features=(-- --no-default-features); fi
+if [ "$profile" = "--release" ]; then features=(-- --no-default-features --features npm); fi
 # The wasm keeps the source paths of a few panic locations: where the
 # toolchain and the registry live on this machine must not change the bytes
 # shipped (nor their size, which the budget checks).

@@ -188,7 +188,11 @@ async function vitest(config, env = {}) {
 
 // --- the suites --------------------------------------------------------------
 const SUITES = {
-  fmt: check("cargo", ["fmt", "--all", "--", "--check"]),
+  // The package, and the Leptos example (a workspace of its own).
+  fmt: check("bash", [
+    "-c",
+    "cargo fmt --all -- --check && cargo fmt --manifest-path examples/leptos-chat/Cargo.toml -- --check",
+  ]),
   "clippy-host": check("cargo", ["clippy", "--all-targets", "--", "-D", "warnings"]),
   "clippy-wasm": check("cargo", [
     "clippy",
@@ -202,6 +206,16 @@ const SUITES = {
     "warnings",
   ]),
   "cargo-test": rustTests("cargo", ["test"]),
+  // The crate documentation of the Rust API (wasm32 only): built without a
+  // warning, and every example in it compiled (they are `no_run`: a
+  // browser API cannot run in a doctest).
+  doc: async () => {
+    const built = await run("cargo", ["doc", "--no-deps", "--target", "wasm32-unknown-unknown"], {
+      env: { RUSTDOCFLAGS: "-D warnings" },
+    });
+    const examples = await rustTests("cargo", ["test", "--doc", "--target", "wasm32-unknown-unknown", "--", "web::"])();
+    return { passed: examples.passed + (built === 0 ? 1 : 0), failed: examples.failed + (built === 0 ? 0 : 1) };
+  },
   build: check("bash", ["scripts/build.sh"]),
   // wasm + JS gzip under the budget in scripts/size.mjs (needs `build`).
   size: check("node", ["scripts/size.mjs", "--budget"]),
@@ -227,6 +241,9 @@ const SUITES = {
     if (services !== 0) return { passed: 0, failed: 1 };
     const setup = await run("bash", ["scripts/example-setup.sh", "--no-build"]);
     if (setup !== 0) return { passed: 0, failed: 1 };
+    // The Leptos client of the same server (tests/e2e/example-leptos.test.ts).
+    const leptos = await run("bash", ["scripts/leptos-example.sh"]);
+    if (leptos !== 0) return { passed: 0, failed: 1 };
     return vitest("vitest.example.config.ts");
   },
 };

@@ -53,8 +53,8 @@ extern crate std;
 // ----- the layers: `proto` under `web` and `bindings`, which do not use
 // each other (the npm wasm has no `web`) -----
 
-/// The npm package's `#[wasm_bindgen]` surface (wasm32).
-#[cfg(target_arch = "wasm32")]
+/// The npm package's `#[wasm_bindgen]` surface (wasm32, feature `npm`).
+#[cfg(all(target_arch = "wasm32", feature = "npm"))]
 mod bindings;
 // The sans-IO protocol core (any target).
 pub mod proto;

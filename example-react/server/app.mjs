@@ -21,6 +21,7 @@ import { checkCredentials, checkMessage, checkRoom, fail, isId, mentions } from 
  * @param {string} config.jwtSecret
  * @param {string} [config.node]             this process's name in logs and /api/stats
  * @param {string} [config.staticDir]        the built client (vite build), served at /
+ * @param {string} [config.leptosDir]        the Leptos client (examples/leptos-chat, built), served at /leptos/
  * @param {string[]} [config.allowedOrigins] origins allowed for CORS and WebSocket; default: the server's own
  * @param {object} [config.adapter]          a socket.io adapter constructor (the Redis streams adapter in a cluster)
  * @param {number} [config.maxConnectionsPerUser] browser tabs (Engine.IO connections) per user, all namespaces together
@@ -34,6 +35,7 @@ export function createExampleServer(config) {
     jwtSecret,
     node = "node-1",
     staticDir,
+    leptosDir,
     adapter,
     maxConnectionsPerUser = 5,
     messageRate = { burst: 10, perSecond: 2 },
@@ -108,6 +110,11 @@ export function createExampleServer(config) {
   app.get("/api/health", (_req, res) => res.json({ ok: true, node }));
   app.get("/api/stats", (_req, res) => res.json(stats()));
 
+  // The Rust client of the same chat (scripts/leptos-example.sh builds it),
+  // on this origin: its login and its socket need no CORS.
+  if (leptosDir && existsSync(join(leptosDir, "index.html"))) {
+    app.use("/leptos", express.static(leptosDir, { index: "index.html", setHeaders: noCacheForHtml }));
+  }
   if (staticDir && existsSync(join(staticDir, "index.html"))) {
     app.use(express.static(staticDir, { index: "index.html", maxAge: "1h", setHeaders: noCacheForHtml }));
     app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(join(staticDir, "index.html"), { headers: { "Cache-Control": "no-cache" } }));

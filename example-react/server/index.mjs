@@ -10,6 +10,7 @@
 // REDIS_URL         set: the Redis streams adapter (clustered mode)
 // ALLOWED_ORIGINS   comma-separated origins for CORS/WebSocket (default: this server's own)
 // STATIC_DIR        the built client, default example-react/dist
+// LEPTOS_DIR        the built Leptos client, served at /leptos/, default examples/leptos-chat/dist
 // MAX_CONNECTIONS_PER_USER, MESSAGE_BURST, MESSAGE_RATE, AUTH_RATE_PER_MINUTE
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,6 +47,7 @@ const server = createExampleServer({
   node,
   logger: log,
   staticDir: env.STATIC_DIR ?? join(EXAMPLE, "dist"),
+  leptosDir: env.LEPTOS_DIR ?? join(EXAMPLE, "../examples/leptos-chat/dist"),
   adapter: redis?.adapter,
   allowedOrigins: env.ALLOWED_ORIGINS ? env.ALLOWED_ORIGINS.split(",").map((s) => s.trim()) : undefined,
   maxConnectionsPerUser: number("MAX_CONNECTIONS_PER_USER", 5),

@@ -22,5 +22,5 @@ pub use driver::{AckCallback, AuthProvider, AuthReply};
 pub use event::{AckResponder, EventData, Incoming, Payload};
 pub use listeners::{Callback, Key};
 pub use typed::{
-    AckRequest, Binary, ConnectionState, EventStream, StateStream, TypedAck, TypedError,
+    AckRequest, Binary, ConnectionState, ErrorFirst, EventStream, StateStream, TypedAck, TypedError,
 };

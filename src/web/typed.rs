@@ -130,6 +130,58 @@ impl<'de> serde::Deserialize<'de> for Binary {
     }
 }
 
+/// An error-first acknowledgement, `(err, res)` (socket.io-client's
+/// `errorFirst`): `Ok(res)` when `err` is `null` or missing, `Err(err)`
+/// otherwise. Read it with [`Socket::emit_with_ack_args`]; a server that
+/// answers a failure with the error alone (`ack(err)`) is read too.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorFirst<T, E>(pub Result<T, E>);
+
+impl<T, E> ErrorFirst<T, E> {
+    /// The answer as a `Result`.
+    pub fn into_result(self) -> Result<T, E> {
+        self.0
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>, E: serde::Deserialize<'de>> serde::Deserialize<'de>
+    for ErrorFirst<T, E>
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<T, E>(core::marker::PhantomData<(T, E)>);
+        impl<'de, T: serde::Deserialize<'de>, E: serde::Deserialize<'de>> serde::de::Visitor<'de>
+            for Visit<T, E>
+        {
+            type Value = ErrorFirst<T, E>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the arguments (err, res)")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let answer = match seq.next_element::<Option<E>>()?.flatten() {
+                    Some(err) => Err(err),
+                    None => match seq.next_element::<T>()? {
+                        Some(res) => Ok(res),
+                        None => {
+                            return Err(serde::de::Error::invalid_length(
+                                1,
+                                &"a result after a null error",
+                            ))
+                        }
+                    },
+                };
+                // Arguments after the ones read (`ack(err, null)`, an extra
+                // one) are not an error: a sequence left unread would be.
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(ErrorFirst(answer))
+            }
+        }
+        deserializer.deserialize_seq(Visit(core::marker::PhantomData))
+    }
+}
+
 /// Replaces every [`Binary`] mark in `value` by a placeholder, its bytes pushed to `attachments`.
 fn to_placeholders(value: &mut Value, attachments: &mut Vec<Vec<u8>>) {
     match value {
@@ -293,6 +345,46 @@ impl Socket {
             socket: self.clone(),
             data: encode(event, value, false),
             timeout: None,
+            whole: false,
+            result: core::marker::PhantomData,
+        }
+    }
+
+    /// As [`Socket::emit_with_ack_json`], with the elements of `args` as the
+    /// arguments (as [`Socket::emit_args`]) and all of the acknowledgement's
+    /// arguments as `Res`: a tuple, or [`ErrorFirst`] for the common
+    /// `(err, res)` answer.
+    ///
+    /// ```no_run
+    /// # use serde::Deserialize;
+    /// # use socketio_wasm::web::{ErrorFirst, Socket, TypedError};
+    /// #[derive(Deserialize)]
+    /// struct Refusal { code: String, message: String }
+    /// #[derive(Deserialize)]
+    /// struct Joined { room: String }
+    ///
+    /// # async fn demo(socket: Socket) -> Result<(), TypedError> {
+    /// let answer: ErrorFirst<Joined, Refusal> = socket
+    ///     .emit_with_ack_args("join", &("general",))
+    ///     .timeout(5_000)
+    ///     .await?;
+    /// match answer.0 {
+    ///     Ok(joined) => { let _ = joined.room; }
+    ///     Err(refusal) => { let _ = (refusal.code, refusal.message); }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn emit_with_ack_args<Req: Serialize + ?Sized, Res: DeserializeOwned>(
+        &self,
+        event: &str,
+        args: &Req,
+    ) -> AckRequest<Res> {
+        AckRequest {
+            socket: self.clone(),
+            data: encode(event, args, true),
+            timeout: None,
+            whole: true,
             result: core::marker::PhantomData,
         }
     }
@@ -362,6 +454,8 @@ pub struct AckRequest<Res> {
     socket: Socket,
     data: Result<EventData, TypedError>,
     timeout: Option<u64>,
+    /// All of the acknowledgement's arguments as `Res`, not its first.
+    whole: bool,
     result: core::marker::PhantomData<Res>,
 }
 
@@ -386,6 +480,7 @@ impl<Res: DeserializeOwned> IntoFuture for AckRequest<Res> {
                 Ok(future) => AckStep::Waiting(future),
                 Err(e) => AckStep::Failed(Some(e)),
             },
+            whole: self.whole,
             result: core::marker::PhantomData,
         }
     }
@@ -399,6 +494,7 @@ enum AckStep {
 /// The future of an [`AckRequest`].
 pub struct TypedAck<Res> {
     state: AckStep,
+    whole: bool,
     result: core::marker::PhantomData<Res>,
 }
 
@@ -417,7 +513,7 @@ impl<Res: DeserializeOwned> Future for TypedAck<Res> {
             AckStep::Waiting(future) => match Pin::new(future).poll(cx) {
                 Poll::Pending => Poll::Pending,
                 Poll::Ready(Err(e)) => Poll::Ready(Err(TypedError::Ack(e))),
-                Poll::Ready(Ok(reply)) => Poll::Ready(decode(&reply, 0, false)),
+                Poll::Ready(Ok(reply)) => Poll::Ready(decode(&reply, 0, this.whole)),
             },
         }
     }

@@ -15,7 +15,9 @@ use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use socketio_wasm::proto::{AckError, ManagerConfig, SocketConfig, TransportKind};
-use socketio_wasm::web::{Binary, ConnectionState, Manager, Payload, Socket, TypedError};
+use socketio_wasm::web::{
+    Binary, ConnectionState, ErrorFirst, Manager, Payload, Socket, TypedError,
+};
 
 use crate::fixture_port;
 
@@ -134,6 +136,64 @@ async fn ack_futures_answer_time_out_and_fail_on_disconnect() {
         s.disconnect();
     });
     assert_eq!(pending.await, Err(TypedError::Ack(AckError::Disconnected)));
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Refusal {
+    message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Stored {
+    id: u64,
+}
+
+#[wasm_bindgen_test]
+async fn acks_with_several_arguments_and_error_first_answers() {
+    let socket = connected().await;
+    // The arguments spread, the answer read whole as a tuple.
+    let both: (Message, Option<u64>) = socket
+        .emit_with_ack_args("echo", &(message(1), Some(9u64)))
+        .timeout(5_000)
+        .await
+        .expect("ack");
+    assert_eq!(both, (message(1), Some(9)));
+
+    // (null, res), (err, null) and a failure answered with the error alone.
+    let ok: ErrorFirst<Stored, Refusal> = socket
+        .emit_with_ack_args("ackShape", &("errorFirstOk",))
+        .await
+        .expect("ack");
+    assert_eq!(ok.into_result(), Ok(Stored { id: 8 }));
+    let refused: ErrorFirst<Stored, Refusal> = socket
+        .emit_with_ack_args("ackError", &("no room",))
+        .await
+        .expect("ack");
+    assert_eq!(
+        refused.0,
+        Err(Refusal {
+            message: "no room".into()
+        })
+    );
+    let alone: ErrorFirst<Stored, Refusal> = socket
+        .emit_with_ack_args("ackShape", &("errorFirstOne",))
+        .await
+        .expect("ack");
+    assert_eq!(
+        alone.0,
+        Err(Refusal {
+            message: "Message text required".into()
+        })
+    );
+    // A success that is not a `Stored`: an error, not a panic.
+    let wrong: Result<ErrorFirst<Stored, Refusal>, _> = socket
+        .emit_with_ack_args("ackShape", &("errorFirstShaped",))
+        .await;
+    assert!(
+        matches!(wrong, Err(TypedError::Deserialize(_))),
+        "{wrong:?}"
+    );
+    socket.disconnect();
 }
 
 #[wasm_bindgen_test]
