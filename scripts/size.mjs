@@ -6,7 +6,7 @@
 //   node scripts/size.mjs --budget   the report, and exit 1 when the gzip
 //                                    total is over BUDGET_GZIP (npm test's
 //                                    `size` suite, after `build`)
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync, readdirSync } from "node:fs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -84,6 +84,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of rows) console.log(line(name(r.file), r));
   console.log(line("total (wasm + JS)", total));
   if (process.argv.includes("--budget")) {
+    // The Rust API (cargo feature `rust-api`, with serde and futures) must
+    // not reach the npm wasm: its browser calls live in src/web/glue.js,
+    // which wasm-bindgen would copy into pkg/snippets/ if it did.
+    const snippets = join(ROOT, "pkg/snippets");
+    const rustApi = existsSync(snippets) && readdirSync(snippets, { recursive: true }).some((f) => String(f).endsWith("web/glue.js"));
+    if (rustApi) {
+      console.log("size: the npm wasm contains the Rust API (pkg/snippets has src/web/glue.js): build it without the rust-api feature");
+      process.exit(1);
+    }
     const ok = total.gzip <= BUDGET_GZIP;
     console.log(
       `size budget: ${total.gzip} B gzip ${ok ? "<=" : ">"} ${BUDGET_GZIP} B ${ok ? "(ok)" : "(over budget: cut, or raise BUDGET_GZIP in scripts/size.mjs with the reason)"}`,
