@@ -52,7 +52,7 @@ for (const file of readdirSync(dist("."))) if (file.startsWith("chunk-")) rmSync
 await bundle("index.js", (id) => id.startsWith("node:"));
 await bundle("react/index.js", (id) => id === "react" || id.startsWith("react/") || id.endsWith("/index.js") && !id.includes("/react/"));
 // What the bundles now hold.
-for (const file of ["runtime.js", "codec.js", "stats.js", "durable.js", "ack-shape.js", "share.js", "share-hub.js", "wasm.js", "react/connection.js"]) rmSync(dist(file), { force: true });
+for (const file of ["runtime.js", "codec.js", "stats.js", "durable.js", "ack-shape.js", "debug.js", "share.js", "share-hub.js", "wasm.js", "react/connection.js"]) rmSync(dist(file), { force: true });
 
 // The glue ships as well (its .d.ts types the bundle's imports), minified.
 const minified = await minify(await readFile(glue, "utf8"), {

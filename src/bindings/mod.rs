@@ -58,13 +58,6 @@ pub fn reserved_events() -> String {
     names
 }
 
-/// Whether `localStorage.debug`'s `patterns` (the `debug` package's
-/// syntax) switch on the runtime's log (`socketio-wasm:runtime`).
-#[wasm_bindgen(js_name = debugEnabled)]
-pub fn debug_enabled(patterns: &str) -> bool {
-    crate::debug_filter::matches(patterns, "socketio-wasm:runtime")
-}
-
 /// What separates the packets of a long-polling payload.
 #[wasm_bindgen(js_name = payloadSeparator)]
 pub fn payload_separator() -> String {
