@@ -44,24 +44,18 @@ pub fn version() -> String {
     String::from(env!("CARGO_PKG_VERSION"))
 }
 
-/// The event names an app may not emit (the core's list, for js/index.ts),
-/// comma-separated.
-#[wasm_bindgen(js_name = reservedEvents)]
-pub fn reserved_events() -> String {
-    let mut names = String::new();
+/// The protocol's constants js/runtime.ts needs, in one string (one export
+/// instead of two): the character that separates the packets of a
+/// long-polling payload, then the event names an app may not emit, each
+/// ended by a comma.
+#[wasm_bindgen(js_name = protocolConstants)]
+pub fn protocol_constants() -> String {
+    let mut out = String::from(SEPARATOR);
     for name in RESERVED_EVENTS {
-        if !names.is_empty() {
-            names.push(',');
-        }
-        names.push_str(name);
+        out.push_str(name);
+        out.push(',');
     }
-    names
-}
-
-/// What separates the packets of a long-polling payload.
-#[wasm_bindgen(js_name = payloadSeparator)]
-pub fn payload_separator() -> String {
-    String::from(SEPARATOR)
+    out
 }
 
 /// `transports` from [`Setting::Transports`]'s digits.
@@ -101,12 +95,23 @@ fn attempts(value: f64) -> Option<u32> {
     (value.is_finite() && value < u32::MAX as f64).then(|| value.max(0.0) as u32)
 }
 
-/// Query names and values, alternating, each ended by a NUL.
+/// Query names and values, alternating, each ended by a NUL (a byte loop:
+/// `str::split` would bring its searcher into the wasm).
 fn parse_query(query: &str) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
-    let mut parts = query.split('\0');
-    while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
-        pairs.push((String::from(name), String::from(value)));
+    let mut name: Option<String> = None;
+    let mut start = 0;
+    // The end of the text ends a last part, as `split` would.
+    for (i, b) in query.bytes().chain([0]).enumerate() {
+        if b != 0 {
+            continue;
+        }
+        let part = String::from(query.get(start..i).unwrap_or_default());
+        start = i + 1;
+        match name.take() {
+            None => name = Some(part),
+            Some(name) => pairs.push((name, part)),
+        }
     }
     pairs
 }
