@@ -19,11 +19,63 @@ import { minify } from "terser";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = (path) => join(ROOT, "dist", path);
 
+/**
+ * The wasm-bindgen enums (`Output`, `Input`, `Setting`, ...) as numbers.
+ * The glue exports each as a frozen object mapping names to values and back,
+ * and a minifier can neither drop those objects nor shorten `Output.Event`;
+ * so in the bundle every `Enum.Member` of a module that imports `Enum` from
+ * the glue becomes its number, `Enum[value]` (the debug log's names) reads a
+ * plain array of the names, and the glue's objects go. The TS keeps using
+ * the generated enums, so their types still come from Rust.
+ */
+function enumsAsNumbers(glueSource) {
+  const enums = new Map();
+  for (const m of glueSource.matchAll(/^export const (\w+) = Object\.freeze\(\{\n([\s\S]*?)^\}\);\n/gm)) {
+    enums.set(m[1], { whole: m[0], members: new Map([...m[2].matchAll(/^\s*(\w+): (\d+),/gm)].map((e) => [e[1], e[2]])) });
+  }
+  if (enums.size === 0) throw new Error("minify: no enum found in the wasm-bindgen glue; update enumsAsNumbers");
+  return {
+    name: "enums-as-numbers",
+    transform(code, id) {
+      if (id === glue) {
+        for (const { whole } of enums.values()) code = code.replace(whole, "");
+        return { code };
+      }
+      const imported = /^import \{([^}]*)\} from "(?:\.\.\/)+pkg\/socketio_wasm\.js";$/m.exec(code);
+      if (!imported) return null;
+      const names = imported[1].split(",").map((n) => n.trim());
+      let prelude = "";
+      for (const name of names.filter((n) => enums.has(n))) {
+        const { members } = enums.get(name);
+        code = code.replace(new RegExp(`(?<![\\w$.])${name}\\.(\\w+)\\b`, "g"), (_, member) => {
+          if (!members.has(member)) throw new Error(`minify: ${id}: ${name}.${member} is no member of the glue's ${name}`);
+          return members.get(member);
+        });
+        if (new RegExp(`(?<![\\w$.])${name}\\[`).test(code)) {
+          const byValue = [];
+          for (const [member, value] of members) byValue[Number(value)] = member;
+          prelude += `const ${name}$names = ${JSON.stringify(byValue)};\n`;
+          code = code.replace(new RegExp(`(?<![\\w$.])${name}\\[`, "g"), `${name}$names[`);
+        }
+        // Any other use (tsc erased the types; comments aside) is one this pass does not know.
+        const uses = code.replace(imported[0], "").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+        if (new RegExp(`(?<![\\w$.])${name}(?![\\w$])`).test(uses)) {
+          throw new Error(`minify: ${id} uses ${name} other than as Enum.Member or Enum[value]`);
+        }
+      }
+      const kept = names.filter((n) => !enums.has(n));
+      code = code.replace(imported[0], kept.length ? `import { ${kept.join(", ")} } from "${imported[0].match(/"([^"]+)"/)[1]}";` : "");
+      return { code: prelude + code };
+    },
+  };
+}
+
 /** Bundles `entry` (in dist/) with `external` left as imports, minified, in place. */
-async function bundle(entry, external) {
+async function bundle(entry, external, plugins = []) {
   const build = await rolldown({
     input: dist(entry),
     external,
+    plugins,
     // The wasm module is instantiated as the entry loads (top-level await).
     treeshake: { moduleSideEffects: true },
     logLevel: "warn",
@@ -49,7 +101,7 @@ await writeFile(glue, source.replace(DEFAULT_URL, 'throw new Error("socketio-was
 
 // Chunks of an earlier build (their names carry a hash).
 for (const file of readdirSync(dist("."))) if (file.startsWith("chunk-")) rmSync(dist(file));
-await bundle("index.js", (id) => id.startsWith("node:"));
+await bundle("index.js", (id) => id.startsWith("node:"), [enumsAsNumbers(await readFile(glue, "utf8"))]);
 await bundle("react/index.js", (id) => id === "react" || id.startsWith("react/") || id.endsWith("/index.js") && !id.includes("/react/"));
 // What the bundles now hold.
 for (const file of ["runtime.js", "codec.js", "stats.js", "durable.js", "ack-shape.js", "debug.js", "share.js", "share-hub.js", "wasm.js", "react/connection.js"]) rmSync(dist(file), { force: true });
