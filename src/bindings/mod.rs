@@ -16,7 +16,7 @@ use crate::proto::{
     AckMode, Auth, Emit, EmitError, Manager, ManagerConfig, RequestId, SocketConfig, SocketId,
     Transmit, TransportId, TransportInput, TransportKind, RESERVED_EVENTS, SEPARATOR,
 };
-pub use enums::{EmitRefused, Input, Output, Setting};
+pub use enums::{EmitRefused, Info, Input, Output, Setting};
 use host::{Frame, Host, Js};
 
 #[cfg(all(debug_assertions, feature = "std"))]
@@ -482,25 +482,27 @@ impl Core {
         .to_vec()
     }
 
-    /// Connection state recovery's session id and last offset, joined by a
-    /// NUL (the offset empty when none); none before the server gave one.
-    pub fn recovery(&self, socket: u32) -> Option<String> {
-        let (pid, offset) = self.manager.socket_recovery(SocketId(socket))?;
-        let mut out = String::from(pid);
-        out.push('\0');
-        out.push_str(offset.unwrap_or_default());
-        Some(out)
-    }
-
-    /// The server-given id of a connected socket.
-    pub fn sid(&self, socket: u32) -> Option<String> {
-        self.manager.socket_sid(SocketId(socket)).map(String::from)
-    }
-
-    /// The Engine.IO session: its id once open, else none.
-    #[wasm_bindgen(js_name = engineId)]
-    pub fn engine_id(&self) -> Option<String> {
-        self.manager.engine_id().map(String::from)
+    /// A text about the connection or a socket, or none (one export for
+    /// the three: each export costs the wasm its own shim):
+    /// [`Info::Sid`] the server-given id of a connected socket;
+    /// [`Info::EngineId`] the Engine.IO session's id once open (`socket`
+    /// unused); [`Info::Recovery`] connection state recovery's session id
+    /// and last offset, joined by a NUL (the offset empty when none), none
+    /// before the server gave one.
+    pub fn info(&self, which: Info, socket: u32) -> Option<String> {
+        let m = &self.manager;
+        let socket = SocketId(socket);
+        match which {
+            Info::Sid => m.socket_sid(socket).map(String::from),
+            Info::EngineId => m.engine_id().map(String::from),
+            Info::Recovery => {
+                let (pid, offset) = m.socket_recovery(socket)?;
+                let mut out = String::from(pid);
+                out.push('\0');
+                out.push_str(offset.unwrap_or_default());
+                Some(out)
+            }
+        }
     }
 
     /// The Engine.IO session's state: 0 closed, 1 opening, 2 open; plus 4
