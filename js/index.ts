@@ -5,7 +5,7 @@
 // decision is the core's (wasm); the browser resources are js/runtime.ts's;
 // bodies are encoded and parsed by js/codec.ts.
 import { ready, wasmMemoryBytes } from "./wasm.js";
-import { Output, Setting, version } from "../pkg/socketio_wasm.js";
+import { Info, Output, Setting, version } from "../pkg/socketio_wasm.js";
 import { content, Content, encodeBody, parseBody, readBlobs, type Binary } from "./codec.js";
 import {
   LateSocket,
@@ -615,7 +615,7 @@ export class Engine {
 
   /** The Engine.IO session id (what the server knows this connection by), once open. */
   get id(): string | undefined {
-    return this.#runtime.core.engineId();
+    return this.#runtime.core.info(Info.EngineId, 0);
   }
   /** The current transport (the last one, when closed). */
   get transport(): { readonly name: "polling" | "websocket" } {
@@ -1005,7 +1005,7 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
       sockets,
       connection: sockets[0]?.raw ?? core.stats(0),
       engineState: core.engineState(),
-      id: core.engineId() ?? null,
+      id: core.info(Info.EngineId, 0) ?? null,
       traffic: runtime.traffic,
       lastError: this.#lastError,
       rtt: this.#rtt,
@@ -1298,7 +1298,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   }
 
   get id(): string | undefined {
-    return this.#core().sid(this.#state.index);
+    return this.#core().info(Info.Sid, this.#state.index);
   }
   get connected(): boolean {
     return (this.#core().state(this.#state.index) & 1) !== 0;
@@ -1314,7 +1314,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   }
   /** @internal connection state recovery's session id and last offset (for the tabs' hub). */
   get recovery(): { pid: string; offset: string | undefined } | undefined {
-    const joined = this.#core().recovery(this.#state.index);
+    const joined = this.#core().info(Info.Recovery, this.#state.index);
     if (joined === undefined) return undefined;
     const at = joined.indexOf("\0");
     const offset = joined.slice(at + 1);

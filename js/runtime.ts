@@ -3,7 +3,7 @@
 // core (wasm `Core`), carries out what the core asks (its `Host` calls) and
 // queues the core's events for the app. It makes no protocol decision; the
 // body codec it lends the core is js/codec.ts.
-import { Core, Input, Output, debugEnabled, payloadSeparator, reservedEvents } from "../pkg/socketio_wasm.js";
+import { Core, Input, Output, protocolConstants } from "../pkg/socketio_wasm.js";
 import {
   connectAck,
   connectError,
@@ -15,6 +15,7 @@ import {
   utf8Length,
   type Binary,
 } from "./codec.js";
+import { debugEnabled } from "./debug.js";
 import type { Traffic } from "./stats.js";
 
 /**
@@ -275,8 +276,9 @@ export class Runtime {
     this.#beforeTimer = beforeTimer;
     this.#requests = requests;
     if (SEPARATOR === "") {
-      RESERVED = new Set(reservedEvents().split(","));
-      SEPARATOR = payloadSeparator();
+      const constants = protocolConstants();
+      SEPARATOR = constants.charAt(0);
+      RESERVED = new Set(constants.slice(1, -1).split(","));
     }
     this.#deliver = deliver;
     this.#credentials = options.withCredentials ? "include" : "same-origin";
@@ -287,7 +289,7 @@ export class Runtime {
     } catch {
       // storage blocked
     }
-    this.#debug = patterns !== null && debugEnabled(patterns);
+    this.#debug = patterns !== null && debugEnabled(patterns, "socketio-wasm:runtime");
     this.core = new Core(
       this,
       options.secure,

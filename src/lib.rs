@@ -64,8 +64,12 @@ pub mod web;
 
 // ----- crate-wide helpers -----
 
-/// The `debug` package's `localStorage.debug` patterns.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+/// The `debug` package's `localStorage.debug` patterns (the Rust API's;
+/// the npm package's runtime has them in js/debug.ts).
+#[cfg_attr(
+    not(all(target_arch = "wasm32", feature = "rust-api")),
+    allow(dead_code)
+)]
 mod debug_filter;
 /// Strings without `format!`.
 #[cfg_attr(

@@ -1,7 +1,8 @@
 //! The enums both sides of the boundary name: what the core reports
 //! ([`Output`]), what the runtime reports ([`Input`]), why an emit is
-//! refused ([`EmitRefused`]), and the settings [`super::Core::option`] reads
-//! and writes ([`Setting`]).
+//! refused ([`EmitRefused`]), the settings [`super::Core::option`] reads
+//! and writes ([`Setting`]), and the texts [`super::Core::info`] reads
+//! ([`Info`]).
 
 use wasm_bindgen::prelude::*;
 
@@ -100,4 +101,16 @@ pub enum Setting {
     /// `transports`, as the digits of a number in order: 1 polling,
     /// 2 WebSocket (`12`: polling then WebSocket). Read: the same.
     Transports,
+}
+
+/// The text [`super::Core::info`] reads.
+#[wasm_bindgen]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Info {
+    /// A connected socket's id.
+    Sid,
+    /// The Engine.IO session's id.
+    EngineId,
+    /// A socket's recovery session id and offset.
+    Recovery,
 }

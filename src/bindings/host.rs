@@ -234,7 +234,7 @@ impl Payloads for Js {
 
     fn reserved(&self, _text: &JsValue) -> bool {
         // js/index.ts refuses reserved names (the list from
-        // `reservedEvents()`) before an emit reaches the core.
+        // `protocolConstants()`) before an emit reaches the core.
         false
     }
 

@@ -16,7 +16,7 @@ use crate::proto::{
     AckMode, Auth, Emit, EmitError, Manager, ManagerConfig, RequestId, SocketConfig, SocketId,
     Transmit, TransportId, TransportInput, TransportKind, RESERVED_EVENTS, SEPARATOR,
 };
-pub use enums::{EmitRefused, Input, Output, Setting};
+pub use enums::{EmitRefused, Info, Input, Output, Setting};
 use host::{Frame, Host, Js};
 
 #[cfg(all(debug_assertions, feature = "std"))]
@@ -44,31 +44,18 @@ pub fn version() -> String {
     String::from(env!("CARGO_PKG_VERSION"))
 }
 
-/// The event names an app may not emit (the core's list, for js/index.ts),
-/// comma-separated.
-#[wasm_bindgen(js_name = reservedEvents)]
-pub fn reserved_events() -> String {
-    let mut names = String::new();
+/// The protocol's constants js/runtime.ts needs, in one string (one export
+/// instead of two): the character that separates the packets of a
+/// long-polling payload, then the event names an app may not emit, each
+/// ended by a comma.
+#[wasm_bindgen(js_name = protocolConstants)]
+pub fn protocol_constants() -> String {
+    let mut out = String::from(SEPARATOR);
     for name in RESERVED_EVENTS {
-        if !names.is_empty() {
-            names.push(',');
-        }
-        names.push_str(name);
+        out.push_str(name);
+        out.push(',');
     }
-    names
-}
-
-/// Whether `localStorage.debug`'s `patterns` (the `debug` package's
-/// syntax) switch on the runtime's log (`socketio-wasm:runtime`).
-#[wasm_bindgen(js_name = debugEnabled)]
-pub fn debug_enabled(patterns: &str) -> bool {
-    crate::debug_filter::matches(patterns, "socketio-wasm:runtime")
-}
-
-/// What separates the packets of a long-polling payload.
-#[wasm_bindgen(js_name = payloadSeparator)]
-pub fn payload_separator() -> String {
-    String::from(SEPARATOR)
+    out
 }
 
 /// `transports` from [`Setting::Transports`]'s digits.
@@ -108,12 +95,23 @@ fn attempts(value: f64) -> Option<u32> {
     (value.is_finite() && value < u32::MAX as f64).then(|| value.max(0.0) as u32)
 }
 
-/// Query names and values, alternating, each ended by a NUL.
+/// Query names and values, alternating, each ended by a NUL (a byte loop:
+/// `str::split` would bring its searcher into the wasm).
 fn parse_query(query: &str) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
-    let mut parts = query.split('\0');
-    while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
-        pairs.push((String::from(name), String::from(value)));
+    let mut name: Option<String> = None;
+    let mut start = 0;
+    // The end of the text ends a last part, as `split` would.
+    for (i, b) in query.bytes().chain([0]).enumerate() {
+        if b != 0 {
+            continue;
+        }
+        let part = String::from(query.get(start..i).unwrap_or_default());
+        start = i + 1;
+        match name.take() {
+            None => name = Some(part),
+            Some(name) => pairs.push((name, part)),
+        }
     }
     pairs
 }
@@ -484,25 +482,27 @@ impl Core {
         .to_vec()
     }
 
-    /// Connection state recovery's session id and last offset, joined by a
-    /// NUL (the offset empty when none); none before the server gave one.
-    pub fn recovery(&self, socket: u32) -> Option<String> {
-        let (pid, offset) = self.manager.socket_recovery(SocketId(socket))?;
-        let mut out = String::from(pid);
-        out.push('\0');
-        out.push_str(offset.unwrap_or_default());
-        Some(out)
-    }
-
-    /// The server-given id of a connected socket.
-    pub fn sid(&self, socket: u32) -> Option<String> {
-        self.manager.socket_sid(SocketId(socket)).map(String::from)
-    }
-
-    /// The Engine.IO session: its id once open, else none.
-    #[wasm_bindgen(js_name = engineId)]
-    pub fn engine_id(&self) -> Option<String> {
-        self.manager.engine_id().map(String::from)
+    /// A text about the connection or a socket, or none (one export for
+    /// the three: each export costs the wasm its own shim):
+    /// [`Info::Sid`] the server-given id of a connected socket;
+    /// [`Info::EngineId`] the Engine.IO session's id once open (`socket`
+    /// unused); [`Info::Recovery`] connection state recovery's session id
+    /// and last offset, joined by a NUL (the offset empty when none), none
+    /// before the server gave one.
+    pub fn info(&self, which: Info, socket: u32) -> Option<String> {
+        let m = &self.manager;
+        let socket = SocketId(socket);
+        match which {
+            Info::Sid => m.socket_sid(socket).map(String::from),
+            Info::EngineId => m.engine_id().map(String::from),
+            Info::Recovery => {
+                let (pid, offset) = m.socket_recovery(socket)?;
+                let mut out = String::from(pid);
+                out.push('\0');
+                out.push_str(offset.unwrap_or_default());
+                Some(out)
+            }
+        }
     }
 
     /// The Engine.IO session's state: 0 closed, 1 opening, 2 open; plus 4

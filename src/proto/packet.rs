@@ -465,9 +465,15 @@ pub fn parse_connect_error(data: &str) -> Result<ConnectErrorPayload, DecodeErro
 }
 
 /// `text` without JSON's whitespace around it (ASCII: no Unicode tables, as
-/// `str::trim` would bring).
+/// `str::trim` would bring). Byte-wise: a `char` matcher would decode UTF-8
+/// from both ends (0.7 KB of wasm); JSON's whitespace is ASCII, so the cuts
+/// fall on character boundaries.
 fn trim_json(text: &str) -> &str {
-    text.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r'))
+    let solid = |b: &u8| !matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(solid).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(solid).map_or(start, |i| i + 1);
+    text.get(start..end).unwrap_or_default()
 }
 
 /// Builds a client CONNECT payload as socket.io-client does: with a private
