@@ -18,8 +18,9 @@
 //   POST /control/restart?down=ms  close the main server, listen again after `down` ms
 //   POST /control/freeze           stop the heartbeat of every short-ping session
 //   POST /control/broadcast?event=e&count=n  io.emit(e, i) for i in 0..n
-//   GET  /control/durable          {"log":[...]}: what /durable's `record` handler ran for, in order
-//   POST /control/durable-reset    forget that log
+//   GET  /control/durable          {"log":[...],"repeats":N}: what /durable's `record` handler ran for,
+//                                  in order, and how many messages came again (an id already claimed)
+//   POST /control/durable-reset    forget both
 //   POST /control/durable-emit?count=n  n numbered `tick` events (socketio-wasm/server's log) to /durable
 //   GET  /control/requests         the Engine.IO requests the main server received since
 //                                  the last call: [{kind, method, url, cookie, headers}]
@@ -146,6 +147,14 @@ let silentConnects = 0;
 const durableStore = new MemoryStore();
 /** What /durable's `record` handler ran for, in order (GET /control/durable). */
 const durableLog = [];
+/** Messages that reached the helper again (the handler did not run for them): a client sent one twice. */
+let durableRepeats = 0;
+const claimOnce = durableStore.claim.bind(durableStore);
+durableStore.claim = (key) => {
+  const known = claimOnce(key);
+  if (known !== undefined) durableRepeats++;
+  return known;
+};
 let durableNsp = null;
 let ticks = 0;
 
@@ -375,9 +384,10 @@ async function control(req, res) {
     case "/control/requests":
       return reply(seenRequests.splice(0));
     case "/control/durable":
-      return reply({ log: durableLog });
+      return reply({ log: durableLog, repeats: durableRepeats });
     case "/control/durable-reset":
       durableLog.length = 0;
+      durableRepeats = 0;
       return reply({ ok: true });
     case "/control/durable-emit": {
       const count = Number(url.searchParams.get("count") ?? 1);
