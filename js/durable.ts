@@ -21,6 +21,12 @@ const FORMAT = 1;
 const DATABASE = "socketio-wasm";
 const OUTBOX = "outbox";
 const STREAMS = "streams";
+/**
+ * How long opening IndexedDB may take before this page gives up on it: an
+ * open waits, without any event, behind another tab's upgrade or delete
+ * that a third connection blocks, and the socket's handshake waits for it.
+ */
+export const OPEN_TIMEOUT = 3000;
 
 export interface DurableOptions {
   /**
@@ -146,22 +152,55 @@ function done(t: IDBTransaction): Promise<void> {
   });
 }
 
-let database: Promise<IDBDatabase> | undefined;
+/** An IndexedDB error for a message: Chromium's QuotaExceededError has an empty message. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (!error.message) return error.name;
+  return error.message.startsWith(error.name) || error.name === "Error" ? error.message : `${error.name}: ${error.message}`;
+}
 
-/** The package's database, opened once per page. */
+let database: Promise<IDBDatabase> | undefined;
+/** What the outboxes of this page do when another tab needs the database closed (an upgrade, a delete). */
+const closing = new Set<() => void>();
+
+/** The package's database, opened once per page; it gives up after OPEN_TIMEOUT ms. */
 function openDatabase(): Promise<IDBDatabase> {
   database ??= new Promise<IDBDatabase>((resolve, reject) => {
     const idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
     if (!idb) throw new Error("IndexedDB is not available");
     const open = idb.open(DATABASE, FORMAT);
+    let settled = false;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(error);
+    };
+    const timer = setTimeout(
+      () => fail(new Error(`IndexedDB did not open within ${OPEN_TIMEOUT} ms (another tab's upgrade or delete of it is blocked)`)),
+      OPEN_TIMEOUT,
+    );
     open.onupgradeneeded = () => {
       const db = open.result;
       if (!db.objectStoreNames.contains(OUTBOX)) db.createObjectStore(OUTBOX, { keyPath: ["box", "order"] });
       if (!db.objectStoreNames.contains(STREAMS)) db.createObjectStore(STREAMS, { keyPath: "box" });
     };
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error ?? new Error("IndexedDB could not be opened"));
-    open.onblocked = () => reject(new Error("IndexedDB is blocked by another tab holding an older version open"));
+    open.onsuccess = () => {
+      const db = open.result;
+      // Given up on: a connection nobody uses would block the next upgrade.
+      if (settled) return db.close();
+      settled = true;
+      clearTimeout(timer);
+      // A newer version (or a delete) in another tab must not wait for this page to close.
+      db.onversionchange = () => {
+        db.close();
+        database = undefined;
+        for (const close of closing) close();
+      };
+      resolve(db);
+    };
+    open.onerror = () => fail(open.error ?? new Error("IndexedDB could not be opened"));
+    open.onblocked = () => fail(new Error("IndexedDB is blocked by another tab holding an older version open"));
   });
   // A failure is not kept: a later socket tries again.
   database.catch(() => (database = undefined));
@@ -301,6 +340,7 @@ export class Outbox {
   async #load(): Promise<void> {
     try {
       this.#db = await openDatabase();
+      closing.add(() => this.#closed());
       const t = this.#db.transaction([OUTBOX, STREAMS], "readwrite");
       const restored: Entry[] = [];
       const range = IDBKeyRange.bound([this.#box, -Infinity], [this.#box, Infinity]);
@@ -329,12 +369,21 @@ export class Outbox {
     } catch (error) {
       this.#db = undefined;
       this.#host.notify("error", [
-        new Error(`durable: IndexedDB cannot be used (${(error as Error).message}); emits are kept in this page's memory only`),
+        new Error(`durable: IndexedDB cannot be used (${describe(error)}); emits are kept in this page's memory only`),
       ]);
     }
     this.#loaded = true;
     for (const e of this.#entries) if (!e.stored) this.#store(e);
     if (this.#positionsDirty) this.#writePositions();
+  }
+
+  /** Another tab upgrades or deletes the database: this page's connection is closed, and memory is what is left. */
+  #closed(): void {
+    if (!this.#db) return;
+    this.#db = undefined;
+    this.#host.notify("error", [
+      new Error("durable: IndexedDB was closed for another tab (a newer version, or a delete); emits are kept in this page's memory only from now"),
+    ]);
   }
 
   /** A stored row as an entry, or `undefined` (with an error event) when it is not one this version wrote. */
@@ -390,7 +439,7 @@ export class Outbox {
   /** Writing failed (quota, a value IndexedDB cannot clone): sent from memory, and the app is told. */
   #unstored(entry: Entry, error: Error): void {
     this.#host.notify("error", [
-      new Error(`durable: emit ${entry.id} ("${entry.event}") could not be written (${error.message}); it is kept in this page's memory only`),
+      new Error(`durable: emit ${entry.id} ("${entry.event}") could not be written (${describe(error)}); it is kept in this page's memory only`),
     ]);
     entry.stored = true;
     this.#pump();
@@ -424,7 +473,7 @@ export class Outbox {
       try {
         const t = db.transaction(OUTBOX, "readwrite");
         t.objectStore(OUTBOX).delete([this.#box, entry.order]);
-        done(t).catch((e: Error) => this.#host.notify("error", [new Error(`durable: a delivered emit could not be removed (${e.message}); it will be sent again after a reload and the server answers it again`)]));
+        done(t).catch((e: Error) => this.#host.notify("error", [new Error(`durable: a delivered emit could not be removed (${describe(e)}); it will be sent again after a reload and the server answers it again`)]));
       } catch {
         // The database closed (the page is going): the server dedupes the resend.
       }
@@ -456,7 +505,7 @@ export class Outbox {
     try {
       const t = db.transaction(STREAMS, "readwrite");
       t.objectStore(STREAMS).put(row);
-      done(t).catch((e: Error) => this.#host.notify("error", [new Error(`durable: stream positions could not be written (${e.message})`)]));
+      done(t).catch((e: Error) => this.#host.notify("error", [new Error(`durable: stream positions could not be written (${describe(e)})`)]));
     } catch {
       // Closing: the next page asks from the last position written.
     }
