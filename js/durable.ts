@@ -259,6 +259,17 @@ export class Outbox {
 
   /** An emit: kept, written, then sent (on this connection or the next). Returns its id. */
   emit(event: string, args: unknown[], ack: ((response: unknown[]) => void) | undefined): string {
+    const last = args[args.length - 1] as Record<string, unknown> | null | undefined;
+    const forwarded = last !== null && typeof last === "object" && Object.keys(last).length === 1 ? last[MARK] : undefined;
+    if (typeof forwarded === "string") {
+      // Another tab's durable emit, which the shareAcrossTabs hub sends on
+      // this tab's connection: that tab keeps it and sends it again until it
+      // is answered. Kept here too, it would go out under a second id, the
+      // server would take the first marker for an argument, and the handler
+      // would run at every retry.
+      this.#host.send([event, ...args], ack && ((error, ...response) => error || ack(response)));
+      return forwarded;
+    }
     if (this.#entries.length >= this.#maxEntries) {
       throw new Error(`emit("${event}"): the durable outbox is full (${this.#maxEntries} emits wait for their acknowledgement)`);
     }

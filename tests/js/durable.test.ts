@@ -99,6 +99,34 @@ describe("Outbox.emit", () => {
     expect(box.pending().map((e) => e.id)).toEqual([c]);
   });
 
+  it("sends another tab's durable emit (the shareAcrossTabs hub's) as it is: no second id, not kept, not sent again", async () => {
+    const h = host();
+    const box = new Outbox(h, "box", { maxEntries: 1 });
+    await box.ready;
+    box.connected();
+    const answers: unknown[][] = [];
+    const marker = { [MARK]: "follower-id" };
+    expect(box.emit("record", ["x", marker], (r) => answers.push(r))).toBe("follower-id");
+    expect(box.emit("record", ["y", { [MARK]: "other-id" }], undefined)).toBe("other-id"); // past maxEntries: not counted
+    expect(h.sent.map((s) => s.list)).toEqual([
+      ["record", "x", marker],
+      ["record", "y", { [MARK]: "other-id" }],
+    ]);
+    expect(box.pending()).toEqual([]);
+    // Not answered: the other tab sends it again itself (its hub emit comes again), not this one.
+    h.sent[0]!.ack!(new Error("socket has been disconnected"));
+    box.disconnected();
+    box.connected();
+    expect(h.sent).toHaveLength(2);
+    expect(answers).toEqual([]);
+    box.emit("record", ["x", marker], (r) => answers.push(r));
+    h.sent[2]!.ack!(null, { n: 1 });
+    expect(answers).toEqual([[{ n: 1 }]]);
+    // Its own marker is not another's: a second key makes an ordinary argument.
+    box.emit("record", [{ [MARK]: "id", more: 1 }], undefined);
+    expect(box.pending()).toHaveLength(1);
+  });
+
   it("refuses what goes past its bounds, and bad bounds", () => {
     const box = new Outbox(host(), "box", { maxEntries: 1, maxBytes: 10_000 });
     box.emit("e", ["x"], undefined);
