@@ -6,6 +6,11 @@
 // a repeat is dropped, a gap asks for a replay, and the last number per
 // stream is kept (in IndexedDB too) and reported in the handshake.
 //
+// Several tabs (or sockets) with one outbox name share its rows: each row
+// names the outbox that wrote it, whose Web Lock is held while it lives;
+// only that outbox sends it, and once the lock is free (its tab went) the
+// first other outbox to get the lock takes the rows over and sends them.
+//
 // No protocol decision is made here: this is an application-level contract
 // (the `$durable` markers) carried in ordinary events and acks. The module
 // is loaded only by a socket made with `durable` (a chunk of its own, which
@@ -27,6 +32,10 @@ const STREAMS = "streams";
  * that a third connection blocks, and the socket's handshake waits for it.
  */
 export const OPEN_TIMEOUT = 3000;
+/** Lock names: this prefix, the outbox's owner id (36 characters), ":", the outbox's name. */
+const LOCK = "socketio-wasm:durable:";
+/** Where an outbox says it exists, for the others of its name to watch its lock. */
+const CHANNEL = "socketio-wasm:durable";
 
 export interface DurableOptions {
   /**
@@ -72,10 +81,13 @@ export interface DurableHost {
 }
 
 interface Entry extends DurableEntry {
+  /** Its key's second half, once written: rows of one name are numbered by write order, whichever tab wrote them. */
   order: number;
   bytes: number;
   /** Written (or given up writing, with an error event): it may be sent. */
   stored: boolean;
+  /** Its row is in the store, at [box, order]. */
+  keyed: boolean;
   /** The app's live callback, for this page only. */
   ack: ((response: unknown[]) => void) | undefined;
 }
@@ -84,6 +96,8 @@ interface StoredEntry {
   v: number;
   box: string;
   order: number;
+  /** The outbox that sends it (rows written before this field are anybody's). */
+  tab?: string;
   id: string;
   event: string;
   args: unknown[];
@@ -217,8 +231,15 @@ export class Outbox {
   /** Pending emits in send order: those read back from the store first. */
   readonly #entries: Entry[] = [];
   #bytes = 0;
+  /** Orders of what is kept in memory only (rows take theirs from the store). */
   #nextOrder = 0;
   #db: IDBDatabase | undefined;
+  /** This outbox's id in the rows it owns, and in its lock. */
+  readonly #owner = newId();
+  /** Web Locks, once this outbox holds its own: without them every row read back is taken. */
+  #locks: LockManager | undefined;
+  /** The other owners of this name whose lock is waited for. */
+  readonly #watched = new Set<string>();
   #loaded = false;
   #connected = false;
   readonly #inFlight = new Set<string>();
@@ -277,7 +298,7 @@ export class Outbox {
     if (this.#bytes + bytes > this.#maxBytes) {
       throw new Error(`emit("${event}"): the durable outbox is full (${this.#maxBytes} bytes wait for their acknowledgement)`);
     }
-    const entry: Entry = { id: newId(), event, args, createdAt: Date.now(), order: 0, bytes, stored: false, ack };
+    const entry: Entry = { id: newId(), event, args, createdAt: Date.now(), order: 0, bytes, stored: false, keyed: false, ack };
     this.#entries.push(entry);
     this.#bytes += bytes;
     if (this.#loaded) this.#store(entry);
@@ -349,20 +370,38 @@ export class Outbox {
   }
 
   async #load(): Promise<void> {
+    const others = new Set<string>();
+    const restored: Entry[] = [];
     try {
-      this.#db = await openDatabase();
+      const db = await openDatabase();
       closing.add(() => this.#closed());
-      const t = this.#db.transaction([OUTBOX, STREAMS], "readwrite");
-      const restored: Entry[] = [];
-      const range = IDBKeyRange.bound([this.#box, -Infinity], [this.#box, Infinity]);
-      const cursor = t.objectStore(OUTBOX).openCursor(range);
+      await this.#hold();
+      const locks = this.#locks;
+      if (locks) {
+        // The outboxes of this name alive now, whether or not they wrote
+        // anything yet; asked before the rows are read, so that one that
+        // writes and goes in between is among them, or its rows are read.
+        const { held = [] } = await locks.query();
+        for (const lock of held) {
+          const owner = this.#ownerOf(lock.name);
+          if (owner !== undefined) others.add(owner);
+        }
+      }
+      const t = db.transaction([OUTBOX, STREAMS], "readwrite");
+      const cursor = t.objectStore(OUTBOX).openCursor(this.#range());
       const read = new Promise<void>((resolve, reject) => {
         cursor.onsuccess = () => {
           const c = cursor.result;
           if (!c) return resolve();
-          const entry = this.#restore(c.value);
-          if (entry) restored.push(entry);
-          else c.delete();
+          const row = c.value as Partial<StoredEntry>;
+          const entry = this.#restore(row);
+          if (!entry) c.delete();
+          else if (locks && typeof row.tab === "string") others.add(row.tab);
+          else {
+            // Written before rows had owners, or no locks to tell who is alive: this outbox's now.
+            c.update({ ...row, tab: this.#owner });
+            restored.push(entry);
+          }
           c.continue();
         };
         cursor.onerror = () => reject(cursor.error ?? new Error("IndexedDB read failed"));
@@ -373,19 +412,139 @@ export class Outbox {
         this.#positions ??= { epoch: s.epoch, streams: { ...s.streams } };
       }
       await done(t);
-      this.#nextOrder = restored.reduce((max, e) => Math.max(max, e.order + 1), 0);
-      // What the store held goes first, then what was emitted meanwhile.
-      this.#entries.unshift(...restored);
-      for (const e of restored) this.#bytes += e.bytes;
+      this.#db = db;
+      if (locks) {
+        others.delete(this.#owner);
+        // Those gone already: their rows are read back now, before `ready`, as this page's own would be.
+        for (const owner of others) {
+          // Heard of on the channel meanwhile: its watcher takes the rows.
+          if (this.#watched.has(owner)) continue;
+          await locks.request(this.#lockName(owner), { ifAvailable: true }, async (lock) => {
+            if (!lock) return;
+            others.delete(owner);
+            this.#watched.add(owner);
+            restored.push(...(await this.#take(owner)));
+          });
+        }
+      }
     } catch (error) {
       this.#db = undefined;
       this.#host.notify("error", [
         new Error(`durable: IndexedDB cannot be used (${describe(error)}); emits are kept in this page's memory only`),
       ]);
     }
+    // What the store held goes first, then what was emitted meanwhile (what
+    // was read before a failure too: a repeat is answered again, a loss is not).
+    restored.sort((a, b) => a.order - b.order);
+    this.#merge(restored);
     this.#loaded = true;
     for (const e of this.#entries) if (!e.stored) this.#store(e);
     if (this.#positionsDirty) this.#writePositions();
+    for (const owner of others) this.#watch(owner);
+  }
+
+  #range(): IDBKeyRange {
+    return IDBKeyRange.bound([this.#box, -Infinity], [this.#box, Infinity]);
+  }
+
+  #lockName(owner: string): string {
+    return `${LOCK}${owner}:${this.#box}`;
+  }
+
+  /** The owner a lock name gives, when it is one of this outbox's name. */
+  #ownerOf(name: string | undefined): string | undefined {
+    if (!name?.startsWith(LOCK)) return undefined;
+    const owner = name.slice(LOCK.length, LOCK.length + 36);
+    return name.slice(LOCK.length + 36) === `:${this.#box}` && !owner.includes(":") ? owner : undefined;
+  }
+
+  /**
+   * Takes this outbox's lock, held for the page's life (the browser frees
+   * it when the tab goes), before any row names this outbox: a row's owner
+   * whose lock is free is gone for good. Then says so on the channel, for
+   * the outboxes of this name that were there first.
+   */
+  async #hold(): Promise<void> {
+    const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+    if (typeof locks?.request !== "function") return;
+    try {
+      await new Promise<void>((held, failed) => {
+        locks.request(this.#lockName(this.#owner), () => {
+          held();
+          return new Promise<never>(() => {});
+        }).catch(failed);
+      });
+    } catch {
+      // Locks refused (an opaque origin): every row read back is taken, as without them.
+      return;
+    }
+    this.#locks = locks;
+    if (typeof BroadcastChannel !== "function") return;
+    const channel = new BroadcastChannel(CHANNEL);
+    channel.onmessage = (event: MessageEvent) => {
+      // Any script of the origin can post here: only a well-formed hello is heard.
+      const m = event.data as { box?: unknown; owner?: unknown } | null;
+      if (m && m.box === this.#box && typeof m.owner === "string" && m.owner.length === 36) this.#watch(m.owner);
+    };
+    channel.postMessage({ box: this.#box, owner: this.#owner });
+  }
+
+  /** Waits for `owner`'s lock: granted once its tab is gone, then its rows are taken and sent. */
+  #watch(owner: string): void {
+    const locks = this.#locks;
+    if (!locks || owner === this.#owner || this.#watched.has(owner)) return;
+    this.#watched.add(owner);
+    locks
+      .request(this.#lockName(owner), async () => {
+        // Granted during this outbox's load (its tab went at once): after it.
+        await this.ready;
+        const taken = await this.#take(owner);
+        this.#merge(taken);
+        this.#pump();
+      })
+      .catch((error: unknown) => this.#host.notify("error", [new Error(`durable: the rows of a closed tab could not be taken over (${describe(error)})`)]));
+  }
+
+  /**
+   * The rows `owner` left, renamed to this outbox in one transaction (while
+   * its lock is held here: whoever gets it next finds none), in order.
+   */
+  async #take(owner: string): Promise<Entry[]> {
+    const db = this.#db;
+    if (!db) return [];
+    const taken: Entry[] = [];
+    const t = db.transaction(OUTBOX, "readwrite");
+    const cursor = t.objectStore(OUTBOX).openCursor(this.#range());
+    cursor.onsuccess = () => {
+      const c = cursor.result;
+      if (!c) return;
+      const row = c.value as Partial<StoredEntry>;
+      if (row.tab === owner) {
+        const entry = this.#restore(row);
+        if (entry) {
+          c.update({ ...row, tab: this.#owner });
+          taken.push(entry);
+        } else c.delete();
+      }
+      c.continue();
+    };
+    try {
+      await done(t);
+    } catch (error) {
+      // Sent all the same: a loss is worse than a repeat, which the server answers again.
+      this.#host.notify("error", [new Error(`durable: the rows of a closed tab could not be renamed (${describe(error)}); another tab may send them too`)]);
+    }
+    return taken;
+  }
+
+  /** Adds entries read from the store (in order) before every later row, and before what is not written yet. */
+  #merge(rows: Entry[]): void {
+    let at = 0;
+    for (const e of rows) {
+      while (at < this.#entries.length && this.#entries[at]!.keyed && this.#entries[at]!.order < e.order) at++;
+      this.#entries.splice(at++, 0, e);
+      this.#bytes += e.bytes;
+    }
   }
 
   /** Another tab upgrades or deletes the database: this page's connection is closed, and memory is what is left. */
@@ -409,39 +568,58 @@ export class Outbox {
       return undefined;
     }
     const createdAt = typeof r.createdAt === "number" ? r.createdAt : 0;
-    return { id: r.id, event: r.event, args: r.args, createdAt, order: r.order, bytes: sizeOf(r.args), stored: true, ack: undefined };
+    return { id: r.id, event: r.event, args: r.args, createdAt, order: r.order, bytes: sizeOf(r.args), stored: true, keyed: true, ack: undefined };
   }
 
-  /** Writes `entry`, then lets it (and what waited behind it) go out. */
+  /**
+   * Writes `entry` after the last row of its name (one transaction: tabs
+   * writing at once get distinct keys), then lets it (and what waited
+   * behind it) go out.
+   */
   #store(entry: Entry): void {
-    entry.order = this.#nextOrder++;
     const db = this.#db;
     if (!db) {
+      entry.order = this.#nextOrder++;
       entry.stored = true;
       return this.#pump();
     }
-    const row: StoredEntry = {
-      v: FORMAT,
-      box: this.#box,
-      order: entry.order,
-      id: entry.id,
-      event: entry.event,
-      args: entry.args as unknown[],
-      createdAt: entry.createdAt,
-    };
+    let failure: Error | undefined;
     let t: IDBTransaction;
     try {
       t = db.transaction(OUTBOX, "readwrite");
-      t.objectStore(OUTBOX).put(row);
+      const store = t.objectStore(OUTBOX);
+      const last = store.openKeyCursor(this.#range(), "prev");
+      last.onsuccess = () => {
+        const key = last.result?.key as [string, number] | undefined;
+        entry.order = key ? key[1] + 1 : 0;
+        const row: StoredEntry = {
+          v: FORMAT,
+          box: this.#box,
+          order: entry.order,
+          tab: this.#owner,
+          id: entry.id,
+          event: entry.event,
+          args: entry.args as unknown[],
+          createdAt: entry.createdAt,
+        };
+        try {
+          store.put(row);
+        } catch (error) {
+          // A value IndexedDB cannot clone: said as it is, not as the abort it causes.
+          failure = error as Error;
+          t.abort();
+        }
+      };
     } catch (error) {
       return this.#unstored(entry, error as Error);
     }
     const write = done(t).then(
       () => {
+        entry.keyed = true;
         entry.stored = true;
         this.#pump();
       },
-      (error: Error) => this.#unstored(entry, error),
+      (error: Error) => this.#unstored(entry, failure ?? error),
     );
     this.#writes.add(write);
     write.finally(() => this.#writes.delete(write));
@@ -480,10 +658,14 @@ export class Outbox {
     this.#entries.splice(at, 1);
     this.#bytes -= entry.bytes;
     const db = this.#db;
-    if (db) {
+    if (db && entry.keyed) {
       try {
         const t = db.transaction(OUTBOX, "readwrite");
-        t.objectStore(OUTBOX).delete([this.#box, entry.order]);
+        const row = t.objectStore(OUTBOX).openCursor([this.#box, entry.order]);
+        // Its own row only: the key may have been given again since, in a fallback without locks.
+        row.onsuccess = () => {
+          if ((row.result?.value as Partial<StoredEntry> | undefined)?.id === entry.id) row.result!.delete();
+        };
         done(t).catch((e: Error) => this.#host.notify("error", [new Error(`durable: a delivered emit could not be removed (${describe(e)}); it will be sent again after a reload and the server answers it again`)]));
       } catch {
         // The database closed (the page is going): the server dedupes the resend.

@@ -1,0 +1,181 @@
+// Durable sockets in several tabs of one browser (pages of one context,
+// which share IndexedDB, Web Locks and BroadcastChannel), with and without
+// shareAcrossTabs, against the fixture's /durable namespace: one outbox name
+// for all of them, each tab sending only its own emits, and the emits of a
+// tab closed before they were delivered sent by one remaining tab, once
+// each, in order.
+import { expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { control, fixture, pagePerTest } from "./fixture.js";
+
+let browser: Browser;
+// The browser logs the refused connections while the server is down.
+const errors = pagePerTest(
+  (text) => text.includes("WebSocket"),
+  (_page, b) => {
+    browser = b;
+  },
+);
+
+const urls = fixture;
+type Urls = typeof urls;
+type Told = { delivered: string[]; errors: string[]; answers: unknown[] };
+type Tab = { name: string; page: Page };
+
+/** In the page: a durable socket on /durable (shared across tabs or not) that records what it is told. */
+const OPEN = async ({ urls, key, share }: { urls: Urls; key: string; share: boolean }) => {
+  const socket = window.sio.io(`${urls.main}/durable`, {
+    transports: ["websocket"],
+    shareAcrossTabs: share,
+    shareKey: key,
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 300,
+    durable: { key, ackTimeout: 2000 },
+  });
+  const told = { delivered: [] as string[], errors: [] as string[], answers: [] as unknown[] };
+  socket.durable!.on("delivered", (id) => told.delivered.push(id));
+  socket.durable!.on("error", (error) => told.errors.push(error.message));
+  (window as unknown as { durable: unknown }).durable = { socket, told };
+  await socket.durable!.ready;
+  return socket.durable!.pending().map((e) => e.id);
+};
+
+type InPage = { durable: { socket: ReturnType<typeof window.sio.io>; told: Told } };
+const told = (tab: Tab) => tab.page.evaluate(() => (window as unknown as InPage).durable.told);
+const state = (tab: Tab) =>
+  tab.page.evaluate(() => {
+    const { socket } = (window as unknown as InPage).durable;
+    return { connected: socket.connected, role: socket.io.tabRole, pending: socket.durable!.pending().map((e) => e.id) };
+  });
+
+/** In the page: the package's outbox rows, as IndexedDB holds them. */
+const rows = (tab: Tab) =>
+  tab.page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open("socketio-wasm", 1);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const all = await new Promise<{ order: number; id: string; tab: string; args: unknown[] }[]>((resolve) => {
+      const r = db.transaction("outbox").objectStore("outbox").getAll();
+      r.onsuccess = () => resolve(r.result as never);
+    });
+    db.close();
+    return all;
+  });
+
+async function openTab(context: Awaited<ReturnType<Browser["newContext"]>>, name: string, key: string, share: boolean): Promise<Tab> {
+  const page = await context.newPage();
+  page.on("pageerror", (error) => errors.push(`${name}: ${error.message}`));
+  await page.goto(`${fixture.control}/page.html`);
+  await page.waitForFunction(() => window.sio !== undefined);
+  await page.evaluate(({ urls, key, share, open }) => (new Function(`return (${open})`)() as typeof OPEN)({ urls, key, share }), {
+    urls,
+    key,
+    share,
+    open: OPEN.toString(),
+  });
+  return { name, page };
+}
+
+const CASES = [
+  { share: true, closing: "a follower" },
+  { share: true, closing: "the leader" },
+  { share: false, closing: "a tab" },
+] as const;
+
+for (const { share, closing } of CASES) {
+  it(`${share ? "shareAcrossTabs" : "separate connections"}: each tab sends its own emits; ${closing} closed with emits undelivered, one remaining tab sends them, once each, in order`, async () => {
+    await control("durable-reset");
+    const key = `tabs-${share}-${closing.replace(/ /g, "-")}-${Date.now()}`;
+    const context = await browser.newContext();
+    try {
+      // One after the other: with shareAcrossTabs the first is the leader.
+      const tabs: Tab[] = [];
+      for (const name of ["a", "b", "c"]) {
+        const tab = await openTab(context, name, key, share);
+        tabs.push(tab);
+        await expect.poll(async () => (await state(tab)).connected, { timeout: 10_000 }).toBe(true);
+      }
+      const [a, b, c] = tabs as [Tab, Tab, Tab];
+      if (share) expect(await Promise.all(tabs.map(async (t) => (await state(t)).role))).toEqual(["leader", "follower", "follower"]);
+      const gone = closing === "the leader" ? a : b;
+
+      await control("restart?down=8000");
+      for (const tab of tabs) await expect.poll(async () => (await state(tab)).connected, { timeout: 10_000 }).toBe(false);
+      // a and c with callbacks (emitWithAck), b without; b emits the most.
+      const counts = { a: 10, b: 30, c: 10 };
+      const ids: Record<string, string[]> = {};
+      await Promise.all(
+        tabs.map(async (tab) => {
+          ids[tab.name] = await tab.page.evaluate(
+            async ({ name, count }) => {
+              const { socket, told } = (window as unknown as InPage).durable;
+              for (let i = 0; i < count; i++) {
+                if (name !== "b") void socket.emitWithAck("record", `${name}${i}`).then((answer) => told.answers.push(answer));
+                else socket.emit("record", `${name}${i}`);
+              }
+              await socket.durable!.written();
+              return socket.durable!.pending().map((e) => e.id);
+            },
+            { name: tab.name, count: counts[tab.name as keyof typeof counts] },
+          );
+        }),
+      );
+      const all = [...ids.a!, ...ids.b!, ...ids.c!];
+      // One name for all of them, a key each (written at once by three tabs), each row its writer's.
+      const stored = await rows(a);
+      expect(stored).toHaveLength(50);
+      expect(new Set(stored.map((r) => r.order)).size).toBe(50);
+      expect(new Set(stored.map((r) => r.id))).toEqual(new Set(all));
+      const owners = new Map(stored.map((r) => [r.id, r.tab]));
+      for (const tab of tabs) expect(new Set(ids[tab.name]!.map((id) => owners.get(id))).size).toBe(1);
+      expect(new Set(owners.values()).size).toBe(3);
+
+      // A tab that opens now takes nothing: every row's writer is alive.
+      const late = await openTab(context, "d", key, share);
+      expect((await state(late)).pending).toEqual([]);
+
+      await gone.page.close({ runBeforeUnload: false });
+      const left = [...tabs.filter((t) => t !== gone), late];
+      // Its rows are taken by one remaining tab at once, before the server is back.
+      await expect
+        .poll(async () => (await Promise.all(left.map(async (t) => (await state(t)).pending))).flat().sort(), { timeout: 5000 })
+        .toEqual([...all].sort());
+      expect((await control<{ log: string[] }>("durable", "GET")).log).toEqual([]);
+
+      await expect.poll(async () => (await control<{ log: string[] }>("durable", "GET")).log.length, { timeout: 30_000 }).toBe(50);
+      await expect.poll(async () => (await Promise.all(left.map(async (t) => (await told(t)).delivered.length))).reduce((x, y) => x + y), { timeout: 10_000 }).toBe(50);
+      const { log, repeats } = await control<{ log: string[]; repeats: number }>("durable", "GET");
+      // Each message once at the handler, and sent once: no tab sent another's.
+      expect(repeats).toBe(0);
+      expect([...log].sort()).toEqual(Object.entries(counts).flatMap(([name, n]) => Array.from({ length: n }, (_, i) => `${name}${i}`)).sort());
+      for (const [name, n] of Object.entries(counts)) {
+        expect(log.filter((m) => m.startsWith(name))).toEqual(Array.from({ length: n }, (_, i) => `${name}${i}`));
+      }
+      // Told once, in one tab each: a live tab of its own emits, one tab of the closed one's.
+      const delivered = await Promise.all(left.map(async (t) => ({ name: t.name, ids: (await told(t)).delivered })));
+      expect(delivered.flatMap((d) => d.ids).sort()).toEqual([...all].sort());
+      for (const tab of left) {
+        if (tab === late) continue;
+        const own = ids[tab.name]!;
+        expect(delivered.find((d) => d.name === tab.name)!.ids.filter((id) => own.includes(id))).toEqual(own);
+      }
+      const takers = delivered.filter((d) => ids[gone.name]!.some((id) => d.ids.includes(id)));
+      expect(takers).toHaveLength(1);
+      expect(takers[0]!.ids.filter((id) => ids[gone.name]!.includes(id))).toEqual(ids[gone.name]);
+      // A live tab's callbacks answered in it, the closed tab's by nobody.
+      if (gone !== a) expect((await told(a)).answers).toHaveLength(10);
+      expect((await told(c)).answers).toHaveLength(10);
+      for (const tab of left) {
+        expect((await state(tab)).pending).toEqual([]);
+        expect((await told(tab)).errors).toEqual([]);
+      }
+      await expect.poll(async () => (await rows(late)).length).toBe(0);
+      console.log(`${share ? "shared" : "separate"}, ${closing} closed: its ${ids[gone.name]!.length} emits sent by tab ${takers[0]!.name}`);
+      for (const tab of left) await tab.page.evaluate(() => (window as unknown as InPage).durable.socket.disconnect());
+    } finally {
+      await context.close();
+    }
+  });
+}
