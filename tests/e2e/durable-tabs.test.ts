@@ -136,11 +136,20 @@ for (const { share, closing } of CASES) {
       const late = await openTab(context, "d", key, share);
       expect((await state(late)).pending).toEqual([]);
 
+      const closedAt = Date.now();
       await gone.page.close({ runBeforeUnload: false });
       const left = [...tabs.filter((t) => t !== gone), late];
       // Its rows are taken by one remaining tab at once, before the server is back.
+      let takenAfter = -1;
       await expect
-        .poll(async () => (await Promise.all(left.map(async (t) => (await state(t)).pending))).flat().sort(), { timeout: 5000 })
+        .poll(
+          async () => {
+            const pending = (await Promise.all(left.map(async (t) => (await state(t)).pending))).flat().sort();
+            takenAfter = Date.now() - closedAt;
+            return pending;
+          },
+          { timeout: 5000, interval: 20 },
+        )
         .toEqual([...all].sort());
       expect((await control<{ log: string[] }>("durable", "GET")).log).toEqual([]);
 
@@ -172,7 +181,9 @@ for (const { share, closing } of CASES) {
         expect((await told(tab)).errors).toEqual([]);
       }
       await expect.poll(async () => (await rows(late)).length).toBe(0);
-      console.log(`${share ? "shared" : "separate"}, ${closing} closed: its ${ids[gone.name]!.length} emits sent by tab ${takers[0]!.name}`);
+      console.log(
+        `${share ? "shared" : "separate"}, ${closing} closed: its ${ids[gone.name]!.length} emits taken over by tab ${takers[0]!.name} within ${takenAfter} ms of page.close()`,
+      );
       for (const tab of left) await tab.page.evaluate(() => (window as unknown as InPage).durable.socket.disconnect());
     } finally {
       await context.close();
