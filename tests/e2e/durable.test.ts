@@ -242,6 +242,7 @@ for (const then of ["stays", "reloads"] as const) {
     expect(written.length).toBeGreaterThan(0);
     expect(unwritten.length).toBeGreaterThan(0);
     expect(named.size).toBe(unwritten.length);
+    console.log(`quota 200 KB: ${written.length} of 15 emits of 20 KB written, ${unwritten.length} told by id and kept in memory`);
     let expected = ids;
     if (then === "reloads") {
       // What was written comes back; what was not is gone, and the app was told which.
@@ -325,6 +326,7 @@ describe("durable: IndexedDB blocked", () => {
       "durable: IndexedDB cannot be used (IndexedDB did not open within 3000 ms (another tab's upgrade or delete of it is blocked)); emits are kept in this page's memory only",
     ]);
     expect(result.answer).toEqual({ n: 1 });
+    console.log(`open stuck behind a blocked upgrade: answered from memory ${Math.round(result.waited)} ms after io()`);
     expect(result.waited).toBeGreaterThanOrEqual(3000);
     expect(result.waited).toBeLessThan(10_000);
   });
