@@ -78,6 +78,8 @@ export interface DurableHost {
   notify<Ev extends keyof DurableEvents>(event: Ev, args: Parameters<DurableEvents[Ev]>): void;
   /** Whether an answer is error-shaped (`isErrorAck`): the emit `failed`. */
   isError(answer: unknown): boolean;
+  /** The server's id of the socket, while connected: the tabs of a shareAcrossTabs group have the leader's. */
+  id?(): string | undefined;
 }
 
 interface Entry extends DurableEntry {
@@ -240,6 +242,8 @@ export class Outbox {
   #locks: LockManager | undefined;
   /** The other owners of this name whose lock is waited for. */
   readonly #watched = new Set<string>();
+  /** Where the outboxes of this name say they exist, and where they are in the server's streams. */
+  #channel: BroadcastChannel | undefined;
   #loaded = false;
   #connected = false;
   readonly #inFlight = new Set<string>();
@@ -481,12 +485,34 @@ export class Outbox {
     this.#locks = locks;
     if (typeof BroadcastChannel !== "function") return;
     const channel = new BroadcastChannel(CHANNEL);
+    this.#channel = channel;
     channel.onmessage = (event: MessageEvent) => {
-      // Any script of the origin can post here: only a well-formed hello is heard.
-      const m = event.data as { box?: unknown; owner?: unknown } | null;
-      if (m && m.box === this.#box && typeof m.owner === "string" && m.owner.length === 36) this.#watch(m.owner);
+      // Any script of the origin can post here: only well-formed messages are heard.
+      const m = event.data as { box?: unknown; owner?: unknown; sid?: unknown; positions?: unknown } | null;
+      if (!m || m.box !== this.#box || typeof m.owner !== "string" || m.owner.length !== 36) return;
+      this.#watch(m.owner);
+      const sid = this.#host.id?.();
+      if (sid !== undefined && m.sid === sid) this.#mirror(m.positions);
     };
     channel.postMessage({ box: this.#box, owner: this.#owner });
+  }
+
+  /**
+   * The stream positions of the tab that holds this socket's connection
+   * (shareAcrossTabs: the hub hands the other tabs its events without their
+   * numbers), taken as this tab's: when this tab leads next, its handshake
+   * reports them and its dedupe starts from them, instead of from what it
+   * read at load (the server replayed all that came since to every tab).
+   */
+  #mirror(value: unknown): void {
+    const p = value as Partial<StreamPositions> | null;
+    if (!p || typeof p.epoch !== "string" || !p.streams || typeof p.streams !== "object") return;
+    const streams: Record<string, number> = {};
+    for (const [stream, seq] of Object.entries(p.streams)) {
+      if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 0) return;
+      streams[stream] = seq;
+    }
+    this.#positions = { epoch: p.epoch, streams };
   }
 
   /** Waits for `owner`'s lock: granted once its tab is gone, then its rows are taken and sent. */
@@ -682,6 +708,8 @@ export class Outbox {
     this.#saveScheduled = true;
     queueMicrotask(() => {
       this.#saveScheduled = false;
+      const sid = this.#host.id?.();
+      if (sid !== undefined) this.#channel?.postMessage({ box: this.#box, owner: this.#owner, sid, positions: this.#positions });
       this.#writePositions();
     });
   }

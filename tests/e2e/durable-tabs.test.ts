@@ -190,3 +190,51 @@ for (const { share, closing } of CASES) {
     }
   });
 }
+
+it("shareAcrossTabs: numbered server events reach every tab once across a hand-over (the new leader reports the old leader's positions, not those it read at load)", async () => {
+  const key = `ticks-${Date.now()}`;
+  const context = await browser.newContext();
+  try {
+    const emit = (count: number) => control(`durable-emit?count=${count}`);
+    const ticks = (tab: Tab) => tab.page.evaluate(() => (window as unknown as { ticks: number[] }).ticks);
+    const open = async (name: string) => {
+      const tab = await openTab(context, name, key, true);
+      await tab.page.evaluate(() => {
+        const w = window as unknown as InPage & { ticks: number[] };
+        w.ticks = [];
+        w.durable.socket.on("tick", (n: number) => w.ticks.push(n));
+      });
+      await expect.poll(async () => (await state(tab)).connected, { timeout: 10_000 }).toBe(true);
+      return tab;
+    };
+    const a = await open("a");
+    await emit(3);
+    await expect.poll(() => ticks(a)).toHaveLength(3);
+    // b and c read a's positions from IndexedDB as they load: 3 events old once a has handled 5 more.
+    const b = await open("b");
+    const c = await open("c");
+    await emit(5);
+    for (const tab of [a, b, c]) await expect.poll(() => ticks(tab)).toHaveLength(tab === a ? 8 : 5);
+    await a.page.close({ runBeforeUnload: false });
+    const roles = async () => {
+      const states = await Promise.all([b, c].map(state));
+      return states.map((s) => s.connected && s.role).sort();
+    };
+    await expect.poll(roles).toEqual(["follower", "leader"]);
+    await emit(2);
+    for (const tab of [b, c]) {
+      await expect.poll(() => ticks(tab), { timeout: 5000 }).toHaveLength(7);
+      const seen = await ticks(tab);
+      // Once each, in order: the 5 before the hand-over and the 2 after, nothing replayed again.
+      expect(seen.every((n, i) => i === 0 || n === seen[i - 1]! + 1)).toBe(true);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    for (const tab of [b, c]) {
+      expect(await ticks(tab)).toHaveLength(7);
+      expect((await told(tab)).errors).toEqual([]);
+    }
+    for (const tab of [b, c]) await tab.page.evaluate(() => (window as unknown as InPage).durable.socket.disconnect());
+  } finally {
+    await context.close();
+  }
+});
