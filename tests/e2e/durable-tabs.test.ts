@@ -101,7 +101,7 @@ for (const { share, closing } of CASES) {
       if (share) expect(await Promise.all(tabs.map(async (t) => (await state(t)).role))).toEqual(["leader", "follower", "follower"]);
       const gone = closing === "the leader" ? a : b;
 
-      await control("restart?down=8000");
+      await control("restart?down=8000&hold=1");
       for (const tab of tabs) await expect.poll(async () => (await state(tab)).connected, { timeout: 10_000 }).toBe(false);
       // a and c with callbacks (emitWithAck), b without; b emits the most.
       const counts = { a: 10, b: 30, c: 10 };

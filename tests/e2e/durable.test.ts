@@ -61,7 +61,7 @@ for (const how of ["reload", "close without beforeunload"] as const) {
     page = await context.newPage();
     await page.goto(`${fixture.control}/page.html`);
     await page.waitForFunction(() => window.sio !== undefined);
-    await control("restart?down=3000");
+    await control("restart?down=3000&hold=1");
     const ids = await page.evaluate(
       async ({ urls, key, open }) => {
         // eslint-disable-next-line no-new-func
@@ -216,7 +216,7 @@ for (const then of ["stays", "reloads"] as const) {
     await cdp.send("Storage.overrideQuotaForOrigin", { origin: fixture.control, quotaSize: 200_000 });
     await page.goto(`${fixture.control}/page.html`);
     await page.waitForFunction(() => window.sio !== undefined);
-    await control("restart?down=4000");
+    await control("restart?down=4000&hold=1");
     await page.evaluate(async ({ urls, key, open }) => (new Function(`return (${open})`)() as typeof OPEN)(urls, key), { urls, key, open: OPEN.toString() });
     // 15 emits of 20 KB that IndexedDB cannot compress: the first few fit.
     const ids = await page.evaluate(async () => {

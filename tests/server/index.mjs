@@ -16,6 +16,9 @@
 //   POST /control/drop             destroy every TCP connection (network loss)
 //   POST /control/kick?nsp=/       server-side disconnect ("io server disconnect")
 //   POST /control/restart?down=ms  close the main server, listen again after `down` ms
+//                                  (&hold=1: meanwhile the port stays taken by a listener
+//                                  that drops every connection, so that another process on
+//                                  the machine cannot take it during a long `down`)
 //   POST /control/freeze           stop the heartbeat of every short-ping session
 //   POST /control/broadcast?event=e&count=n  io.emit(e, i) for i in 0..n
 //   GET  /control/durable          {"log":[...],"repeats":N}: what /durable's `record` handler ran for,
@@ -32,6 +35,7 @@
 //                                  socket.io-client as window.reference
 //   GET  /socketio-wasm/{dist,pkg}/...   the built package
 import { createServer } from "node:http";
+import { createServer as createNetServer } from "node:net";
 import { Server } from "socket.io";
 import { WebSocketServer } from "ws";
 import { requestPath, sendFile, sharedFile, TYPES } from "./static.mjs";
@@ -371,7 +375,20 @@ async function control(req, res) {
       reply({ ok: true, down });
       for (const socket of tcpSockets) socket.destroy();
       old?.io.close();
-      setTimeout(() => startMain(port).catch((e) => console.error("restart failed", e)), down);
+      const up = () => startMain(port).catch((e) => console.error("restart failed", e));
+      if (url.searchParams.get("hold") !== "1") {
+        setTimeout(up, down);
+        return;
+      }
+      const hold = createNetServer((socket) => socket.destroy());
+      const take = () =>
+        listen(hold, port).then(
+          () => setTimeout(() => hold.close(up), down),
+          (e) => console.error("restart: the port could not be held", e),
+        );
+      // Bound once the old server has let go of the port (io.close() closes it).
+      if (old?.http.listening) old.http.once("close", take);
+      else take();
       return;
     }
     case "/control/freeze": {
