@@ -6,6 +6,11 @@
 // a repeat is dropped, a gap asks for a replay, and the last number per
 // stream is kept (in IndexedDB too) and reported in the handshake.
 //
+// Several tabs (or sockets) with one outbox name share its rows: each row
+// names the outbox that wrote it, whose Web Lock is held while it lives;
+// only that outbox sends it, and once the lock is free (its tab went) the
+// first other outbox to get the lock takes the rows over and sends them.
+//
 // No protocol decision is made here: this is an application-level contract
 // (the `$durable` markers) carried in ordinary events and acks. The module
 // is loaded only by a socket made with `durable` (a chunk of its own, which
@@ -21,6 +26,16 @@ const FORMAT = 1;
 const DATABASE = "socketio-wasm";
 const OUTBOX = "outbox";
 const STREAMS = "streams";
+/**
+ * How long opening IndexedDB may take before this page gives up on it: an
+ * open waits, without any event, behind another tab's upgrade or delete
+ * that a third connection blocks, and the socket's handshake waits for it.
+ */
+export const OPEN_TIMEOUT = 3000;
+/** Lock names: this prefix, the outbox's owner id (36 characters), ":", the outbox's name. */
+const LOCK = "socketio-wasm:durable:";
+/** Where an outbox says it exists, for the others of its name to watch its lock. */
+const CHANNEL = "socketio-wasm:durable";
 
 export interface DurableOptions {
   /**
@@ -63,13 +78,18 @@ export interface DurableHost {
   notify<Ev extends keyof DurableEvents>(event: Ev, args: Parameters<DurableEvents[Ev]>): void;
   /** Whether an answer is error-shaped (`isErrorAck`): the emit `failed`. */
   isError(answer: unknown): boolean;
+  /** The server's id of the socket, while connected: the tabs of a shareAcrossTabs group have the leader's. */
+  id?(): string | undefined;
 }
 
 interface Entry extends DurableEntry {
+  /** Its key's second half, once written: rows of one name are numbered by write order, whichever tab wrote them. */
   order: number;
   bytes: number;
   /** Written (or given up writing, with an error event): it may be sent. */
   stored: boolean;
+  /** Its row is in the store, at [box, order]. */
+  keyed: boolean;
   /** The app's live callback, for this page only. */
   ack: ((response: unknown[]) => void) | undefined;
 }
@@ -78,6 +98,8 @@ interface StoredEntry {
   v: number;
   box: string;
   order: number;
+  /** The outbox that sends it (rows written before this field are anybody's). */
+  tab?: string;
   id: string;
   event: string;
   args: unknown[];
@@ -146,22 +168,55 @@ function done(t: IDBTransaction): Promise<void> {
   });
 }
 
-let database: Promise<IDBDatabase> | undefined;
+/** An IndexedDB error for a message: Chromium's QuotaExceededError has an empty message. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (!error.message) return error.name;
+  return error.message.startsWith(error.name) || error.name === "Error" ? error.message : `${error.name}: ${error.message}`;
+}
 
-/** The package's database, opened once per page. */
+let database: Promise<IDBDatabase> | undefined;
+/** What the outboxes of this page do when another tab needs the database closed (an upgrade, a delete). */
+const closing = new Set<() => void>();
+
+/** The package's database, opened once per page; it gives up after OPEN_TIMEOUT ms. */
 function openDatabase(): Promise<IDBDatabase> {
   database ??= new Promise<IDBDatabase>((resolve, reject) => {
     const idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
     if (!idb) throw new Error("IndexedDB is not available");
     const open = idb.open(DATABASE, FORMAT);
+    let settled = false;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(error);
+    };
+    const timer = setTimeout(
+      () => fail(new Error(`IndexedDB did not open within ${OPEN_TIMEOUT} ms (another tab's upgrade or delete of it is blocked)`)),
+      OPEN_TIMEOUT,
+    );
     open.onupgradeneeded = () => {
       const db = open.result;
       if (!db.objectStoreNames.contains(OUTBOX)) db.createObjectStore(OUTBOX, { keyPath: ["box", "order"] });
       if (!db.objectStoreNames.contains(STREAMS)) db.createObjectStore(STREAMS, { keyPath: "box" });
     };
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error ?? new Error("IndexedDB could not be opened"));
-    open.onblocked = () => reject(new Error("IndexedDB is blocked by another tab holding an older version open"));
+    open.onsuccess = () => {
+      const db = open.result;
+      // Given up on: a connection nobody uses would block the next upgrade.
+      if (settled) return db.close();
+      settled = true;
+      clearTimeout(timer);
+      // A newer version (or a delete) in another tab must not wait for this page to close.
+      db.onversionchange = () => {
+        db.close();
+        database = undefined;
+        for (const close of closing) close();
+      };
+      resolve(db);
+    };
+    open.onerror = () => fail(open.error ?? new Error("IndexedDB could not be opened"));
+    open.onblocked = () => fail(new Error("IndexedDB is blocked by another tab holding an older version open"));
   });
   // A failure is not kept: a later socket tries again.
   database.catch(() => (database = undefined));
@@ -178,8 +233,17 @@ export class Outbox {
   /** Pending emits in send order: those read back from the store first. */
   readonly #entries: Entry[] = [];
   #bytes = 0;
+  /** Orders of what is kept in memory only (rows take theirs from the store). */
   #nextOrder = 0;
   #db: IDBDatabase | undefined;
+  /** This outbox's id in the rows it owns, and in its lock. */
+  readonly #owner = newId();
+  /** Web Locks, once this outbox holds its own: without them every row read back is taken. */
+  #locks: LockManager | undefined;
+  /** The other owners of this name whose lock is waited for. */
+  readonly #watched = new Set<string>();
+  /** Where the outboxes of this name say they exist, and where they are in the server's streams. */
+  #channel: BroadcastChannel | undefined;
   #loaded = false;
   #connected = false;
   readonly #inFlight = new Set<string>();
@@ -227,7 +291,7 @@ export class Outbox {
     if (this.#bytes + bytes > this.#maxBytes) {
       throw new Error(`emit("${event}"): the durable outbox is full (${this.#maxBytes} bytes wait for their acknowledgement)`);
     }
-    const entry: Entry = { id: newId(), event, args, createdAt: Date.now(), order: 0, bytes, stored: false, ack };
+    const entry: Entry = { id: newId(), event, args, createdAt: Date.now(), order: 0, bytes, stored: false, keyed: false, ack };
     this.#entries.push(entry);
     this.#bytes += bytes;
     if (this.#loaded) this.#store(entry);
@@ -299,19 +363,38 @@ export class Outbox {
   }
 
   async #load(): Promise<void> {
+    const others = new Set<string>();
+    const restored: Entry[] = [];
     try {
-      this.#db = await openDatabase();
-      const t = this.#db.transaction([OUTBOX, STREAMS], "readwrite");
-      const restored: Entry[] = [];
-      const range = IDBKeyRange.bound([this.#box, -Infinity], [this.#box, Infinity]);
-      const cursor = t.objectStore(OUTBOX).openCursor(range);
+      const db = await openDatabase();
+      closing.add(() => this.#closed());
+      await this.#hold();
+      const locks = this.#locks;
+      if (locks) {
+        // The outboxes of this name alive now, whether or not they wrote
+        // anything yet; asked before the rows are read, so that one that
+        // writes and goes in between is among them, or its rows are read.
+        const { held = [] } = await locks.query();
+        for (const lock of held) {
+          const owner = this.#ownerOf(lock.name);
+          if (owner !== undefined) others.add(owner);
+        }
+      }
+      const t = db.transaction([OUTBOX, STREAMS], "readwrite");
+      const cursor = t.objectStore(OUTBOX).openCursor(this.#range());
       const read = new Promise<void>((resolve, reject) => {
         cursor.onsuccess = () => {
           const c = cursor.result;
           if (!c) return resolve();
-          const entry = this.#restore(c.value);
-          if (entry) restored.push(entry);
-          else c.delete();
+          const row = c.value as Partial<StoredEntry>;
+          const entry = this.#restore(row);
+          if (!entry) c.delete();
+          else if (locks && typeof row.tab === "string") others.add(row.tab);
+          else {
+            // Written before rows had owners, or no locks to tell who is alive: this outbox's now.
+            c.update({ ...row, tab: this.#owner });
+            restored.push(entry);
+          }
           c.continue();
         };
         cursor.onerror = () => reject(cursor.error ?? new Error("IndexedDB read failed"));
@@ -322,19 +405,170 @@ export class Outbox {
         this.#positions ??= { epoch: s.epoch, streams: { ...s.streams } };
       }
       await done(t);
-      this.#nextOrder = restored.reduce((max, e) => Math.max(max, e.order + 1), 0);
-      // What the store held goes first, then what was emitted meanwhile.
-      this.#entries.unshift(...restored);
-      for (const e of restored) this.#bytes += e.bytes;
+      this.#db = db;
+      if (locks) {
+        others.delete(this.#owner);
+        // Those gone already: their rows are read back now, before `ready`, as this page's own would be.
+        for (const owner of others) {
+          // Heard of on the channel meanwhile: its watcher takes the rows.
+          if (this.#watched.has(owner)) continue;
+          await locks.request(this.#lockName(owner), { ifAvailable: true }, async (lock) => {
+            if (!lock) return;
+            others.delete(owner);
+            this.#watched.add(owner);
+            restored.push(...(await this.#take(owner)));
+          });
+        }
+      }
     } catch (error) {
       this.#db = undefined;
       this.#host.notify("error", [
-        new Error(`durable: IndexedDB cannot be used (${(error as Error).message}); emits are kept in this page's memory only`),
+        new Error(`durable: IndexedDB cannot be used (${describe(error)}); emits are kept in this page's memory only`),
       ]);
     }
+    // What the store held goes first, then what was emitted meanwhile (what
+    // was read before a failure too: a repeat is answered again, a loss is not).
+    restored.sort((a, b) => a.order - b.order);
+    this.#merge(restored);
     this.#loaded = true;
     for (const e of this.#entries) if (!e.stored) this.#store(e);
     if (this.#positionsDirty) this.#writePositions();
+    for (const owner of others) this.#watch(owner);
+  }
+
+  #range(): IDBKeyRange {
+    return IDBKeyRange.bound([this.#box, -Infinity], [this.#box, Infinity]);
+  }
+
+  #lockName(owner: string): string {
+    return `${LOCK}${owner}:${this.#box}`;
+  }
+
+  /** The owner a lock name gives, when it is one of this outbox's name. */
+  #ownerOf(name: string | undefined): string | undefined {
+    if (!name?.startsWith(LOCK)) return undefined;
+    const owner = name.slice(LOCK.length, LOCK.length + 36);
+    return name.slice(LOCK.length + 36) === `:${this.#box}` && !owner.includes(":") ? owner : undefined;
+  }
+
+  /**
+   * Takes this outbox's lock, held for the page's life (the browser frees
+   * it when the tab goes), before any row names this outbox: a row's owner
+   * whose lock is free is gone for good. Then says so on the channel, for
+   * the outboxes of this name that were there first.
+   */
+  async #hold(): Promise<void> {
+    const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+    if (typeof locks?.request !== "function") return;
+    try {
+      await new Promise<void>((held, failed) => {
+        locks.request(this.#lockName(this.#owner), () => {
+          held();
+          return new Promise<never>(() => {});
+        }).catch(failed);
+      });
+    } catch {
+      // Locks refused (an opaque origin): every row read back is taken, as without them.
+      return;
+    }
+    this.#locks = locks;
+    if (typeof BroadcastChannel !== "function") return;
+    const channel = new BroadcastChannel(CHANNEL);
+    this.#channel = channel;
+    channel.onmessage = (event: MessageEvent) => {
+      // Any script of the origin can post here: only well-formed messages are heard.
+      const m = event.data as { box?: unknown; owner?: unknown; sid?: unknown; positions?: unknown } | null;
+      if (!m || m.box !== this.#box || typeof m.owner !== "string" || m.owner.length !== 36) return;
+      this.#watch(m.owner);
+      const sid = this.#host.id?.();
+      if (sid !== undefined && m.sid === sid) this.#mirror(m.positions);
+    };
+    channel.postMessage({ box: this.#box, owner: this.#owner });
+  }
+
+  /**
+   * The stream positions of the tab that holds this socket's connection
+   * (shareAcrossTabs: the hub hands the other tabs its events without their
+   * numbers), taken as this tab's: when this tab leads next, its handshake
+   * reports them and its dedupe starts from them, instead of from what it
+   * read at load (the server replayed all that came since to every tab).
+   */
+  #mirror(value: unknown): void {
+    const p = value as Partial<StreamPositions> | null;
+    if (!p || typeof p.epoch !== "string" || !p.streams || typeof p.streams !== "object") return;
+    const streams: Record<string, number> = {};
+    for (const [stream, seq] of Object.entries(p.streams)) {
+      if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 0) return;
+      streams[stream] = seq;
+    }
+    this.#positions = { epoch: p.epoch, streams };
+  }
+
+  /** Waits for `owner`'s lock: granted once its tab is gone, then its rows are taken and sent. */
+  #watch(owner: string): void {
+    const locks = this.#locks;
+    if (!locks || owner === this.#owner || this.#watched.has(owner)) return;
+    this.#watched.add(owner);
+    locks
+      .request(this.#lockName(owner), async () => {
+        // Granted during this outbox's load (its tab went at once): after it.
+        await this.ready;
+        const taken = await this.#take(owner);
+        this.#merge(taken);
+        this.#pump();
+      })
+      .catch((error: unknown) => this.#host.notify("error", [new Error(`durable: the rows of a closed tab could not be taken over (${describe(error)})`)]));
+  }
+
+  /**
+   * The rows `owner` left, renamed to this outbox in one transaction (while
+   * its lock is held here: whoever gets it next finds none), in order.
+   */
+  async #take(owner: string): Promise<Entry[]> {
+    const db = this.#db;
+    if (!db) return [];
+    const taken: Entry[] = [];
+    const t = db.transaction(OUTBOX, "readwrite");
+    const cursor = t.objectStore(OUTBOX).openCursor(this.#range());
+    cursor.onsuccess = () => {
+      const c = cursor.result;
+      if (!c) return;
+      const row = c.value as Partial<StoredEntry>;
+      if (row.tab === owner) {
+        const entry = this.#restore(row);
+        if (entry) {
+          c.update({ ...row, tab: this.#owner });
+          taken.push(entry);
+        } else c.delete();
+      }
+      c.continue();
+    };
+    try {
+      await done(t);
+    } catch (error) {
+      // Sent all the same: a loss is worse than a repeat, which the server answers again.
+      this.#host.notify("error", [new Error(`durable: the rows of a closed tab could not be renamed (${describe(error)}); another tab may send them too`)]);
+    }
+    return taken;
+  }
+
+  /** Adds entries read from the store (in order) before every later row, and before what is not written yet. */
+  #merge(rows: Entry[]): void {
+    let at = 0;
+    for (const e of rows) {
+      while (at < this.#entries.length && this.#entries[at]!.keyed && this.#entries[at]!.order < e.order) at++;
+      this.#entries.splice(at++, 0, e);
+      this.#bytes += e.bytes;
+    }
+  }
+
+  /** Another tab upgrades or deletes the database: this page's connection is closed, and memory is what is left. */
+  #closed(): void {
+    if (!this.#db) return;
+    this.#db = undefined;
+    this.#host.notify("error", [
+      new Error("durable: IndexedDB was closed for another tab (a newer version, or a delete); emits are kept in this page's memory only from now"),
+    ]);
   }
 
   /** A stored row as an entry, or `undefined` (with an error event) when it is not one this version wrote. */
@@ -349,39 +583,58 @@ export class Outbox {
       return undefined;
     }
     const createdAt = typeof r.createdAt === "number" ? r.createdAt : 0;
-    return { id: r.id, event: r.event, args: r.args, createdAt, order: r.order, bytes: sizeOf(r.args), stored: true, ack: undefined };
+    return { id: r.id, event: r.event, args: r.args, createdAt, order: r.order, bytes: sizeOf(r.args), stored: true, keyed: true, ack: undefined };
   }
 
-  /** Writes `entry`, then lets it (and what waited behind it) go out. */
+  /**
+   * Writes `entry` after the last row of its name (one transaction: tabs
+   * writing at once get distinct keys), then lets it (and what waited
+   * behind it) go out.
+   */
   #store(entry: Entry): void {
-    entry.order = this.#nextOrder++;
     const db = this.#db;
     if (!db) {
+      entry.order = this.#nextOrder++;
       entry.stored = true;
       return this.#pump();
     }
-    const row: StoredEntry = {
-      v: FORMAT,
-      box: this.#box,
-      order: entry.order,
-      id: entry.id,
-      event: entry.event,
-      args: entry.args as unknown[],
-      createdAt: entry.createdAt,
-    };
+    let failure: Error | undefined;
     let t: IDBTransaction;
     try {
       t = db.transaction(OUTBOX, "readwrite");
-      t.objectStore(OUTBOX).put(row);
+      const store = t.objectStore(OUTBOX);
+      const last = store.openKeyCursor(this.#range(), "prev");
+      last.onsuccess = () => {
+        const key = last.result?.key as [string, number] | undefined;
+        entry.order = key ? key[1] + 1 : 0;
+        const row: StoredEntry = {
+          v: FORMAT,
+          box: this.#box,
+          order: entry.order,
+          tab: this.#owner,
+          id: entry.id,
+          event: entry.event,
+          args: entry.args as unknown[],
+          createdAt: entry.createdAt,
+        };
+        try {
+          store.put(row);
+        } catch (error) {
+          // A value IndexedDB cannot clone: said as it is, not as the abort it causes.
+          failure = error as Error;
+          t.abort();
+        }
+      };
     } catch (error) {
       return this.#unstored(entry, error as Error);
     }
     const write = done(t).then(
       () => {
+        entry.keyed = true;
         entry.stored = true;
         this.#pump();
       },
-      (error: Error) => this.#unstored(entry, error),
+      (error: Error) => this.#unstored(entry, failure ?? error),
     );
     this.#writes.add(write);
     write.finally(() => this.#writes.delete(write));
@@ -390,7 +643,7 @@ export class Outbox {
   /** Writing failed (quota, a value IndexedDB cannot clone): sent from memory, and the app is told. */
   #unstored(entry: Entry, error: Error): void {
     this.#host.notify("error", [
-      new Error(`durable: emit ${entry.id} ("${entry.event}") could not be written (${error.message}); it is kept in this page's memory only`),
+      new Error(`durable: emit ${entry.id} ("${entry.event}") could not be written (${describe(error)}); it is kept in this page's memory only`),
     ]);
     entry.stored = true;
     this.#pump();
@@ -420,11 +673,15 @@ export class Outbox {
     this.#entries.splice(at, 1);
     this.#bytes -= entry.bytes;
     const db = this.#db;
-    if (db) {
+    if (db && entry.keyed) {
       try {
         const t = db.transaction(OUTBOX, "readwrite");
-        t.objectStore(OUTBOX).delete([this.#box, entry.order]);
-        done(t).catch((e: Error) => this.#host.notify("error", [new Error(`durable: a delivered emit could not be removed (${e.message}); it will be sent again after a reload and the server answers it again`)]));
+        const row = t.objectStore(OUTBOX).openCursor([this.#box, entry.order]);
+        // Its own row only: the key may have been given again since, in a fallback without locks.
+        row.onsuccess = () => {
+          if ((row.result?.value as Partial<StoredEntry> | undefined)?.id === entry.id) row.result!.delete();
+        };
+        done(t).catch((e: Error) => this.#host.notify("error", [new Error(`durable: a delivered emit could not be removed (${describe(e)}); it will be sent again after a reload and the server answers it again`)]));
       } catch {
         // The database closed (the page is going): the server dedupes the resend.
       }
@@ -440,6 +697,8 @@ export class Outbox {
     this.#saveScheduled = true;
     queueMicrotask(() => {
       this.#saveScheduled = false;
+      const sid = this.#host.id?.();
+      if (sid !== undefined) this.#channel?.postMessage({ box: this.#box, owner: this.#owner, sid, positions: this.#positions });
       this.#writePositions();
     });
   }
@@ -456,7 +715,7 @@ export class Outbox {
     try {
       const t = db.transaction(STREAMS, "readwrite");
       t.objectStore(STREAMS).put(row);
-      done(t).catch((e: Error) => this.#host.notify("error", [new Error(`durable: stream positions could not be written (${e.message})`)]));
+      done(t).catch((e: Error) => this.#host.notify("error", [new Error(`durable: stream positions could not be written (${describe(e)})`)]));
     } catch {
       // Closing: the next page asks from the last position written.
     }

@@ -1272,6 +1272,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
               else if (event === "error") report(args[0]);
             },
             isError: isErrorAck,
+            id: () => this.id,
           },
           `${io.serverKey}|${nsp}|${settings.key ?? ""}`,
           settings,

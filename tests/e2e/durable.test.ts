@@ -61,7 +61,7 @@ for (const how of ["reload", "close without beforeunload"] as const) {
     page = await context.newPage();
     await page.goto(`${fixture.control}/page.html`);
     await page.waitForFunction(() => window.sio !== undefined);
-    await control("restart?down=3000");
+    await control("restart?down=3000&hold=1");
     const ids = await page.evaluate(
       async ({ urls, key, open }) => {
         // eslint-disable-next-line no-new-func
@@ -95,8 +95,10 @@ for (const how of ["reload", "close without beforeunload"] as const) {
     await waitForMain();
     await expect.poll(async () => (await told()).delivered.length, { timeout: 20_000 }).toBe(200);
     expect((await told()).delivered.sort()).toEqual([...ids].sort());
-    const { log } = await control<{ log: string[] }>("durable", "GET");
+    const { log, repeats } = await control<{ log: string[]; repeats: number }>("durable", "GET");
     expect(log).toEqual(Array.from({ length: 200 }, (_, i) => `m${i}`));
+    // Nothing sent twice: the closed page never sent them, the new one once.
+    expect(repeats).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { durable: { socket: { durable: { pending(): unknown[] } } } }).durable.socket.durable.pending().length)).toBe(0);
     expect((await told()).errors).toEqual([]);
     await page.evaluate(() => (window as unknown as { durable: { socket: { disconnect(): void } } }).durable.socket.disconnect());
@@ -200,6 +202,170 @@ it("skips a corrupt or older stored entry with an error, says when a write fails
   expect(result.refused).toEqual({ error: "refused" });
   const { log } = await control<{ log: unknown[] }>("durable", "GET");
   expect(log).toEqual(["kept", { text: "unclonable" }, "refuse"]);
+});
+
+for (const then of ["stays", "reloads"] as const) {
+  it(`past the storage quota: an emit that could not be written is named in an error event and delivered from memory; none is lost untold (the page ${then})`, async () => {
+    await control("durable-reset");
+    const key = `q-${then}-${Date.now()}`;
+    const context = await browser.newContext();
+    page = await context.newPage();
+    // Chromium's real quota check: the origin may hold 200 KB (its empty database takes about 70 KB).
+    // Set before the database is opened: an open connection keeps the quota it started with.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Storage.overrideQuotaForOrigin", { origin: fixture.control, quotaSize: 200_000 });
+    await page.goto(`${fixture.control}/page.html`);
+    await page.waitForFunction(() => window.sio !== undefined);
+    await control("restart?down=4000&hold=1");
+    await page.evaluate(async ({ urls, key, open }) => (new Function(`return (${open})`)() as typeof OPEN)(urls, key), { urls, key, open: OPEN.toString() });
+    // 15 emits of 20 KB that IndexedDB cannot compress: the first few fit.
+    const ids = await page.evaluate(async () => {
+      const { socket } = (window as unknown as { durable: { socket: ReturnType<typeof window.sio.io> } }).durable;
+      for (let i = 0; i < 15; i++) {
+        const noise = Array.from(crypto.getRandomValues(new Uint8Array(20_000)), (b) => String.fromCharCode(33 + (b % 90))).join("");
+        socket.emit("record", `q${i}:${noise}`);
+      }
+      await socket.durable!.written();
+      return socket.durable!.pending().map((e) => e.id);
+    });
+    expect(ids).toHaveLength(15);
+    const errors = (await told()).errors;
+    const named = new Map<string, string>();
+    for (const message of errors) {
+      const m = /^durable: emit (\S+) \("record"\) could not be written \(QuotaExceededError\); it is kept in this page's memory only$/.exec(message);
+      expect(m, message).not.toBeNull();
+      named.set(m![1]!, message);
+    }
+    const unwritten = ids.filter((id) => named.has(id));
+    const written = ids.filter((id) => !named.has(id));
+    // Both sides of the quota: some fit, the rest were told, by id.
+    expect(written.length).toBeGreaterThan(0);
+    expect(unwritten.length).toBeGreaterThan(0);
+    expect(named.size).toBe(unwritten.length);
+    console.log(`quota 200 KB: ${written.length} of 15 emits of 20 KB written, ${unwritten.length} told by id and kept in memory`);
+    let expected = ids;
+    if (then === "reloads") {
+      // What was written comes back; what was not is gone, and the app was told which.
+      await page.reload();
+      await page.waitForFunction(() => window.sio !== undefined);
+      const restored = await page.evaluate(async ({ urls, key, open }) => (new Function(`return (${open})`)() as typeof OPEN)(urls, key), { urls, key, open: OPEN.toString() });
+      expect(restored).toEqual(written);
+      expected = written;
+    }
+    await waitForMain();
+    await expect.poll(async () => (await told()).delivered.length, { timeout: 20_000 }).toBe(expected.length);
+    expect((await told()).delivered).toEqual(expected);
+    const { log, repeats } = await control<{ log: string[]; repeats: number }>("durable", "GET");
+    const label = (id: string) => `q${ids.indexOf(id)}`;
+    expect(log.map((m) => m.slice(0, m.indexOf(":")))).toEqual(expected.map(label));
+    expect(repeats).toBe(0);
+    await page.evaluate(() => (window as unknown as { durable: { socket: { disconnect(): void } } }).durable.socket.disconnect());
+    await context.close();
+  });
+}
+
+/** In the page: opens the package's database at `version` (the schema a later package version might have). */
+const OPEN_AT = (version: number, close: boolean) =>
+  new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open("socketio-wasm", version);
+    open.onupgradeneeded = () => {
+      for (const name of ["outbox", "streams"]) if (!open.result.objectStoreNames.contains(name)) open.result.createObjectStore(name);
+    };
+    open.onsuccess = () => {
+      if (close) open.result.close();
+      resolve(open.result);
+    };
+    open.onerror = () => reject(open.error);
+  });
+
+describe("durable: IndexedDB blocked", () => {
+  it("a newer version of the database on disk: an error event, and delivery from memory", async () => {
+    await control("durable-reset");
+    const result = await page.evaluate(
+      async ({ urls, openAt }) => {
+        await (new Function(`return (${openAt})`)() as typeof OPEN_AT)(2, true);
+        const socket = window.sio.io(`${urls.main}/durable`, { forceNew: true, transports: ["websocket"], durable: { key: "v" } });
+        const errors: string[] = [];
+        socket.durable!.on("error", (e) => errors.push(e.message));
+        const answer = await socket.emitWithAck("record", "newer on disk");
+        socket.disconnect();
+        return { errors, answer };
+      },
+      { urls, openAt: OPEN_AT.toString() },
+    );
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(/^durable: IndexedDB cannot be used \(VersionError: .*\); emits are kept in this page's memory only$/);
+    expect(result.answer).toEqual({ n: 1 });
+  });
+
+  it("an open stuck behind another tab's blocked upgrade: an error event after 3 s and delivery from memory, not a hang", async () => {
+    await control("durable-reset");
+    const result = await page.evaluate(
+      async ({ urls, openAt }) => {
+        // An older page that never closes on `versionchange` (kept referenced: a
+        // collected connection closes), and a newer one whose upgrade it blocks.
+        const w = window as unknown as { blocker: IDBDatabase };
+        w.blocker = await (new Function(`return (${openAt})`)() as typeof OPEN_AT)(1, false);
+        const upgrade = indexedDB.open("socketio-wasm", 2);
+        await new Promise((resolve) => (upgrade.onblocked = resolve));
+        const started = performance.now();
+        const socket = window.sio.io(`${urls.main}/durable`, { forceNew: true, transports: ["websocket"], durable: { key: "b" } });
+        const errors: string[] = [];
+        socket.durable!.on("error", (e) => errors.push(e.message));
+        const answer = await Promise.race([
+          socket.emitWithAck("record", "while blocked"),
+          new Promise((resolve) => setTimeout(() => resolve("still waiting after 10 s"), 10_000)),
+        ]);
+        const waited = performance.now() - started;
+        socket.disconnect();
+        return { errors, answer, waited };
+      },
+      { urls, openAt: OPEN_AT.toString() },
+    );
+    expect(result.errors).toEqual([
+      "durable: IndexedDB cannot be used (IndexedDB did not open within 3000 ms (another tab's upgrade or delete of it is blocked)); emits are kept in this page's memory only",
+    ]);
+    expect(result.answer).toEqual({ n: 1 });
+    console.log(`open stuck behind a blocked upgrade: answered from memory ${Math.round(result.waited)} ms after io()`);
+    expect(result.waited).toBeGreaterThanOrEqual(3000);
+    expect(result.waited).toBeLessThan(10_000);
+  });
+
+  it("does not block another tab's upgrade: closes its connection, says so, and goes on from memory", async () => {
+    await control("durable-reset");
+    const result = await page.evaluate(
+      async (urls) => {
+        const socket = window.sio.io(`${urls.main}/durable`, { forceNew: true, transports: ["websocket"], durable: { key: "u" } });
+        const errors: string[] = [];
+        socket.durable!.on("error", (e) => errors.push(e.message));
+        const first = await socket.emitWithAck("record", "before");
+        // A newer package version in another tab upgrades the database: not blocked by this page.
+        let blocked = false;
+        const newer = indexedDB.open("socketio-wasm", 2);
+        newer.onblocked = () => (blocked = true);
+        newer.onupgradeneeded = () => newer.result.createObjectStore("v2");
+        const opened = await Promise.race([
+          new Promise<boolean>((resolve, reject) => {
+            newer.onsuccess = () => resolve(true);
+            newer.onerror = () => reject(newer.error);
+          }),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000)),
+        ]);
+        if (!opened) return { blocked, errors };
+        newer.result.close();
+        const second = await socket.emitWithAck("record", "after");
+        socket.disconnect();
+        return { errors, first, second, blocked };
+      },
+      urls,
+    );
+    expect(result.blocked).toBe(false);
+    expect("first" in result).toBe(true);
+    expect(result.errors).toEqual([
+      "durable: IndexedDB was closed for another tab (a newer version, or a delete); emits are kept in this page's memory only from now",
+    ]);
+    expect([result.first, result.second]).toEqual([{ n: 1 }, { n: 2 }]);
+  });
 });
 
 describe("durable: bad input", () => {

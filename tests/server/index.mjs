@@ -16,14 +16,18 @@
 //   POST /control/drop             destroy every TCP connection (network loss)
 //   POST /control/kick?nsp=/       server-side disconnect ("io server disconnect")
 //   POST /control/restart?down=ms  close the main server, listen again after `down` ms
+//                                  (&hold=1: meanwhile the port stays taken by a listener
+//                                  that drops every connection, so that another process on
+//                                  the machine cannot take it during a long `down`)
 //   POST /control/freeze           stop the heartbeat of every short-ping session
 //   POST /control/broadcast?event=e&count=n  io.emit(e, i) for i in 0..n
 //   POST /control/stream?event=e&count=n&every=ms  the same, one every `ms`
 //                                  (answers at once; GET /control/stream says how far it got)
 //   GET  /control/tally            {"key":N,...}: how many times each `tally` key arrived
 //   POST /control/tally-reset      forget them
-//   GET  /control/durable          {"log":[...]}: what /durable's `record` handler ran for, in order
-//   POST /control/durable-reset    forget that log
+//   GET  /control/durable          {"log":[...],"repeats":N}: what /durable's `record` handler ran for,
+//                                  in order, and how many messages came again (an id already claimed)
+//   POST /control/durable-reset    forget both
 //   POST /control/durable-emit?count=n  n numbered `tick` events (socketio-wasm/server's log) to /durable
 //   GET  /control/requests         the Engine.IO requests the main server received since
 //                                  the last call: [{kind, method, url, cookie, headers}]
@@ -35,6 +39,7 @@
 //                                  socket.io-client as window.reference
 //   GET  /socketio-wasm/{dist,pkg}/...   the built package
 import { createServer } from "node:http";
+import { createServer as createNetServer } from "node:net";
 import { Server } from "socket.io";
 import { WebSocketServer } from "ws";
 import { requestPath, sendFile, sharedFile, TYPES } from "./static.mjs";
@@ -159,6 +164,14 @@ let silentConnects = 0;
 const durableStore = new MemoryStore();
 /** What /durable's `record` handler ran for, in order (GET /control/durable). */
 const durableLog = [];
+/** Messages that reached the helper again (the handler did not run for them): a client sent one twice. */
+let durableRepeats = 0;
+const claimOnce = durableStore.claim.bind(durableStore);
+durableStore.claim = (key) => {
+  const known = claimOnce(key);
+  if (known !== undefined) durableRepeats++;
+  return known;
+};
 let durableNsp = null;
 let ticks = 0;
 
@@ -379,7 +392,20 @@ async function control(req, res) {
       reply({ ok: true, down });
       for (const socket of tcpSockets) socket.destroy();
       old?.io.close();
-      setTimeout(() => startMain(port).catch((e) => console.error("restart failed", e)), down);
+      const up = () => startMain(port).catch((e) => console.error("restart failed", e));
+      if (url.searchParams.get("hold") !== "1") {
+        setTimeout(up, down);
+        return;
+      }
+      const hold = createNetServer((socket) => socket.destroy());
+      const take = () =>
+        listen(hold, port).then(
+          () => setTimeout(() => hold.close(up), down),
+          (e) => console.error("restart: the port could not be held", e),
+        );
+      // Bound once the old server has let go of the port (io.close() closes it).
+      if (old?.http.listening) old.http.once("close", take);
+      else take();
       return;
     }
     case "/control/freeze": {
@@ -392,9 +418,10 @@ async function control(req, res) {
     case "/control/requests":
       return reply(seenRequests.splice(0));
     case "/control/durable":
-      return reply({ log: durableLog });
+      return reply({ log: durableLog, repeats: durableRepeats });
     case "/control/durable-reset":
       durableLog.length = 0;
+      durableRepeats = 0;
       return reply({ ok: true });
     case "/control/durable-emit": {
       const count = Number(url.searchParams.get("count") ?? 1);
