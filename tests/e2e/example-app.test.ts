@@ -2,49 +2,21 @@
 // with another person, see a refused token and a refused message, survive a
 // server restart with the messages typed meanwhile delivered exactly once.
 // Screenshots go to artifacts/example-*.png.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launch } from "./chromium.js";
-import { freePort, startExample, tempDir, uniqueName, type ExampleServer, expectText, send, signUp, ui } from "./example-support.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { exampleFixture, uniqueName, expectText, send, signUp, ui } from "./example-support.js";
 
 const { banner, conversation, messageBox } = ui;
 
 const ARTIFACTS = join(process.cwd(), "artifacts");
-let browser: Browser;
-let server: ExampleServer;
-let dir: string;
-let env: Record<string, string>;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+// A fixed port, the same database and secret: the restart test starts the
+// server again where the browsers expect it.
+const example = exampleFixture("example-app");
+const newPage = () => example.open();
 
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  dir = tempDir("example-app");
-  // A fixed port, the same database and secret: the restart test starts the
-  // server again where the browsers expect it.
-  env = { PORT: String(await freePort()), DB_FILE: join(dir, "chat.db"), JWT_SECRET: "e2e-secret" };
-  [server, browser] = await Promise.all([startExample(env), launch()]);
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto(server.url);
-  return page;
-}
-
-
+beforeAll(() => mkdirSync(ARTIFACTS, { recursive: true }));
 
 /** The texts of the conversation's items, each with its status. */
 function items(page: Page): Promise<{ text: string; status: string; author: string }[]> {
@@ -150,7 +122,7 @@ describe("example app, one server", () => {
   });
 
   it("a server restart: reconnecting → online, the messages typed meanwhile delivered exactly once", async () => {
-    await server.stop();
+    await example.server.stop();
     await expectText(() => banner(alice).textContent(), /^Reconnecting \(attempt \d+\)…$/, 10_000);
     await expectText(() => banner(bob).textContent(), /^Reconnecting/, 10_000);
     const typed = ["typed while offline 1", "typed while offline 2", "typed while offline 3"];
@@ -162,7 +134,7 @@ describe("example app, one server", () => {
     );
     await alice.screenshot({ path: join(ARTIFACTS, "example-offline-pending.png") });
 
-    server = await startExample(env);
+    await example.restart();
     await expectText(() => banner(alice).textContent(), /^Online/, 15_000);
     await expectText(() => banner(bob).textContent(), /^Online/, 15_000);
     for (const text of typed) {
@@ -193,6 +165,6 @@ describe("example app, one server", () => {
   });
 
   it("no page error happened", () => {
-    expect(pageErrors).toEqual([]);
+    expect(example.pageErrors).toEqual([]);
   });
 });

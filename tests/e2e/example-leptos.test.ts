@@ -5,59 +5,12 @@
 // survives a server restart with a message typed while the server was down
 // (sent once). scripts/leptos-example.sh builds it (the `example` suite runs
 // it first).
-import { rmSync } from "node:fs";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launch } from "./chromium.js";
-import {
-  expectText,
-  freePort,
-  send,
-  signUp,
-  signup,
-  startExample,
-  tempDir,
-  ui,
-  uniqueName,
-  until,
-  type ExampleServer,
-} from "./example-support.js";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { exampleFixture, expectText, send, signUp, signup, ui, uniqueName, until } from "./example-support.js";
 
-let browser: Browser;
-let server: ExampleServer;
-let dir: string;
-let env: Record<string, string>;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  dir = tempDir("example-leptos");
-  env = { PORT: String(await freePort()), DB_FILE: join(dir, "chat.db"), JWT_SECRET: "e2e-leptos-secret" };
-  [server, browser] = await Promise.all([startExample(env), launch()]);
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-async function open(path: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => pageErrors.push(`${path}: ${error.message}`));
-  page.on("console", (message) => {
-    // A refused login (401) and a server that is down are the test's doing.
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-      pageErrors.push(`${path}: console: ${message.text()}`);
-    }
-  });
-  await page.goto(new URL(path, server.url).href);
-  return page;
-}
+const example = exampleFixture("example-leptos");
+const open = (path: string) => example.open(path, { consoleErrors: true });
 
 const leptos = {
   banner: (page: Page) => page.getByRole("status"),
@@ -79,7 +32,7 @@ describe("the Leptos example (Rust API)", () => {
   const reactUser = uniqueName("react");
 
   it("logs in through its form, and refuses a wrong password with the server's message", async () => {
-    await signup(server.url, rustUser, "correct horse");
+    await signup(example.server.url, rustUser, "correct horse");
     rust = await open("/leptos/");
     await rust.getByLabel("Username").fill(rustUser);
     await rust.getByLabel("Password").fill("wrong horse");
@@ -120,12 +73,12 @@ describe("the Leptos example (Rust API)", () => {
   });
 
   it("survives a server restart: the banner says so, a message typed meanwhile waits and is sent once", async () => {
-    await server.stop();
+    await example.server.stop();
     await expectText(() => leptos.banner(rust).textContent(), /^(Offline|Reconnecting)/);
     await rust.getByRole("textbox", { name: "Message" }).fill("typed while the server was down");
     await rust.getByRole("textbox", { name: "Message" }).press("Enter");
     expect(await leptos.pending(rust)).toEqual(["typed while the server was down"]);
-    server = await startExample(env);
+    await example.restart();
     await expectText(() => leptos.banner(rust).textContent(), "Connected", 30_000);
     await expect.poll(() => leptos.pending(rust), { timeout: 20_000 }).toEqual([]);
     await expect.poll(() => leptos.texts(rust)).toContain("typed while the server was down");
@@ -140,17 +93,18 @@ describe("the Leptos example (Rust API)", () => {
   });
 
   it("logging out unmounts the chat: its socket disconnects", async () => {
-    const before = server.logs.length;
+    const { logs } = example.server;
+    const before = logs.length;
     await rust.getByRole("button", { name: "Log out" }).click();
     await rust.getByLabel("Username").waitFor();
     await until(
-      () => server.logs.slice(before).some((e) => e.event === "disconnect" && e.nsp === "/chat" && e.reason === "client namespace disconnect"),
+      () => logs.slice(before).some((e) => e.event === "disconnect" && e.nsp === "/chat" && e.reason === "client namespace disconnect"),
       10_000,
       "the Leptos socket's disconnect in the server's log",
     );
   });
 
   it("no page error happened", () => {
-    expect(pageErrors).toEqual([]);
+    expect(example.pageErrors).toEqual([]);
   });
 });

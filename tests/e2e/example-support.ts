@@ -2,13 +2,14 @@
 // example server on a chosen port (so that a restart keeps the URL), sign
 // users up over HTTP, free ports.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import type { Page } from "playwright-core";
-import { expect } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
+import { launch } from "./chromium.js";
 
 export const ROOT = process.cwd();
 export const EXAMPLE = join(ROOT, "example-react");
@@ -163,4 +164,78 @@ export async function signUp(page: Page, name: string, { keyboard = false } = {}
 export async function send(page: Page, text: string): Promise<void> {
   await ui.messageBox(page).fill(text);
   await ui.messageBox(page).press("Enter");
+}
+
+/** One example server (its own database) and one Chromium for a test file. */
+export interface ExampleFixture {
+  /** The server now: `restart()` replaces it. */
+  readonly server: ExampleServer;
+  /** Its environment: the same port, database and secret after a restart. */
+  readonly env: Record<string, string>;
+  readonly browser: Browser;
+  /** The page errors (and, with `consoleErrors`, console errors) of every page opened. */
+  readonly pageErrors: string[];
+  /** A page in a browser context of its own, at `path` on the server. */
+  open(path?: string, options?: { consoleErrors?: boolean }): Promise<Page>;
+  /** Starts the server again (after its `stop()`) where the pages expect it. */
+  restart(): Promise<void>;
+}
+
+/**
+ * Registers the file's beforeAll / afterAll: a temporary database, a free
+ * port (kept across restarts), the server and Chromium; everything closed
+ * and removed after the file's tests.
+ */
+export function exampleFixture(prefix: string, extraEnv: Record<string, string> = {}): ExampleFixture {
+  let server: ExampleServer | undefined;
+  let browser: Browser | undefined;
+  let dir: string | undefined;
+  const env: Record<string, string> = {};
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  const fixture: ExampleFixture = {
+    get server() {
+      if (!server) throw new Error("the example server is not started (beforeAll)");
+      return server;
+    },
+    get browser() {
+      if (!browser) throw new Error("Chromium is not launched (beforeAll)");
+      return browser;
+    },
+    env,
+    pageErrors,
+    async open(path = "/", { consoleErrors = false } = {}) {
+      const context = await fixture.browser.newContext({ viewport: { width: 1100, height: 760 } });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on("pageerror", (error) => pageErrors.push(`${path}: ${error.message}`));
+      if (consoleErrors) {
+        page.on("console", (message) => {
+          // A refused request (a 401) and a server that is down (a request or a
+          // WebSocket refused) are the tests' doing: Chromium logs them itself.
+          const network = /^(Failed to load resource|WebSocket connection to .* failed)/.test(message.text());
+          if (message.type() === "error" && !network) {
+            pageErrors.push(`${path}: console: ${message.text()}`);
+          }
+        });
+      }
+      await page.goto(new URL(path, fixture.server.url).href);
+      return page;
+    },
+    async restart() {
+      server = await startExample(env);
+    },
+  };
+  beforeAll(async () => {
+    dir = tempDir(prefix);
+    Object.assign(env, { PORT: String(await freePort()), DB_FILE: join(dir, "chat.db"), JWT_SECRET: `e2e-${prefix}-secret` }, extraEnv);
+    [server, browser] = await Promise.all([startExample(env), launch()]);
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return fixture;
 }
