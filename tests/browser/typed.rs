@@ -160,30 +160,23 @@ async fn acks_with_several_arguments_and_error_first_answers() {
     assert_eq!(both, (message(1), Some(9)));
 
     // (null, res), (err, null) and a failure answered with the error alone.
-    let ok: ErrorFirst<Stored, Refusal> = socket
-        .emit_with_ack_args("ackShape", &("errorFirstOk",))
-        .await
-        .expect("ack");
-    assert_eq!(ok.into_result(), Ok(Stored { id: 8 }));
-    let refused: ErrorFirst<Stored, Refusal> = socket
-        .emit_with_ack_args("ackError", &("no room",))
-        .await
-        .expect("ack");
-    assert_eq!(
-        refused.0,
+    let answer = |event: &'static str, arg: &'static str| {
+        let sent = socket.emit_with_ack_args::<_, ErrorFirst<Stored, Refusal>>(event, &(arg,));
+        async move { sent.await.expect("ack").into_result() }
+    };
+    let refusal = |message: &str| {
         Err(Refusal {
-            message: "no room".into()
+            message: message.into(),
         })
+    };
+    assert_eq!(
+        answer("ackShape", "errorFirstOk").await,
+        Ok(Stored { id: 8 })
     );
-    let alone: ErrorFirst<Stored, Refusal> = socket
-        .emit_with_ack_args("ackShape", &("errorFirstOne",))
-        .await
-        .expect("ack");
+    assert_eq!(answer("ackError", "no room").await, refusal("no room"));
     assert_eq!(
-        alone.0,
-        Err(Refusal {
-            message: "Message text required".into()
-        })
+        answer("ackShape", "errorFirstOne").await,
+        refusal("Message text required")
     );
     // A success that is not a `Stored`: an error, not a panic.
     let wrong: Result<ErrorFirst<Stored, Refusal>, _> = socket
