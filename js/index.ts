@@ -5,7 +5,7 @@
 // decision is the core's (wasm); the browser resources are js/runtime.ts's;
 // bodies are encoded and parsed by js/codec.ts.
 import { ready, wasmMemoryBytes } from "./wasm.js";
-import { Info, Output, Setting, version } from "../pkg/socketio_wasm.js";
+import { Info, Output, Setting, State, version } from "../pkg/socketio_wasm.js";
 import { content, Content, encodeBody, parseBody, readBlobs, type Binary } from "./codec.js";
 import {
   LateSocket,
@@ -624,11 +624,11 @@ export class Engine {
   }
   /** @internal notes the transport while open (the Manager calls it on open and upgrade), so that it outlives the close. */
   observe(): void {
-    const state = this.#runtime.core.engineState();
+    const state = this.#runtime.core.state(State.Engine, 0);
     if ((state & 3) === 2) this.#transport = state & 4 ? "websocket" : "polling";
   }
   get readyState(): "opening" | "open" | "closed" {
-    const ready = this.#runtime.core.engineState() & 3;
+    const ready = this.#runtime.core.state(State.Engine, 0) & 3;
     return ready === 2 ? "open" : ready === 1 ? "opening" : "closed";
   }
   /**
@@ -841,7 +841,7 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
    * reconnection is scheduled or under way, else 0.
    */
   get reconnectAttempt(): number {
-    return this.#runtime.core.engineState() >> 3;
+    return this.#runtime.core.state(State.Engine, 0) >> 3;
   }
 
   /** @internal used by io() to decide whether a namespace is already taken. */
@@ -1000,11 +1000,11 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
     const runtime = this.#runtime;
     const core = runtime.core;
     runtime.measureBytes = true;
-    const sockets = this.#byIndex.map((_, i) => ({ raw: core.stats(i), state: core.state(i) }));
+    const sockets = this.#byIndex.map((_, i) => ({ raw: core.stats(i), state: core.state(State.Socket, i) }));
     const parts = {
       sockets,
       connection: sockets[0]?.raw ?? core.stats(0),
-      engineState: core.engineState(),
+      engineState: core.state(State.Engine, 0),
       id: core.info(Info.EngineId, 0) ?? null,
       traffic: runtime.traffic,
       lastError: this.#lastError,
@@ -1301,16 +1301,16 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     return this.#core().info(Info.Sid, this.#state.index);
   }
   get connected(): boolean {
-    return (this.#core().state(this.#state.index) & 1) !== 0;
+    return (this.#core().state(State.Socket, this.#state.index) & 1) !== 0;
   }
   get disconnected(): boolean {
     return !this.connected;
   }
   get active(): boolean {
-    return (this.#core().state(this.#state.index) & 2) !== 0;
+    return (this.#core().state(State.Socket, this.#state.index) & 2) !== 0;
   }
   get recovered(): boolean {
-    return (this.#core().state(this.#state.index) & 4) !== 0;
+    return (this.#core().state(State.Socket, this.#state.index) & 4) !== 0;
   }
   /** @internal connection state recovery's session id and last offset (for the tabs' hub). */
   get recovery(): { pid: string; offset: string | undefined } | undefined {
@@ -1324,7 +1324,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   stats(): SocketStats {
     const core = this.#core();
     const index = this.#state.index;
-    return socketStats({ raw: core.stats(index), state: core.state(index) }, this.nsp);
+    return socketStats({ raw: core.stats(index), state: core.state(State.Socket, index) }, this.nsp);
   }
   get auth(): SocketOptions["auth"] {
     return this.#state.auth;

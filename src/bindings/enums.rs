@@ -1,8 +1,8 @@
 //! The enums both sides of the boundary name: what the core reports
 //! ([`Output`]), what the runtime reports ([`Input`]), why an emit is
 //! refused ([`EmitRefused`]), the settings [`super::Core::option`] reads
-//! and writes ([`Setting`]), and the texts [`super::Core::info`] reads
-//! ([`Info`]).
+//! and writes ([`Setting`]), the texts [`super::Core::info`] reads
+//! ([`Info`]) and the numbers [`super::Core::state`] reads ([`State`]).
 
 use wasm_bindgen::prelude::*;
 
@@ -113,4 +113,16 @@ pub enum Info {
     EngineId,
     /// A socket's recovery session id and offset.
     Recovery,
+}
+
+/// The number [`super::Core::state`] reads.
+#[wasm_bindgen]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// A socket's state bits and offline buffer count.
+    Socket,
+    /// The Engine.IO session's state bits and reconnection attempt.
+    Engine,
+    /// How many characters of a received text the core reads.
+    HeadLength,
 }

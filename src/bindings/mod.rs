@@ -16,7 +16,7 @@ use crate::proto::{
     AckMode, Auth, Emit, EmitError, Manager, ManagerConfig, RequestId, SocketConfig, SocketId,
     Transmit, TransportId, TransportInput, TransportKind, RESERVED_EVENTS, SEPARATOR,
 };
-pub use enums::{EmitRefused, Info, Input, Output, Setting};
+pub use enums::{EmitRefused, Info, Input, Output, Setting, State};
 use host::{Frame, Host, Js};
 
 #[cfg(all(debug_assertions, feature = "std"))]
@@ -226,12 +226,6 @@ impl Core {
         self.manager.socket(nsp, config).index()
     }
 
-    /// How many characters of each received text [`Core::text`] needs.
-    #[wasm_bindgen(js_name = headLength)]
-    pub fn head_length(&self) -> u32 {
-        self.manager.head_len() as u32
-    }
-
     /// `connect()` (true) or `disconnect()` (false) of a socket.
     pub fn connect(&mut self, now: f64, socket: u32, connect: bool) {
         if connect {
@@ -315,7 +309,7 @@ impl Core {
     }
 
     /// A WebSocket text frame: `frame` the JS string, `head` its first
-    /// [`Core::head_length`] characters (all of it when `whole`).
+    /// `State::HeadLength` characters (all of it when `whole`).
     pub fn text(&mut self, now: f64, transport: f64, head: String, whole: bool, frame: JsValue) {
         let frame = Frame {
             value: frame,
@@ -419,15 +413,37 @@ impl Core {
         out
     }
 
-    /// A socket's state: bit 0 connected, 1 active, 2 recovered; the count
-    /// of emits in its offline buffer from bit 3 on.
-    pub fn state(&self, socket: u32) -> f64 {
-        let s = SocketId(socket);
+    /// A number about the connection or a socket (one export for the
+    /// three: each export costs the wasm its own shim, about 0.1 KB):
+    /// [`State::Socket`] bit 0 connected, 1 active, 2 recovered, and the
+    /// count of emits in its offline buffer from bit 3 on;
+    /// [`State::Engine`] the Engine.IO session: 0 closed, 1 opening, 2 open,
+    /// plus 4 when its transport is WebSocket (else long-polling, when
+    /// open), and from bit 3 on the reconnection attempt (0: not
+    /// reconnecting); [`State::HeadLength`] how many characters of each
+    /// received text [`Core::text`] needs. `socket` is unused but for
+    /// [`State::Socket`].
+    pub fn state(&self, which: State, socket: u32) -> f64 {
         let m = &self.manager;
-        let bits = u32::from(m.is_connected(s))
-            | (u32::from(m.is_active(s)) << 1)
-            | (u32::from(m.is_recovered(s)) << 2);
-        f64::from(bits) + (m.buffered(s) as f64) * 8.0
+        match which {
+            State::Socket => {
+                let s = SocketId(socket);
+                let bits = u32::from(m.is_connected(s))
+                    | (u32::from(m.is_active(s)) << 1)
+                    | (u32::from(m.is_recovered(s)) << 2);
+                f64::from(bits) + (m.buffered(s) as f64) * 8.0
+            }
+            State::Engine => {
+                let ready = if m.is_open() {
+                    2
+                } else {
+                    u32::from(m.is_opening())
+                };
+                let websocket = m.transport() == Some(TransportKind::WebSocket);
+                f64::from(ready | (u32::from(websocket) << 2) | (m.reconnect_attempt() << 3))
+            }
+            State::HeadLength => m.head_len() as f64,
+        }
     }
 
     /// The socket's offline send buffer, in send order: for each emit its
@@ -503,21 +519,6 @@ impl Core {
                 Some(out)
             }
         }
-    }
-
-    /// The Engine.IO session's state: 0 closed, 1 opening, 2 open; plus 4
-    /// when its transport is WebSocket (else long-polling, when open); from
-    /// bit 3 on, the reconnection attempt (0: not reconnecting).
-    #[wasm_bindgen(js_name = engineState)]
-    pub fn engine_state(&self) -> u32 {
-        let m = &self.manager;
-        let ready = if m.is_open() {
-            2
-        } else {
-            u32::from(m.is_opening())
-        };
-        let websocket = m.transport() == Some(TransportKind::WebSocket);
-        ready | (u32::from(websocket) << 2) | (m.reconnect_attempt() << 3)
     }
 }
 
