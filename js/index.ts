@@ -422,13 +422,20 @@ function number(options: Record<string, unknown>, name: string, fallback: number
   return value;
 }
 
-/** `transports` as the core takes it: digits in order, 1 polling, 2 WebSocket. */
+/**
+ * `transports` as the core takes it: digits in order, 1 polling, 2 WebSocket,
+ * each name once (a repeat changes neither which comes first nor which are
+ * there, all the core asks; so the core has four lists to know, no digits to loop over).
+ */
 function transportDigits(transports: unknown): number {
   if (transports === undefined) return 12;
   if (!Array.isArray(transports)) throw new TypeError('option "transports" must be an array');
   let digits = 0;
   for (const name of transports as unknown[]) {
-    if (name === "polling" || name === "websocket") digits = digits * 10 + (name === "polling" ? 1 : 2);
+    if (name === "polling" || name === "websocket") {
+      const digit = name === "polling" ? 1 : 2;
+      if (digits !== digit && digits < 10) digits = digits * 10 + digit;
+    }
     // webtransport is not supported; skipped as a client without it would.
     else if (name !== "webtransport") {
       throw new TypeError('option "transports" accepts "polling", "websocket" (and skips "webtransport")');

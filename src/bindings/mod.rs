@@ -58,20 +58,17 @@ pub fn protocol_constants() -> String {
     out
 }
 
-/// `transports` from [`Setting::Transports`]'s digits.
+/// `transports` from [`Setting::Transports`]'s digits: js/index.ts drops
+/// repeated names first (the core only asks which comes first and which are
+/// there), so the list is one of four and needs no digit loop.
 fn transport_list(digits: f64) -> Vec<TransportKind> {
-    let mut list = Vec::new();
-    let mut n = digits as u64;
-    while n > 0 && list.len() < 8 {
-        list.push(if n % 10 == 2 {
-            TransportKind::WebSocket
-        } else {
-            TransportKind::Polling
-        });
-        n /= 10;
+    let (p, w) = (TransportKind::Polling, TransportKind::WebSocket);
+    match digits as u32 {
+        1 => vec![p],
+        2 => vec![w],
+        21 => vec![w, p],
+        _ => vec![p, w],
     }
-    list.reverse();
-    list
 }
 
 /// Milliseconds from a JS number (fractions dropped, negatives and NaN as 0).
