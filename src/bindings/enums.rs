@@ -99,7 +99,8 @@ pub enum Setting {
     /// `timeout` (negative: none).
     Timeout,
     /// `transports`, as the digits of a number in order: 1 polling,
-    /// 2 WebSocket (`12`: polling then WebSocket). Read: the same.
+    /// 2 WebSocket (`12`: polling then WebSocket), each once. Write only:
+    /// a read gives NaN (js/index.ts keeps what it set).
     Transports,
 }
 

@@ -397,14 +397,8 @@ impl Core {
             Setting::ReconnectionDelayMax => config.reconnection_delay_max as f64,
             Setting::RandomizationFactor => config.randomization_factor,
             Setting::Timeout => config.timeout.map_or(-1.0, |t| t as f64),
-            Setting::Transports => config.transports.iter().fold(0.0, |n, k| {
-                n * 10.0
-                    + if *k == TransportKind::WebSocket {
-                        2.0
-                    } else {
-                        1.0
-                    }
-            }),
+            // Nothing reads the transports back (js/index.ts keeps what it set).
+            Setting::Transports => f64::NAN,
         };
         self.flush();
         out
