@@ -292,6 +292,13 @@ function removeFunction(list: Registration[] | undefined, fn: AnyFn | undefined)
   if (at >= 0) list.splice(at, 1);
 }
 
+/** Calls the registrations of `list` (once-listeners removed first) with `self` as `this`; false when there were none. */
+function fire(list: Registration[] | undefined, self: unknown, args: unknown[]): boolean {
+  const calls = Listeners.take(list);
+  if (calls) for (const r of calls) call(r.fn, self, args);
+  return calls !== undefined;
+}
+
 /** Calls `fn` with `args` as `self`; an exception is reported as an uncaught one would be, and delivery goes on. */
 function call(fn: AnyFn, self: unknown, args: unknown[]): void {
   try {
@@ -693,8 +700,7 @@ export class Engine {
 
   /** @internal */
   emitLocal(event: string, args: unknown[]): void {
-    const calls = Listeners.take(this.#listeners.named.get(event));
-    if (calls) for (const r of calls) call(r.fn, this, args);
+    fire(this.#listeners.named.get(event), this, args);
   }
 }
 
@@ -1041,8 +1047,7 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
   }
 
   #emit(event: string, args: unknown[]): void {
-    const calls = Listeners.take(this.#listeners.named.get(event));
-    if (calls) for (const r of calls) call(r.fn, this, args);
+    fire(this.#listeners.named.get(event), this, args);
   }
 
   /** What the core reports (see `Output` in src/bindings/mod.rs). */
@@ -1274,9 +1279,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
               this.#send(list, ack, ack ? 2 : 0, true);
             },
             notify: (event, args) => {
-              const calls = Listeners.take(listeners.named.get(event));
-              if (calls) for (const r of calls) call(r.fn, this, args);
-              else if (event === "error") report(args[0]);
+              if (!fire(listeners.named.get(event), this, args) && event === "error") report(args[0]);
             },
             isError: isErrorAck,
           },
@@ -1719,8 +1722,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   }
 
   #emitLocal(event: string, args: unknown[]): void {
-    const calls = Listeners.take(this.#state.listeners.named.get(event));
-    if (calls) for (const r of calls) call(r.fn, this, args);
+    fire(this.#state.listeners.named.get(event), this, args);
   }
 
   /** Asks the app's `auth` (an object, or a function taking a callback) and hands it to the core. */
@@ -1770,8 +1772,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
         // before `connect`, in send order.
         const unsent = state.unsent.splice(0);
         for (const { args } of unsent) {
-          const outgoing = Listeners.take(state.listeners.outgoing);
-          if (outgoing) for (const r of outgoing) call(r.fn, this, args);
+          fire(state.listeners.outgoing, this, args);
         }
         // What waited in the durable outbox goes before what `connect` listeners emit.
         state.durable?.connected();
@@ -1801,13 +1802,8 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
           args = kept;
         }
         if (n >= 0) args.push(this.#responder(n));
-        const any = Listeners.take(state.listeners.any);
-        if (any) for (const r of any) call(r.fn, this, args);
-        const named = Listeners.take(state.listeners.named.get(args[0] as string));
-        if (named) {
-          const rest = args.slice(1);
-          for (const r of named) call(r.fn, this, rest);
-        }
+        fire(state.listeners.any, this, args);
+        fire(state.listeners.named.get(args[0] as string), this, args.slice(1));
         return;
       }
     }
