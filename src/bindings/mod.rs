@@ -518,7 +518,7 @@ impl Core {
     /// and the number its trailing digits spell (or -1). Heads differ
     /// mostly by their ack id (`42/chat,17`): so the prefix is met again,
     /// and no new string is decoded out of wasm memory for every emit.
-    fn head(&mut self, mut head: String) -> (JsValue, f64) {
+    fn head(&mut self, head: &str) -> (JsValue, f64) {
         // The digits after the two type digits (`4`, the packet type), when
         // an f64 holds them exactly and writes them back the same (no
         // leading zero).
@@ -528,6 +528,7 @@ impl Core {
             start -= 1;
         }
         let mut number = -1.0;
+        let mut prefix = head;
         let run = b.get(start..).unwrap_or_default();
         if !run.is_empty() && run.len() <= 15 && (run.len() == 1 || run.first() != Some(&b'0')) {
             let mut n = 0u64;
@@ -535,16 +536,18 @@ impl Core {
                 n = n * 10 + u64::from(d - b'0');
             }
             number = n as f64;
-            head.truncate(start);
+            // `get`, not `truncate`: no char-boundary assertion (and its
+            // message) in the wasm; `start` is one, before ASCII digits.
+            prefix = head.get(..start).unwrap_or(head);
         }
-        if let Some((_, value)) = self.heads.iter().find(|(h, _)| *h == head) {
+        if let Some((_, value)) = self.heads.iter().find(|(h, _)| h == prefix) {
             return (value.clone(), number);
         }
-        let value = JsValue::from_str(&head);
+        let value = JsValue::from_str(prefix);
         if self.heads.len() >= 4 {
             self.heads.remove(0);
         }
-        self.heads.push((head, value.clone()));
+        self.heads.push((String::from(prefix), value.clone()));
         (value, number)
     }
 
@@ -569,7 +572,7 @@ impl Core {
                     head,
                     body,
                 } => {
-                    let (head, digits) = self.head(head);
+                    let (head, digits) = self.head(&head);
                     let body = body.unwrap_or(JsValue::UNDEFINED);
                     self.host.send(transport.0 as f64, &head, digits, &body)
                 }
