@@ -131,6 +131,10 @@ await writeFile(glue, source.slice(0, loaders) + lean);
 // Chunks of an earlier build (their names carry a hash).
 for (const file of readdirSync(dist("."))) if (file.startsWith("chunk-")) rmSync(dist(file));
 await bundle("index.js", (id) => id.startsWith("node:"), [enumsAsNumbers(await readFile(glue, "utf8"))]);
+// terser after rolldown's minifier: each finds what the other leaves (20 B
+// of gzip less; terser alone is 0.2 KB larger than rolldown alone).
+const entry = await readFile(dist("index.js"), "utf8");
+await writeFile(dist("index.js"), (await minify(entry, { module: true, compress: { passes: 2 }, mangle: true, format: { comments: false } })).code);
 await bundle("react/index.js", (id) => id === "react" || id.startsWith("react/") || id.endsWith("/index.js") && !id.includes("/react/"));
 // What the bundles now hold.
 for (const file of ["runtime.js", "codec.js", "stats.js", "durable.js", "ack-shape.js", "debug.js", "share.js", "share-hub.js", "wasm.js", "react/connection.js"]) rmSync(dist(file), { force: true });
