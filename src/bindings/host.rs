@@ -56,9 +56,11 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn offset(this: &Host, args: &JsValue) -> Option<String>;
     /// [`Payloads::handshake`]: `[sid, pingInterval, pingTimeout,
-    /// maxPayload, ...upgrades]`, or none when malformed.
+    /// maxPayload, ...upgrades]`, or undefined when malformed. A `JsValue`
+    /// read as an `Array` (as `connect`'s answer is), not an
+    /// `Option<Vec<JsValue>>`: that would need glue of its own.
     #[wasm_bindgen(method)]
-    fn handshake(this: &Host, frame: &JsValue) -> Option<Vec<JsValue>>;
+    fn handshake(this: &Host, frame: &JsValue) -> JsValue;
     /// [`Payloads::connect`]: `[sid, pid]` (each a string or undefined), or
     /// a [`super::BodyError`] number.
     #[wasm_bindgen(method)]
@@ -174,26 +176,22 @@ impl Payloads for Js {
     }
 
     fn handshake(&self, frame: &Frame) -> Result<Handshake, DecodeError> {
-        let parts = self
-            .host
-            .handshake(&frame.value)
-            .ok_or(DecodeError::BadHandshake)?;
-        let number = |i: usize| parts.get(i).and_then(JsValue::as_f64).unwrap_or(0.0) as u64;
+        let parts = self.host.handshake(&frame.value);
+        if parts.is_undefined() {
+            return Err(DecodeError::BadHandshake);
+        }
+        let parts = Array::from(&parts);
+        let number = |i: u32| parts.get(i).as_f64().unwrap_or(0.0) as u64;
+        let mut upgrades = Vec::new();
+        for i in 4..parts.length() {
+            upgrades.push(parts.get(i).as_string().unwrap_or_default());
+        }
         Ok(Handshake {
-            sid: parts
-                .first()
-                .and_then(JsValue::as_string)
-                .unwrap_or_default(),
+            sid: parts.get(0).as_string().unwrap_or_default(),
             ping_interval: number(1),
             ping_timeout: number(2),
             max_payload: number(3),
-            upgrades: parts.get(4..).map_or_else(Vec::new, |names| {
-                let mut upgrades = Vec::with_capacity(names.len());
-                for name in names {
-                    upgrades.push(name.as_string().unwrap_or_default());
-                }
-                upgrades
-            }),
+            upgrades,
         })
     }
 
