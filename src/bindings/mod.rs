@@ -38,24 +38,25 @@ fn start() {
     }));
 }
 
-/// The crate version, so the JS layer can report what it loaded.
-#[wasm_bindgen]
-pub fn version() -> String {
-    String::from(env!("CARGO_PKG_VERSION"))
+/// The crate version, so the JS layer can report what it loaded. (A JS
+/// string made here, as [`Core::info`]'s are: no `String` handed out.)
+#[wasm_bindgen(unchecked_return_type = "string")]
+pub fn version() -> JsValue {
+    JsValue::from_str(env!("CARGO_PKG_VERSION"))
 }
 
 /// The protocol's constants js/runtime.ts needs, in one string (one export
 /// instead of two): the character that separates the packets of a
 /// long-polling payload, then the event names an app may not emit, each
 /// ended by a comma.
-#[wasm_bindgen(js_name = protocolConstants)]
-pub fn protocol_constants() -> String {
+#[wasm_bindgen(js_name = protocolConstants, unchecked_return_type = "string")]
+pub fn protocol_constants() -> JsValue {
     let mut out = String::from(SEPARATOR);
     for name in RESERVED_EVENTS {
         out.push_str(name);
         out.push(',');
     }
-    out
+    JsValue::from_str(&out)
 }
 
 /// `transports` from [`Setting::Transports`]'s digits: js/index.ts drops
@@ -496,20 +497,23 @@ impl Core {
     /// unused); [`Info::Recovery`] connection state recovery's session id
     /// and last offset, joined by a NUL (the offset empty when none), none
     /// before the server gave one.
-    pub fn info(&self, which: Info, socket: u32) -> Option<String> {
+    #[wasm_bindgen(unchecked_return_type = "string | undefined")]
+    pub fn info(&self, which: Info, socket: u32) -> JsValue {
+        // A JS string made here (or undefined), not an `Option<String>`
+        // handed out: that one's shim and glue copy and free it (0.1 KB).
         let m = &self.manager;
         let socket = SocketId(socket);
-        match which {
+        let text = match which {
             Info::Sid => m.socket_sid(socket).map(String::from),
             Info::EngineId => m.engine_id().map(String::from),
-            Info::Recovery => {
-                let (pid, offset) = m.socket_recovery(socket)?;
+            Info::Recovery => m.socket_recovery(socket).map(|(pid, offset)| {
                 let mut out = String::from(pid);
                 out.push('\0');
                 out.push_str(offset.unwrap_or_default());
-                Some(out)
-            }
-        }
+                out
+            }),
+        };
+        text.map_or(JsValue::UNDEFINED, |t| JsValue::from_str(&t))
     }
 }
 
