@@ -180,7 +180,9 @@ impl Payloads for Js {
         if parts.is_undefined() {
             return Err(DecodeError::BadHandshake);
         }
-        let parts = Array::from(&parts);
+        // A cast, not `Array.from` (a copy, and an import): the runtime
+        // answers an array when it does not answer a number or undefined.
+        let parts: Array = parts.unchecked_into();
         let number = |i: u32| parts.get(i).as_f64().unwrap_or(0.0) as u64;
         let mut upgrades = Vec::new();
         for i in 4..parts.length() {
@@ -200,7 +202,9 @@ impl Payloads for Js {
         if let Some(code) = parts.as_f64() {
             return Err(body_error(code));
         }
-        let parts = Array::from(&parts);
+        // A cast, not `Array.from` (a copy, and an import): the runtime
+        // answers an array when it does not answer a number or undefined.
+        let parts: Array = parts.unchecked_into();
         Ok(parts
             .get(0)
             .as_string()
@@ -222,7 +226,9 @@ impl Payloads for Js {
         if let Some(code) = parts.as_f64() {
             return Err(body_error(code));
         }
-        let parts = Array::from(&parts);
+        // A cast, not `Array.from` (a copy, and an import): the runtime
+        // answers an array when it does not answer a number or undefined.
+        let parts: Array = parts.unchecked_into();
         let data = parts.get(1);
         Ok((
             parts.get(0).as_string().unwrap_or_default(),

@@ -114,6 +114,13 @@ fn parse_query(query: &str) -> Vec<(String, String)> {
     pairs
 }
 
+/// The items of an attachments array (none: no array). By index, not
+/// `Array::iter`: its iterator brings an import of its own (`get` is one
+/// the core has anyway).
+fn values(array: Option<Array>) -> Vec<JsValue> {
+    array.map_or_else(Vec::new, |a| (0..a.length()).map(|i| a.get(i)).collect())
+}
+
 fn transport_id(t: f64) -> TransportId {
     TransportId(t as u64)
 }
@@ -267,7 +274,7 @@ impl Core {
         };
         let emit = Emit {
             data,
-            attachments: attachments.map_or_else(Vec::new, |a| a.iter().collect()),
+            attachments: values(attachments),
             ack,
             volatile,
         };
@@ -300,7 +307,7 @@ impl Core {
         data: JsValue,
         attachments: Option<Array>,
     ) {
-        let attachments = attachments.map_or_else(Vec::new, |a| a.iter().collect());
+        let attachments = values(attachments);
         self.manager
             .ack(millis(now), SocketId(socket), id as u64, data, attachments);
         self.flush();
