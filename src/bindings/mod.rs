@@ -468,8 +468,14 @@ impl Core {
     /// The arguments of the events received before the socket's CONNECT was
     /// answered, in order; emptied when `clear`.
     #[wasm_bindgen(js_name = receiveBuffer)]
-    pub fn receive_buffer(&mut self, socket: u32, clear: bool) -> Vec<JsValue> {
-        self.manager.receive_buffer(SocketId(socket), clear)
+    pub fn receive_buffer(&mut self, socket: u32, clear: bool) -> Array {
+        // An `Array` filled here, not a `Vec<JsValue>` handed out: no boxed
+        // slice, no glue of its own to read one.
+        let out = Array::new();
+        for args in self.manager.receive_buffer(SocketId(socket), clear) {
+            out.push(&args);
+        }
+        out
     }
 
     /// Counters for `stats()`: the socket's events in, events out,
