@@ -35,7 +35,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
  * since by the size pass of issue 12, one step at a time (the README's
  * "Size" table says what each one saved).
  */
-export const BUDGET_GZIP = 44_815;
+export const BUDGET_GZIP = 44_785;
 
 /** The relative modules `file` imports, and theirs, `file` first. */
 function closure(file, seen = new Set()) {

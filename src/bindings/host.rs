@@ -52,9 +52,11 @@ extern "C" {
         event: bool,
         attachments: &JsValue,
     ) -> JsValue;
-    /// [`Payloads::offset`].
+    /// [`Payloads::offset`]: a string, or undefined. A `JsValue` read with
+    /// `as_string` (an import the core has anyway), not an `Option<String>`,
+    /// which needs glue of its own.
     #[wasm_bindgen(method)]
-    fn offset(this: &Host, args: &JsValue) -> Option<String>;
+    fn offset(this: &Host, args: &JsValue) -> JsValue;
     /// [`Payloads::handshake`]: `[sid, pingInterval, pingTimeout,
     /// maxPayload, ...upgrades]`, or undefined when malformed. A `JsValue`
     /// read as an `Array` (as `connect`'s answer is), not an
@@ -172,7 +174,7 @@ impl Payloads for Js {
     }
 
     fn offset(&self, args: &JsValue) -> Option<String> {
-        self.host.offset(args)
+        self.host.offset(args).as_string()
     }
 
     fn handshake(&self, frame: &Frame) -> Result<Handshake, DecodeError> {
