@@ -5,7 +5,7 @@
 // decision is the core's (wasm); the browser resources are js/runtime.ts's;
 // bodies are encoded and parsed by js/codec.ts.
 import { ready, wasmMemoryBytes } from "./wasm.js";
-import { Info, Output, Setting, version } from "../pkg/socketio_wasm.js";
+import { Info, Output, Setting, State, version } from "../pkg/socketio_wasm.js";
 import { content, Content, encodeBody, parseBody, readBlobs, type Binary } from "./codec.js";
 import {
   LateSocket,
@@ -292,6 +292,13 @@ function removeFunction(list: Registration[] | undefined, fn: AnyFn | undefined)
   if (at >= 0) list.splice(at, 1);
 }
 
+/** Calls the registrations of `list` (once-listeners removed first) with `self` as `this`; false when there were none. */
+function fire(list: Registration[] | undefined, self: unknown, args: unknown[]): boolean {
+  const calls = Listeners.take(list);
+  if (calls) for (const r of calls) call(r.fn, self, args);
+  return calls !== undefined;
+}
+
 /** Calls `fn` with `args` as `self`; an exception is reported as an uncaught one would be, and delivery goes on. */
 function call(fn: AnyFn, self: unknown, args: unknown[]): void {
   try {
@@ -422,13 +429,20 @@ function number(options: Record<string, unknown>, name: string, fallback: number
   return value;
 }
 
-/** `transports` as the core takes it: digits in order, 1 polling, 2 WebSocket. */
+/**
+ * `transports` as the core takes it: digits in order, 1 polling, 2 WebSocket,
+ * each name once (a repeat changes neither which comes first nor which are
+ * there, all the core asks; so the core has four lists to know, no digits to loop over).
+ */
 function transportDigits(transports: unknown): number {
   if (transports === undefined) return 12;
   if (!Array.isArray(transports)) throw new TypeError('option "transports" must be an array');
   let digits = 0;
   for (const name of transports as unknown[]) {
-    if (name === "polling" || name === "websocket") digits = digits * 10 + (name === "polling" ? 1 : 2);
+    if (name === "polling" || name === "websocket") {
+      const digit = name === "polling" ? 1 : 2;
+      if (digits !== digit && digits < 10) digits = digits * 10 + digit;
+    }
     // webtransport is not supported; skipped as a client without it would.
     else if (name !== "webtransport") {
       throw new TypeError('option "transports" accepts "polling", "websocket" (and skips "webtransport")');
@@ -624,11 +638,11 @@ export class Engine {
   }
   /** @internal notes the transport while open (the Manager calls it on open and upgrade), so that it outlives the close. */
   observe(): void {
-    const state = this.#runtime.core.engineState();
+    const state = this.#runtime.core.state(State.Engine, 0);
     if ((state & 3) === 2) this.#transport = state & 4 ? "websocket" : "polling";
   }
   get readyState(): "opening" | "open" | "closed" {
-    const ready = this.#runtime.core.engineState() & 3;
+    const ready = this.#runtime.core.state(State.Engine, 0) & 3;
     return ready === 2 ? "open" : ready === 1 ? "opening" : "closed";
   }
   /**
@@ -686,8 +700,7 @@ export class Engine {
 
   /** @internal */
   emitLocal(event: string, args: unknown[]): void {
-    const calls = Listeners.take(this.#listeners.named.get(event));
-    if (calls) for (const r of calls) call(r.fn, this, args);
+    fire(this.#listeners.named.get(event), this, args);
   }
 }
 
@@ -841,7 +854,7 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
    * reconnection is scheduled or under way, else 0.
    */
   get reconnectAttempt(): number {
-    return this.#runtime.core.engineState() >> 3;
+    return this.#runtime.core.state(State.Engine, 0) >> 3;
   }
 
   /** @internal used by io() to decide whether a namespace is already taken. */
@@ -1000,11 +1013,11 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
     const runtime = this.#runtime;
     const core = runtime.core;
     runtime.measureBytes = true;
-    const sockets = this.#byIndex.map((_, i) => ({ raw: core.stats(i), state: core.state(i) }));
+    const sockets = this.#byIndex.map((_, i) => ({ raw: core.stats(i), state: core.state(State.Socket, i) }));
     const parts = {
       sockets,
       connection: sockets[0]?.raw ?? core.stats(0),
-      engineState: core.engineState(),
+      engineState: core.state(State.Engine, 0),
       id: core.info(Info.EngineId, 0) ?? null,
       traffic: runtime.traffic,
       lastError: this.#lastError,
@@ -1034,8 +1047,7 @@ export class Manager<L extends EventsMap = DefaultEventsMap, E extends EventsMap
   }
 
   #emit(event: string, args: unknown[]): void {
-    const calls = Listeners.take(this.#listeners.named.get(event));
-    if (calls) for (const r of calls) call(r.fn, this, args);
+    fire(this.#listeners.named.get(event), this, args);
   }
 
   /** What the core reports (see `Output` in src/bindings/mod.rs). */
@@ -1267,9 +1279,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
               this.#send(list, ack, ack ? 2 : 0, true);
             },
             notify: (event, args) => {
-              const calls = Listeners.take(listeners.named.get(event));
-              if (calls) for (const r of calls) call(r.fn, this, args);
-              else if (event === "error") report(args[0]);
+              if (!fire(listeners.named.get(event), this, args) && event === "error") report(args[0]);
             },
             isError: isErrorAck,
             id: () => this.id,
@@ -1302,16 +1312,16 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     return this.#core().info(Info.Sid, this.#state.index);
   }
   get connected(): boolean {
-    return (this.#core().state(this.#state.index) & 1) !== 0;
+    return (this.#core().state(State.Socket, this.#state.index) & 1) !== 0;
   }
   get disconnected(): boolean {
     return !this.connected;
   }
   get active(): boolean {
-    return (this.#core().state(this.#state.index) & 2) !== 0;
+    return (this.#core().state(State.Socket, this.#state.index) & 2) !== 0;
   }
   get recovered(): boolean {
-    return (this.#core().state(this.#state.index) & 4) !== 0;
+    return (this.#core().state(State.Socket, this.#state.index) & 4) !== 0;
   }
   /** @internal connection state recovery's session id and last offset (for the tabs' hub). */
   get recovery(): { pid: string; offset: string | undefined } | undefined {
@@ -1325,7 +1335,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   stats(): SocketStats {
     const core = this.#core();
     const index = this.#state.index;
-    return socketStats({ raw: core.stats(index), state: core.state(index) }, this.nsp);
+    return socketStats({ raw: core.stats(index), state: core.state(State.Socket, index) }, this.nsp);
   }
   get auth(): SocketOptions["auth"] {
     return this.#state.auth;
@@ -1713,8 +1723,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   }
 
   #emitLocal(event: string, args: unknown[]): void {
-    const calls = Listeners.take(this.#state.listeners.named.get(event));
-    if (calls) for (const r of calls) call(r.fn, this, args);
+    fire(this.#state.listeners.named.get(event), this, args);
   }
 
   /** Asks the app's `auth` (an object, or a function taking a callback) and hands it to the core. */
@@ -1764,8 +1773,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
         // before `connect`, in send order.
         const unsent = state.unsent.splice(0);
         for (const { args } of unsent) {
-          const outgoing = Listeners.take(state.listeners.outgoing);
-          if (outgoing) for (const r of outgoing) call(r.fn, this, args);
+          fire(state.listeners.outgoing, this, args);
         }
         // What waited in the durable outbox goes before what `connect` listeners emit.
         state.durable?.connected();
@@ -1795,13 +1803,8 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
           args = kept;
         }
         if (n >= 0) args.push(this.#responder(n));
-        const any = Listeners.take(state.listeners.any);
-        if (any) for (const r of any) call(r.fn, this, args);
-        const named = Listeners.take(state.listeners.named.get(args[0] as string));
-        if (named) {
-          const rest = args.slice(1);
-          for (const r of named) call(r.fn, this, rest);
-        }
+        fire(state.listeners.any, this, args);
+        fire(state.listeners.named.get(args[0] as string), this, args.slice(1));
         return;
       }
     }

@@ -3,7 +3,7 @@
 // core (wasm `Core`), carries out what the core asks (its `Host` calls) and
 // queues the core's events for the app. It makes no protocol decision; the
 // body codec it lends the core is js/codec.ts.
-import { Core, Input, Output, protocolConstants } from "../pkg/socketio_wasm.js";
+import { Core, Input, Output, State, protocolConstants } from "../pkg/socketio_wasm.js";
 import {
   connectAck,
   connectError,
@@ -309,7 +309,7 @@ export class Runtime {
       options.timestampParam,
       Math.random() * 2 ** 52,
     );
-    this.#head = this.core.headLength();
+    this.#head = this.core.state(State.HeadLength, 0);
   }
 
   /** Transports open plus the armed timer: 0 when nothing of this connection runs in the browser. */
@@ -320,7 +320,7 @@ export class Runtime {
   /** The socket of `nsp` on the core. */
   socket(nsp: string, ackTimeout: number, retries: number, maxBuffered: number, maxPending: number): number {
     const id = this.core.socket(nsp, ackTimeout, retries, maxBuffered, maxPending);
-    this.#head = this.core.headLength();
+    this.#head = this.core.state(State.HeadLength, 0);
     return id;
   }
 

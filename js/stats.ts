@@ -114,7 +114,7 @@ export interface Traffic {
   bytesOut: number;
 }
 
-/** A socket's `Core.stats(index)` (src/bindings/mod.rs) with its `Core.state(index)`. */
+/** A socket's `Core.stats(index)` (src/bindings/mod.rs) with its `Core.state(State.Socket, index)`. */
 export interface RawSocketStats {
   raw: Float64Array;
   state: number;
@@ -133,7 +133,7 @@ export interface StatsParts {
   sockets: RawSocketStats[];
   /** `Core.stats` of any socket index: its tail is the connection's. */
   connection: Float64Array;
-  /** `Core.engineState()`. */
+  /** `Core.state(State.Engine, 0)`. */
   engineState: number;
   id: string | null;
   traffic: Traffic;

@@ -131,6 +131,14 @@ await writeFile(glue, source.slice(0, loaders) + lean);
 // Chunks of an earlier build (their names carry a hash).
 for (const file of readdirSync(dist("."))) if (file.startsWith("chunk-")) rmSync(dist(file));
 await bundle("index.js", (id) => id.startsWith("node:"), [enumsAsNumbers(await readFile(glue, "utf8"))]);
+// terser after rolldown's minifier: each finds what the other leaves (40 B
+// of gzip less; terser alone is 0.2 KB larger than rolldown alone). The
+// bundlers' magic comments stay: without `webpackIgnore` webpack 5 tries to
+// bundle the Node-only `import("node:fs/promises")` of js/wasm.ts and fails.
+const entry = await readFile(dist("index.js"), "utf8");
+const keep = /@vite-ignore|webpackIgnore/;
+await writeFile(dist("index.js"), (await minify(entry, { module: true, compress: { passes: 2 }, mangle: true, format: { comments: keep } })).code);
+if (!keep.test(await readFile(dist("index.js"), "utf8"))) throw new Error("minify: terser dropped the bundlers' magic comments of js/wasm.ts");
 await bundle("react/index.js", (id) => id === "react" || id.startsWith("react/") || id.endsWith("/index.js") && !id.includes("/react/"));
 // What the bundles now hold.
 for (const file of ["runtime.js", "codec.js", "stats.js", "durable.js", "ack-shape.js", "debug.js", "share.js", "share-hub.js", "wasm.js", "react/connection.js"]) rmSync(dist(file), { force: true });

@@ -33,9 +33,11 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
  * chunks loaded only by a shared Manager; 0.2 KB for the hand-over's
  * session recovery: the core's `recovery` export and its getter). Lowered
  * since by the size pass of issue 12, one step at a time (the README's
- * "Size" table says what each one saved).
+ * "Size" table says what each one saved); raised once on the way, by 34 B,
+ * when the terser pass had to keep the bundlers' magic comments (without
+ * `webpackIgnore` webpack 5 cannot build an app with the package).
  */
-export const BUDGET_GZIP = 45_950;
+export const BUDGET_GZIP = 44_815;
 
 /** The relative modules `file` imports, and theirs, `file` first. */
 function closure(file, seen = new Set()) {

@@ -1,8 +1,8 @@
 //! The enums both sides of the boundary name: what the core reports
 //! ([`Output`]), what the runtime reports ([`Input`]), why an emit is
 //! refused ([`EmitRefused`]), the settings [`super::Core::option`] reads
-//! and writes ([`Setting`]), and the texts [`super::Core::info`] reads
-//! ([`Info`]).
+//! and writes ([`Setting`]), the texts [`super::Core::info`] reads
+//! ([`Info`]) and the numbers [`super::Core::state`] reads ([`State`]).
 
 use wasm_bindgen::prelude::*;
 
@@ -99,7 +99,8 @@ pub enum Setting {
     /// `timeout` (negative: none).
     Timeout,
     /// `transports`, as the digits of a number in order: 1 polling,
-    /// 2 WebSocket (`12`: polling then WebSocket). Read: the same.
+    /// 2 WebSocket (`12`: polling then WebSocket), each once. Write only:
+    /// a read gives NaN (js/index.ts keeps what it set).
     Transports,
 }
 
@@ -113,4 +114,16 @@ pub enum Info {
     EngineId,
     /// A socket's recovery session id and offset.
     Recovery,
+}
+
+/// The number [`super::Core::state`] reads.
+#[wasm_bindgen]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// A socket's state bits and offline buffer count.
+    Socket,
+    /// The Engine.IO session's state bits and reconnection attempt.
+    Engine,
+    /// How many characters of a received text the core reads.
+    HeadLength,
 }

@@ -52,13 +52,17 @@ extern "C" {
         event: bool,
         attachments: &JsValue,
     ) -> JsValue;
-    /// [`Payloads::offset`].
+    /// [`Payloads::offset`]: a string, or undefined. A `JsValue` read with
+    /// `as_string` (an import the core has anyway), not an `Option<String>`,
+    /// which needs glue of its own.
     #[wasm_bindgen(method)]
-    fn offset(this: &Host, args: &JsValue) -> Option<String>;
+    fn offset(this: &Host, args: &JsValue) -> JsValue;
     /// [`Payloads::handshake`]: `[sid, pingInterval, pingTimeout,
-    /// maxPayload, ...upgrades]`, or none when malformed.
+    /// maxPayload, ...upgrades]`, or undefined when malformed. A `JsValue`
+    /// read as an `Array` (as `connect`'s answer is), not an
+    /// `Option<Vec<JsValue>>`: that would need glue of its own.
     #[wasm_bindgen(method)]
-    fn handshake(this: &Host, frame: &JsValue) -> Option<Vec<JsValue>>;
+    fn handshake(this: &Host, frame: &JsValue) -> JsValue;
     /// [`Payloads::connect`]: `[sid, pid]` (each a string or undefined), or
     /// a [`super::BodyError`] number.
     #[wasm_bindgen(method)]
@@ -170,30 +174,28 @@ impl Payloads for Js {
     }
 
     fn offset(&self, args: &JsValue) -> Option<String> {
-        self.host.offset(args)
+        self.host.offset(args).as_string()
     }
 
     fn handshake(&self, frame: &Frame) -> Result<Handshake, DecodeError> {
-        let parts = self
-            .host
-            .handshake(&frame.value)
-            .ok_or(DecodeError::BadHandshake)?;
-        let number = |i: usize| parts.get(i).and_then(JsValue::as_f64).unwrap_or(0.0) as u64;
+        let parts = self.host.handshake(&frame.value);
+        if parts.is_undefined() {
+            return Err(DecodeError::BadHandshake);
+        }
+        // A cast, not `Array.from` (a copy, and an import): the runtime
+        // answers an array when it does not answer a number or undefined.
+        let parts: Array = parts.unchecked_into();
+        let number = |i: u32| parts.get(i).as_f64().unwrap_or(0.0) as u64;
+        let mut upgrades = Vec::new();
+        for i in 4..parts.length() {
+            upgrades.push(parts.get(i).as_string().unwrap_or_default());
+        }
         Ok(Handshake {
-            sid: parts
-                .first()
-                .and_then(JsValue::as_string)
-                .unwrap_or_default(),
+            sid: parts.get(0).as_string().unwrap_or_default(),
             ping_interval: number(1),
             ping_timeout: number(2),
             max_payload: number(3),
-            upgrades: parts.get(4..).map_or_else(Vec::new, |names| {
-                let mut upgrades = Vec::with_capacity(names.len());
-                for name in names {
-                    upgrades.push(name.as_string().unwrap_or_default());
-                }
-                upgrades
-            }),
+            upgrades,
         })
     }
 
@@ -202,7 +204,9 @@ impl Payloads for Js {
         if let Some(code) = parts.as_f64() {
             return Err(body_error(code));
         }
-        let parts = Array::from(&parts);
+        // A cast, not `Array.from` (a copy, and an import): the runtime
+        // answers an array when it does not answer a number or undefined.
+        let parts: Array = parts.unchecked_into();
         Ok(parts
             .get(0)
             .as_string()
@@ -224,7 +228,9 @@ impl Payloads for Js {
         if let Some(code) = parts.as_f64() {
             return Err(body_error(code));
         }
-        let parts = Array::from(&parts);
+        // A cast, not `Array.from` (a copy, and an import): the runtime
+        // answers an array when it does not answer a number or undefined.
+        let parts: Array = parts.unchecked_into();
         let data = parts.get(1);
         Ok((
             parts.get(0).as_string().unwrap_or_default(),

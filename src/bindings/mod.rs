@@ -16,7 +16,7 @@ use crate::proto::{
     AckMode, Auth, Emit, EmitError, Manager, ManagerConfig, RequestId, SocketConfig, SocketId,
     Transmit, TransportId, TransportInput, TransportKind, RESERVED_EVENTS, SEPARATOR,
 };
-pub use enums::{EmitRefused, Info, Input, Output, Setting};
+pub use enums::{EmitRefused, Info, Input, Output, Setting, State};
 use host::{Frame, Host, Js};
 
 #[cfg(all(debug_assertions, feature = "std"))]
@@ -38,40 +38,38 @@ fn start() {
     }));
 }
 
-/// The crate version, so the JS layer can report what it loaded.
-#[wasm_bindgen]
-pub fn version() -> String {
-    String::from(env!("CARGO_PKG_VERSION"))
+/// The crate version, so the JS layer can report what it loaded. (A JS
+/// string made here, as [`Core::info`]'s are: no `String` handed out.)
+#[wasm_bindgen(unchecked_return_type = "string")]
+pub fn version() -> JsValue {
+    JsValue::from_str(env!("CARGO_PKG_VERSION"))
 }
 
 /// The protocol's constants js/runtime.ts needs, in one string (one export
 /// instead of two): the character that separates the packets of a
 /// long-polling payload, then the event names an app may not emit, each
 /// ended by a comma.
-#[wasm_bindgen(js_name = protocolConstants)]
-pub fn protocol_constants() -> String {
+#[wasm_bindgen(js_name = protocolConstants, unchecked_return_type = "string")]
+pub fn protocol_constants() -> JsValue {
     let mut out = String::from(SEPARATOR);
     for name in RESERVED_EVENTS {
         out.push_str(name);
         out.push(',');
     }
-    out
+    JsValue::from_str(&out)
 }
 
-/// `transports` from [`Setting::Transports`]'s digits.
+/// `transports` from [`Setting::Transports`]'s digits: js/index.ts drops
+/// repeated names first (the core only asks which comes first and which are
+/// there), so the list is one of four and needs no digit loop.
 fn transport_list(digits: f64) -> Vec<TransportKind> {
-    let mut list = Vec::new();
-    let mut n = digits as u64;
-    while n > 0 && list.len() < 8 {
-        list.push(if n % 10 == 2 {
-            TransportKind::WebSocket
-        } else {
-            TransportKind::Polling
-        });
-        n /= 10;
+    let (p, w) = (TransportKind::Polling, TransportKind::WebSocket);
+    match digits as u32 {
+        1 => vec![p],
+        2 => vec![w],
+        21 => vec![w, p],
+        _ => vec![p, w],
     }
-    list.reverse();
-    list
 }
 
 /// Milliseconds from a JS number (fractions dropped, negatives and NaN as 0).
@@ -114,6 +112,13 @@ fn parse_query(query: &str) -> Vec<(String, String)> {
         }
     }
     pairs
+}
+
+/// The items of an attachments array (none: no array). By index, not
+/// `Array::iter`: its iterator brings an import of its own (`get` is one
+/// the core has anyway).
+fn values(array: Option<Array>) -> Vec<JsValue> {
+    array.map_or_else(Vec::new, |a| (0..a.length()).map(|i| a.get(i)).collect())
 }
 
 fn transport_id(t: f64) -> TransportId {
@@ -226,12 +231,6 @@ impl Core {
         self.manager.socket(nsp, config).index()
     }
 
-    /// How many characters of each received text [`Core::text`] needs.
-    #[wasm_bindgen(js_name = headLength)]
-    pub fn head_length(&self) -> u32 {
-        self.manager.head_len() as u32
-    }
-
     /// `connect()` (true) or `disconnect()` (false) of a socket.
     pub fn connect(&mut self, now: f64, socket: u32, connect: bool) {
         if connect {
@@ -275,7 +274,7 @@ impl Core {
         };
         let emit = Emit {
             data,
-            attachments: attachments.map_or_else(Vec::new, |a| a.iter().collect()),
+            attachments: values(attachments),
             ack,
             volatile,
         };
@@ -308,14 +307,14 @@ impl Core {
         data: JsValue,
         attachments: Option<Array>,
     ) {
-        let attachments = attachments.map_or_else(Vec::new, |a| a.iter().collect());
+        let attachments = values(attachments);
         self.manager
             .ack(millis(now), SocketId(socket), id as u64, data, attachments);
         self.flush();
     }
 
     /// A WebSocket text frame: `frame` the JS string, `head` its first
-    /// [`Core::head_length`] characters (all of it when `whole`).
+    /// `State::HeadLength` characters (all of it when `whole`).
     pub fn text(&mut self, now: f64, transport: f64, head: String, whole: bool, frame: JsValue) {
         let frame = Frame {
             value: frame,
@@ -406,28 +405,44 @@ impl Core {
             Setting::ReconnectionDelayMax => config.reconnection_delay_max as f64,
             Setting::RandomizationFactor => config.randomization_factor,
             Setting::Timeout => config.timeout.map_or(-1.0, |t| t as f64),
-            Setting::Transports => config.transports.iter().fold(0.0, |n, k| {
-                n * 10.0
-                    + if *k == TransportKind::WebSocket {
-                        2.0
-                    } else {
-                        1.0
-                    }
-            }),
+            // Nothing reads the transports back (js/index.ts keeps what it set).
+            Setting::Transports => f64::NAN,
         };
         self.flush();
         out
     }
 
-    /// A socket's state: bit 0 connected, 1 active, 2 recovered; the count
-    /// of emits in its offline buffer from bit 3 on.
-    pub fn state(&self, socket: u32) -> f64 {
-        let s = SocketId(socket);
+    /// A number about the connection or a socket (one export for the
+    /// three: each export costs the wasm its own shim, about 0.1 KB):
+    /// [`State::Socket`] bit 0 connected, 1 active, 2 recovered, and the
+    /// count of emits in its offline buffer from bit 3 on;
+    /// [`State::Engine`] the Engine.IO session: 0 closed, 1 opening, 2 open,
+    /// plus 4 when its transport is WebSocket (else long-polling, when
+    /// open), and from bit 3 on the reconnection attempt (0: not
+    /// reconnecting); [`State::HeadLength`] how many characters of each
+    /// received text [`Core::text`] needs. `socket` is unused but for
+    /// [`State::Socket`].
+    pub fn state(&self, which: State, socket: u32) -> f64 {
         let m = &self.manager;
-        let bits = u32::from(m.is_connected(s))
-            | (u32::from(m.is_active(s)) << 1)
-            | (u32::from(m.is_recovered(s)) << 2);
-        f64::from(bits) + (m.buffered(s) as f64) * 8.0
+        match which {
+            State::Socket => {
+                let s = SocketId(socket);
+                let bits = u32::from(m.is_connected(s))
+                    | (u32::from(m.is_active(s)) << 1)
+                    | (u32::from(m.is_recovered(s)) << 2);
+                f64::from(bits) + (m.buffered(s) as f64) * 8.0
+            }
+            State::Engine => {
+                let ready = if m.is_open() {
+                    2
+                } else {
+                    u32::from(m.is_opening())
+                };
+                let websocket = m.transport() == Some(TransportKind::WebSocket);
+                f64::from(ready | (u32::from(websocket) << 2) | (m.reconnect_attempt() << 3))
+            }
+            State::HeadLength => m.head_len() as f64,
+        }
     }
 
     /// The socket's offline send buffer, in send order: for each emit its
@@ -453,8 +468,14 @@ impl Core {
     /// The arguments of the events received before the socket's CONNECT was
     /// answered, in order; emptied when `clear`.
     #[wasm_bindgen(js_name = receiveBuffer)]
-    pub fn receive_buffer(&mut self, socket: u32, clear: bool) -> Vec<JsValue> {
-        self.manager.receive_buffer(SocketId(socket), clear)
+    pub fn receive_buffer(&mut self, socket: u32, clear: bool) -> Array {
+        // An `Array` filled here, not a `Vec<JsValue>` handed out: no boxed
+        // slice, no glue of its own to read one.
+        let out = Array::new();
+        for args in self.manager.receive_buffer(SocketId(socket), clear) {
+            out.push(&args);
+        }
+        out
     }
 
     /// Counters for `stats()`: the socket's events in, events out,
@@ -489,35 +510,23 @@ impl Core {
     /// unused); [`Info::Recovery`] connection state recovery's session id
     /// and last offset, joined by a NUL (the offset empty when none), none
     /// before the server gave one.
-    pub fn info(&self, which: Info, socket: u32) -> Option<String> {
+    #[wasm_bindgen(unchecked_return_type = "string | undefined")]
+    pub fn info(&self, which: Info, socket: u32) -> JsValue {
+        // A JS string made here (or undefined), not an `Option<String>`
+        // handed out: that one's shim and glue copy and free it (0.1 KB).
         let m = &self.manager;
         let socket = SocketId(socket);
-        match which {
+        let text = match which {
             Info::Sid => m.socket_sid(socket).map(String::from),
             Info::EngineId => m.engine_id().map(String::from),
-            Info::Recovery => {
-                let (pid, offset) = m.socket_recovery(socket)?;
+            Info::Recovery => m.socket_recovery(socket).map(|(pid, offset)| {
                 let mut out = String::from(pid);
                 out.push('\0');
                 out.push_str(offset.unwrap_or_default());
-                Some(out)
-            }
-        }
-    }
-
-    /// The Engine.IO session's state: 0 closed, 1 opening, 2 open; plus 4
-    /// when its transport is WebSocket (else long-polling, when open); from
-    /// bit 3 on, the reconnection attempt (0: not reconnecting).
-    #[wasm_bindgen(js_name = engineState)]
-    pub fn engine_state(&self) -> u32 {
-        let m = &self.manager;
-        let ready = if m.is_open() {
-            2
-        } else {
-            u32::from(m.is_opening())
+                out
+            }),
         };
-        let websocket = m.transport() == Some(TransportKind::WebSocket);
-        ready | (u32::from(websocket) << 2) | (m.reconnect_attempt() << 3)
+        text.map_or(JsValue::UNDEFINED, |t| JsValue::from_str(&t))
     }
 }
 
@@ -526,7 +535,7 @@ impl Core {
     /// and the number its trailing digits spell (or -1). Heads differ
     /// mostly by their ack id (`42/chat,17`): so the prefix is met again,
     /// and no new string is decoded out of wasm memory for every emit.
-    fn head(&mut self, mut head: String) -> (JsValue, f64) {
+    fn head(&mut self, head: &str) -> (JsValue, f64) {
         // The digits after the two type digits (`4`, the packet type), when
         // an f64 holds them exactly and writes them back the same (no
         // leading zero).
@@ -536,6 +545,7 @@ impl Core {
             start -= 1;
         }
         let mut number = -1.0;
+        let mut prefix = head;
         let run = b.get(start..).unwrap_or_default();
         if !run.is_empty() && run.len() <= 15 && (run.len() == 1 || run.first() != Some(&b'0')) {
             let mut n = 0u64;
@@ -543,16 +553,18 @@ impl Core {
                 n = n * 10 + u64::from(d - b'0');
             }
             number = n as f64;
-            head.truncate(start);
+            // `get`, not `truncate`: no char-boundary assertion (and its
+            // message) in the wasm; `start` is one, before ASCII digits.
+            prefix = head.get(..start).unwrap_or(head);
         }
-        if let Some((_, value)) = self.heads.iter().find(|(h, _)| *h == head) {
+        if let Some((_, value)) = self.heads.iter().find(|(h, _)| h == prefix) {
             return (value.clone(), number);
         }
-        let value = JsValue::from_str(&head);
+        let value = JsValue::from_str(prefix);
         if self.heads.len() >= 4 {
             self.heads.remove(0);
         }
-        self.heads.push((head, value.clone()));
+        self.heads.push((String::from(prefix), value.clone()));
         (value, number)
     }
 
@@ -577,7 +589,7 @@ impl Core {
                     head,
                     body,
                 } => {
-                    let (head, digits) = self.head(head);
+                    let (head, digits) = self.head(&head);
                     let body = body.unwrap_or(JsValue::UNDEFINED);
                     self.host.send(transport.0 as f64, &head, digits, &body)
                 }

@@ -554,17 +554,21 @@ pub fn parse_count(text: &str) -> Result<u64, JsonError> {
 
 /// Appends the decimal digits of `n` to `out`.
 pub fn write_u64(out: &mut String, n: u64) {
-    // the largest power of ten not above n (no overflow: div * 10 <= n)
-    let mut div = 1u64;
-    while n / div >= 10 {
-        div *= 10;
-    }
-    loop {
-        out.push(char::from(b'0' + (n / div % 10) as u8));
-        if div == 1 {
+    // Last digit first, into a buffer (a u64 has at most 20): dividing by
+    // the constant 10 only, so no division-by-zero check and its message.
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut n = n;
+    for slot in digits.iter_mut() {
+        *slot = b'0' + (n % 10) as u8;
+        len += 1;
+        n /= 10;
+        if n == 0 {
             break;
         }
-        div /= 10;
+    }
+    for d in digits.iter().take(len).rev() {
+        out.push(char::from(*d));
     }
 }
 

@@ -206,7 +206,13 @@ impl<P: Payloads> Socket<P> {
     ) {
         let mut old = self.send_buffer.take_all();
         for k in keep {
-            if let Some(i) = old.iter().position(|o| o.key == k) {
+            // `i < len` always; said so that no panic path of `remove` is
+            // left in the wasm.
+            if let Some(i) = old
+                .iter()
+                .position(|o| o.key == k)
+                .filter(|i| *i < old.len())
+            {
                 self.send_buffer.push_back(old.remove(i));
             }
         }
