@@ -242,8 +242,16 @@ impl Core {
     }
 
     /// The answer to [`Output::NeedAuth`]: a JSON object text, or none.
-    pub fn auth(&mut self, now: f64, socket: u32, auth: Option<String>) {
-        self.manager.set_auth(millis(now), SocketId(socket), auth);
+    /// Read with `as_string` (an import the core has anyway): an
+    /// `Option<String>` parameter brings glue of its own.
+    pub fn auth(
+        &mut self,
+        now: f64,
+        socket: u32,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] auth: JsValue,
+    ) {
+        self.manager
+            .set_auth(millis(now), SocketId(socket), auth.as_string());
         self.flush();
     }
 
@@ -351,8 +359,15 @@ impl Core {
     }
 
     /// Something else happened to a transport.
-    pub fn input(&mut self, now: f64, transport: f64, input: Input, description: Option<String>) {
-        let description = description.unwrap_or_default();
+    pub fn input(
+        &mut self,
+        now: f64,
+        transport: f64,
+        input: Input,
+        // As `auth`'s: no `Option<String>` glue.
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] description: JsValue,
+    ) {
+        let description = description.as_string().unwrap_or_default();
         let input = match input {
             Input::Opened => TransportInput::Opened,
             Input::PollEnd => TransportInput::PollResponse(core::mem::take(&mut self.polled)),
