@@ -1833,7 +1833,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
 
 // ---------------------------------------------------------------- io() -----
 
-/** FNV-1a, 53 bits: short lock and channel names that do not show a token. */
+/** Two 32-bit FNV-1a-style hashes (two primes), in base 36: short lock and channel names that do not show a token. */
 function hash(text: string): string {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;

@@ -44,8 +44,12 @@ function closure(file, seen = new Set()) {
   if (seen.has(file) || !existsSync(join(ROOT, file))) return seen;
   seen.add(file);
   const text = readFileSync(join(ROOT, file), "utf8");
-  for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
-    closure(join(dirname(file), m[1]), seen);
+  // Static imports only, minified too (`import{a}from"./x.js"`, `import"./x.js"`):
+  // a chunk the bundler splits off is loaded with the page. Dynamic ones
+  // (`import("./chunk-…")`) are loaded on demand and not counted.
+  const statics = /\b(?:import|export)\b[^'"(]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|\bimport\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+  for (const m of text.matchAll(statics)) {
+    closure(join(dirname(file), m[1] ?? m[2]), seen);
   }
   return seen;
 }

@@ -341,13 +341,7 @@ impl Socket {
         event: &str,
         value: &Req,
     ) -> AckRequest<Res> {
-        AckRequest {
-            socket: self.clone(),
-            data: encode(event, value, false),
-            timeout: None,
-            whole: false,
-            result: core::marker::PhantomData,
-        }
+        self.ack_request(encode(event, value, false), false)
     }
 
     /// As [`Socket::emit_with_ack_json`], with the elements of `args` as the
@@ -380,11 +374,20 @@ impl Socket {
         event: &str,
         args: &Req,
     ) -> AckRequest<Res> {
+        self.ack_request(encode(event, args, true), true)
+    }
+
+    /// `whole`: the answer's arguments all read as `Res`, not its first.
+    fn ack_request<Res>(
+        &self,
+        data: Result<EventData, TypedError>,
+        whole: bool,
+    ) -> AckRequest<Res> {
         AckRequest {
             socket: self.clone(),
-            data: encode(event, args, true),
+            data,
             timeout: None,
-            whole: true,
+            whole,
             result: core::marker::PhantomData,
         }
     }

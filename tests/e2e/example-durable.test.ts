@@ -10,9 +10,10 @@ import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page, Route } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { io as ioClient, type Socket } from "socket.io-client";
 import { launch } from "./chromium.js";
+import { serveAppWhenDown } from "./offline-app.mjs";
 import { EXAMPLE, freePort, signup, startExample, tempDir, uniqueName, until, type ExampleServer, type LogEntry, expectText, send, signUp, ui } from "./example-support.js";
 
 const { banner, conversation, messageBox } = ui;
@@ -67,29 +68,13 @@ afterAll(async () => {
 });
 
 /**
- * A page whose app files (not /api, not /socket.io) are served from what it
- * loaded before when the server is down, as a service worker or a CDN
- * would: it can be reloaded while the server is away.
+ * A page of the app; with `offlineReload`, one that can be reloaded while
+ * the server is away (its app files served from what it loaded before).
  */
 async function newPage({ offlineReload = false } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
   contexts.push(context);
-  if (offlineReload) {
-    const cache = new Map<string, { status: number; headers: Record<string, string>; body: Buffer }>();
-    const appFile = (url: URL) => !url.pathname.startsWith("/api/") && !url.pathname.startsWith("/socket.io/");
-    await context.route(appFile, async (route: Route) => {
-      const url = route.request().url();
-      try {
-        const response = await route.fetch();
-        const saved = { status: response.status(), headers: response.headers(), body: await response.body() };
-        cache.set(url, saved);
-        await route.fulfill(saved);
-      } catch {
-        const saved = cache.get(url);
-        await (saved ? route.fulfill(saved) : route.abort("connectionrefused"));
-      }
-    });
-  }
+  if (offlineReload) await serveAppWhenDown(context);
   const page = await context.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));
   await page.goto(server.url);

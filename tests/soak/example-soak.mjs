@@ -23,6 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
+import { serveAppWhenDown } from "../e2e/offline-app.mjs";
 import { rng32 } from "./rng.mjs";
 
 const ROOT = process.cwd();
@@ -134,22 +135,7 @@ async function openPage(browser, session, prefix) {
     };
     new MutationObserver(report).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["data-status"] });
   }, prefix);
-  const cache = new Map();
-  await context.route(
-    (u) => !u.pathname.startsWith("/api/") && !u.pathname.startsWith("/socket.io/"),
-    async (route) => {
-      const key = route.request().url();
-      try {
-        const response = await route.fetch();
-        const saved = { status: response.status(), headers: response.headers(), body: await response.body() };
-        cache.set(key, saved);
-        await route.fulfill(saved);
-      } catch {
-        const saved = cache.get(key);
-        await (saved ? route.fulfill(saved) : route.abort("connectionrefused")).catch(() => {});
-      }
-    },
-  );
+  await serveAppWhenDown(context);
   await context.addInitScript((value) => {
     if (!localStorage.getItem("socketio-wasm-example:session")) localStorage.setItem("socketio-wasm-example:session", value);
   }, JSON.stringify(session));
