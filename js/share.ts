@@ -247,7 +247,12 @@ export class Outbound {
   }
 }
 
-/** A follower's connection to the leader's hub, as a WebSocket would be. */
+/**
+ * A follower's connection to the leader's hub, as a WebSocket would be. Its
+ * handler slots repeat LateSocket's on purpose: a base class shared with
+ * runtime.ts would be a value import, and the bundler then splits the
+ * runtime into a chunk of its own, one more request for every page.
+ */
 export class TabSocket implements SocketLike {
   binaryType: BinaryType = "arraybuffer";
   onopen: ((event: Event) => void) | null = null;
