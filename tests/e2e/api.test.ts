@@ -5,13 +5,13 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { createServer } from "node:net";
-import { control, fixture, pagePerTest } from "./fixture.js";
+import { control, excuse, fixture, pagePerTest } from "./fixture.js";
 
 const urls = fixture;
 type Urls = typeof urls;
 
 let page: Page;
-const pageErrors = pagePerTest(
+pagePerTest(
   () => false,
   (p) => (page = p),
 );
@@ -501,7 +501,7 @@ for (const [clientName, client] of CLIENTS) {
         return { transport: who.transport, engine: socket.io.engine.transport.name, errors };
       }, { urls, client });
       // The browser logs the refused WebSocket; that refusal is the scenario.
-      for (let i = pageErrors.length - 1; i >= 0; i--) if (pageErrors[i]!.includes("WebSocket")) pageErrors.splice(i, 1);
+      excuse(/WebSocket/);
       expect(result).toEqual({ transport: "polling", engine: "polling", errors: [] });
     });
 
@@ -617,7 +617,7 @@ for (const [clientName, client] of CLIENTS) {
         await new Promise((resolve) => socket.once("connect_error", () => resolve(0)));
         socket.disconnect();
       }, { urls, client, mark });
-      for (let i = pageErrors.length - 1; i >= 0; i--) if (pageErrors[i]!.includes("WebSocket")) pageErrors.splice(i, 1);
+      excuse(/WebSocket/);
       const seen = await requests(mark);
       expect(seen.length).toBeGreaterThan(0);
       expect(seen.every((r) => new URL(r.url, "http://x").pathname === "/socket.io")).toBe(true);
@@ -1106,11 +1106,9 @@ async function waitForMain(): Promise<void> {
   throw new Error("the main server did not come back");
 }
 
-/** Drops the browser's console lines about refused connections: the scenario makes them. */
-function forgetRefusals(): void {
-  for (let i = pageErrors.length - 1; i >= 0; i--) {
-    if (/WebSocket|ERR_CONNECTION_REFUSED/.test(pageErrors[i]!)) pageErrors.splice(i, 1);
-  }
+/** The browser logs the refused connections this scenario makes. */
+function excuseRefusals(): void {
+  excuse(/WebSocket|ERR_CONNECTION_REFUSED/);
 }
 
 for (const [clientName, client] of CLIENTS) {
@@ -1136,7 +1134,7 @@ for (const [clientName, client] of CLIENTS) {
             same,
           };
         }, { port, client, transports });
-        forgetRefusals();
+        excuseRefusals();
         expect(result).toEqual({
           isError: true,
           message: transports[0] === "polling" ? "xhr poll error" : "websocket error",
@@ -1197,7 +1195,7 @@ for (const [clientName, client] of CLIENTS) {
       await control("restart?down=300");
       const result = await page.evaluate(() => (window as unknown as { state: { closed: Promise<unknown> } }).state.closed);
       await waitForMain();
-      forgetRefusals();
+      excuseRefusals();
       expect(result).toEqual({ reason: "transport error", isError: true, message: "xhr poll error", type: "TransportError" });
     });
   });
@@ -1226,7 +1224,7 @@ for (const [clientName, client] of CLIENTS) {
         plain.disconnect();
         return out;
       }, { port, client });
-      forgetRefusals();
+      excuseRefusals();
       expect(result).toEqual({ error: "xhr poll error", withFn: 0, plainReconnects: true });
     });
 
@@ -1291,8 +1289,8 @@ for (const [clientName, client] of CLIENTS) {
         socket.disconnect();
         return echoed;
       });
-      forgetRefusals();
-      for (let i = pageErrors.length - 1; i >= 0; i--) if (pageErrors[i]!.includes("ERR_INTERNET_DISCONNECTED")) pageErrors.splice(i, 1);
+      excuseRefusals();
+      excuse(/ERR_INTERNET_DISCONNECTED/);
       expect(closed).toEqual({ reason: "transport close", description: "network connection lost" });
       expect(back).toBe("back");
     });
